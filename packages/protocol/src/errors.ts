@@ -1,0 +1,118 @@
+/**
+ * Every error Resumable reports carries a stable `code` for programs, a message for
+ * people, and the HTTP status it maps to on the wire.
+ */
+
+/** Error codes and the HTTP status each maps to. */
+export const ERROR_STATUS = {
+  BAD_REQUEST: 400,
+  INVALID_PARAMETER: 400,
+  INVALID_JSON: 400,
+  INVALID_TASK_ID: 400,
+  INVALID_LAST_EVENT_ID: 400,
+  INVALID_SSE_FIELD: 400,
+  UNAUTHORIZED: 401,
+  TOKEN_EXPIRED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  TASK_NOT_FOUND: 404,
+  EXECUTION_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  NOT_PAUSED: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  TOO_MANY_REQUESTS: 429,
+  INTERNAL: 500,
+  TEMPORAL_UNAVAILABLE: 503,
+  SHUTTING_DOWN: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** The JSON body of every error response: `{"error": {"code": "...", "message": "..."}}`. */
+export interface ErrorBody {
+  error: {
+    code: ErrorCode | (string & {});
+    message: string;
+    details?: unknown;
+  };
+}
+
+const BRAND = Symbol.for('@resumable/error');
+
+export interface ResumableErrorOptions {
+  cause?: unknown;
+  details?: unknown;
+  /** Overrides the status the code maps to. */
+  status?: number;
+}
+
+/**
+ * The error class of every Resumable package.
+ *
+ * @example
+ * throw new ResumableError('INVALID_PARAMETER', 'sinceSequence must be a non-negative integer');
+ */
+export class ResumableError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: unknown;
+  readonly [BRAND] = true;
+
+  constructor(code: ErrorCode, message: string, options: ResumableErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: normaliseCause(options.cause) });
+    this.name = 'ResumableError';
+    this.code = code;
+    this.status = options.status ?? ERROR_STATUS[code];
+    this.details = options.details;
+  }
+
+  /** True for a `ResumableError` from any copy of this package (bundles may hold two). */
+  static is(value: unknown): value is ResumableError {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
+  /** Wraps anything thrown into a `ResumableError`, keeping the original as `cause`. */
+  static from(value: unknown, fallback: ErrorCode = 'INTERNAL'): ResumableError {
+    if (ResumableError.is(value)) return value;
+    const message = value instanceof Error ? value.message : String(value);
+    return new ResumableError(fallback, message, { cause: value });
+  }
+
+  /** The wire body for this error. */
+  toBody(): ErrorBody {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details === undefined ? {} : { details: this.details }),
+      },
+    };
+  }
+}
+
+function normaliseCause(cause: unknown): unknown {
+  if (cause instanceof Error || cause === undefined) return cause;
+  return new Error(typeof cause === 'string' ? cause : safeStringify(cause));
+}
+
+function safeStringify(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** True when `value` has the shape of an `ErrorBody` (for clients reading responses). */
+export function isErrorBody(value: unknown): value is ErrorBody {
+  if (typeof value !== 'object' || value === null) return false;
+  const error = (value as { error?: unknown }).error;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    typeof (error as { message?: unknown }).message === 'string'
+  );
+}

@@ -1,0 +1,55 @@
+export type {
+  UpdateMap,
+  WorkflowUpdate,
+  UpdateOf,
+  WorkflowState,
+  UpdatesPage,
+  RecoveryRequest,
+  RecoveryResult,
+  ConnectedEventData,
+  EndEventData,
+  PausedWorkflow,
+  PausedInitialData,
+  WorkflowResumedData,
+  WorkflowCancelledData,
+  WorkflowTimedOutData,
+} from './types';
+export {
+  TASK_EVENTS,
+  PAUSE_EVENTS,
+  SEARCH_ATTRIBUTES,
+  type TaskEventName,
+  type PauseEventName,
+  type PauseDeltaName,
+  type SearchAttributeType,
+} from './events';
+export {
+  ResumableError,
+  ERROR_STATUS,
+  isErrorBody,
+  type ErrorCode,
+  type ErrorBody,
+  type ResumableErrorOptions,
+} from './errors';
+export {
+  topicOf,
+  taskTopic,
+  isPauseMessage,
+  type BusMessage,
+  type BusTopic,
+  type BusHandler,
+  type TaskUpdateMessage,
+  type PauseMessage,
+  type Unsubscribe,
+  type UpdateBus,
+} from './bus';
+export { encodeSseEvent, encodeJsonEvent, encodeSseComment, encodeSseRetry, type SseEvent } from './sse/encode';
+export {
+  createSseDecoder,
+  readSseEvents,
+  parseJsonData,
+  type DecodedSseEvent,
+  type SseDecoder,
+  type SseDecoderHandlers,
+} from './sse/decode';
+export { sequenceFromEventId } from './sequence';

@@ -1,0 +1,87 @@
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { ResumableError } from '../errors';
+
+/** An event as a client receives it. */
+export interface DecodedSseEvent {
+  /** `message` when the stream named no type. */
+  event: string;
+  data: string;
+  id: string | undefined;
+}
+
+export interface SseDecoderHandlers {
+  onEvent(event: DecodedSseEvent): void;
+  onRetry?(milliseconds: number): void;
+  onComment?(text: string): void;
+}
+
+/** Incremental decoder: feed it text as it arrives, in chunks of any size. */
+export interface SseDecoder {
+  feed(chunk: string): void;
+  /** Forgets a partial event, e.g. after a reconnect. */
+  reset(): void;
+}
+
+/**
+ * Decodes an SSE stream with `eventsource-parser` (spec-compliant line handling,
+ * including CR, LF and CRLF, and the leading BOM).
+ *
+ * @example
+ * const decoder = createSseDecoder({ onEvent: (e) => console.log(e.event, e.data) });
+ * decoder.feed('event: update\ndata: 1\n\n');
+ */
+export function createSseDecoder(handlers: SseDecoderHandlers): SseDecoder {
+  const parser = createParser({
+    onEvent: (message: EventSourceMessage) =>
+      handlers.onEvent({ event: message.event ?? 'message', data: message.data, id: message.id }),
+    ...(handlers.onRetry ? { onRetry: handlers.onRetry } : {}),
+    ...(handlers.onComment ? { onComment: handlers.onComment } : {}),
+  });
+  return {
+    feed: (chunk) => parser.feed(chunk),
+    reset: () => parser.reset({ consume: false }),
+  };
+}
+
+/**
+ * Reads events from a byte stream, e.g. `(await fetch(url)).body`.
+ *
+ * @example
+ * for await (const event of readSseEvents(response.body!)) console.log(event);
+ */
+export async function* readSseEvents(
+  body: ReadableStream<Uint8Array>,
+  options: { signal?: AbortSignal } = {},
+): AsyncGenerator<DecodedSseEvent, void, undefined> {
+  const queue: DecodedSseEvent[] = [];
+  const decoder = createSseDecoder({ onEvent: (event) => queue.push(event) });
+  const text = new TextDecoder();
+  const reader = body.getReader();
+  const onAbort = () => void reader.cancel().catch(() => undefined);
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      decoder.feed(text.decode(value, { stream: true }));
+      while (queue.length > 0) yield queue.shift() as DecodedSseEvent;
+    }
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    reader.releaseLock();
+  }
+}
+
+/**
+ * Parses an event's JSON data, with a typed error when it is not JSON.
+ *
+ * @example
+ * const update = parseJsonData<WorkflowUpdate>(event);
+ */
+export function parseJsonData<T>(event: Pick<DecodedSseEvent, 'event' | 'data'>): T {
+  try {
+    return JSON.parse(event.data) as T;
+  } catch (cause) {
+    throw new ResumableError('INVALID_JSON', `SSE event "${event.event}" does not carry JSON data`, { cause });
+  }
+}

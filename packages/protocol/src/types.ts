@@ -1,0 +1,139 @@
+/**
+ * The shapes that travel between a workflow, a server and a browser.
+ * Nothing here imports Temporal, React or Node: it is safe in every runtime.
+ */
+
+/** An app's update types mapped to their payloads, e.g. `{ message: { text: string } }`. */
+export type UpdateMap = Record<string, unknown>;
+
+/**
+ * One entry of a workflow's durable update log.
+ *
+ * @example
+ * const update: WorkflowUpdate<'message', { text: string }> = {
+ *   id: 'task-42:7', timestamp: 1767225600000, sequence: 7, type: 'message', data: { text: 'hi' },
+ * };
+ */
+export interface WorkflowUpdate<TType extends string = string, TData = unknown> {
+  /** Stable per update: `${taskId}:${sequence}`. */
+  id: string;
+  /** Milliseconds since the epoch, from the workflow's deterministic clock. */
+  timestamp: number;
+  /** 1, 2, 3, … contiguous per workflow id, kept across continue-as-new. */
+  sequence: number;
+  type: TType;
+  data: TData;
+}
+
+/** The union of `WorkflowUpdate`s an `UpdateMap` allows. */
+export type UpdateOf<TMap extends UpdateMap = UpdateMap> = {
+  [K in keyof TMap & string]: WorkflowUpdate<K, TMap[K]>;
+}[keyof TMap & string];
+
+/**
+ * The whole state of a task, as answered by the `getWorkflowState` query and
+ * `GET /api/temporal/recovery/:taskId/latest`.
+ */
+export interface WorkflowState<TStatus extends string = string, TMap extends UpdateMap = UpdateMap> {
+  /** The Temporal workflow id. */
+  taskId: string;
+  status: TStatus;
+  /** Updates in sequence order, from `firstSequence` to `lastSequence`. */
+  updates: UpdateOf<TMap>[];
+  /** The highest sequence ever emitted (0 before the first emit). */
+  lastSequence: number;
+  /** Workflow start, milliseconds since the epoch. */
+  startTime: number;
+  /**
+   * The lowest sequence still held in `updates`. 1 unless older updates were
+   * compacted into `snapshot`; a client resuming below it must start from the snapshot.
+   */
+  firstSequence?: number;
+  /** App-defined summary of compacted updates (those below `firstSequence`). */
+  snapshot?: unknown;
+}
+
+/** A page of the log: `GET /api/temporal/recovery/:taskId` and `getUpdatesSince`. */
+export interface UpdatesPage<TStatus extends string = string, TMap extends UpdateMap = UpdateMap> {
+  taskId: string;
+  status: TStatus;
+  lastSequence: number;
+  updates: UpdateOf<TMap>[];
+  /** True when more updates exist after the last one in this page. */
+  hasMore: boolean;
+}
+
+/** Body of `POST /api/temporal/recovery/:taskId`. */
+export interface RecoveryRequest {
+  connectionId: string;
+  lastSequence: number;
+  lastTimestamp?: number;
+}
+
+/** Answer of `POST /api/temporal/recovery/:taskId`. */
+export interface RecoveryResult {
+  recovered: number;
+  lastSequence: number;
+}
+
+/** `data` of the first event on a task stream. */
+export interface ConnectedEventData {
+  connectionId: string;
+}
+
+/** `data` of the last event on a task stream, sent once the workflow has closed. */
+export interface EndEventData<TStatus extends string = string> {
+  status: TStatus;
+  lastSequence: number;
+}
+
+/**
+ * A paused execution (seed 001's "await node").
+ * `executionId` is the Temporal workflow id of the paused execution; `workflowId`
+ * names the workflow definition (the Temporal workflow type), as in seed 001.
+ */
+export interface PausedWorkflow<TVariables = Record<string, unknown>> {
+  executionId: string;
+  workflowId: string;
+  workflowName?: string;
+  /** The name of the pause point, e.g. `wait-payment`. */
+  pausedAt: string;
+  /** ISO-8601 time the execution paused. */
+  pausedTime: string;
+  /** Event or signal names that resume it. */
+  waitingFor: string[];
+  /** ISO-8601 deadline, or null when it waits forever. */
+  timeoutAt: string | null;
+  variables: TVariables;
+}
+
+/** `data` of `paused.initial`. */
+export interface PausedInitialData<TVariables = Record<string, unknown>> {
+  pausedWorkflows: PausedWorkflow<TVariables>[];
+}
+
+/** `data` of `workflow.resumed`. */
+export interface WorkflowResumedData<TPayload = unknown> {
+  executionId: string;
+  workflowId: string;
+  resumedFrom: string;
+  /** The event or signal that resumed it. */
+  resumedBy?: string;
+  payload?: TPayload;
+}
+
+/** `data` of `workflow.cancelled`. */
+export interface WorkflowCancelledData {
+  executionId: string;
+  workflowId: string;
+  pausedAt?: string;
+  reason: string;
+}
+
+/** `data` of `workflow.timeout`: a pause reached its deadline and took its timeout path. */
+export interface WorkflowTimedOutData {
+  executionId: string;
+  workflowId: string;
+  pausedAt: string;
+  timeoutAt: string;
+}

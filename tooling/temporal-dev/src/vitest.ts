@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { inject } from 'vitest';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    temporalNamespace: string;
+    workflowBundles: Record<string, string>;
+  }
+}
+
+/** The dev server the global setup started for this test run. */
+export function temporalTestServer(): { address: string; namespace: string } {
+  return { address: inject('temporalAddress'), namespace: inject('temporalNamespace') };
+}
+
+/** A client on the shared dev server; close its `connection` when done. */
+export async function connectTestClient(): Promise<Client> {
+  const { address, namespace } = temporalTestServer();
+  const connection = await Connection.connect({ address });
+  return new Client({ connection, namespace });
+}
+
+/** A fresh task queue name, so tests never pick up each other's tasks. */
+export function uniqueTaskQueue(prefix = 'test'): string {
+  return `${prefix}-${randomUUID()}`;
+}
+
+let runtimeInstalled = false;
+
+/** Worker logs at WARN, so test output shows failures, not every state change. */
+function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger(process.env.TEMPORAL_LOG_LEVEL === 'DEBUG' ? 'DEBUG' : 'WARN') });
+  } catch {
+    // Already installed by the test itself: keep its choice.
+  }
+}
+
+export interface TestWorker {
+  worker: Worker;
+  taskQueue: string;
+  /** Runs `fn` while the worker polls, then shuts the worker down. */
+  runUntil<T>(fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real worker on the shared dev server, running a workflow bundle made once per
+ * test run by the global setup (`bundle` is its name, e.g. the package folder).
+ */
+export async function createTestWorker(
+  bundle: string,
+  options: Partial<Omit<WorkerOptions, 'connection' | 'workflowBundle' | 'workflowsPath'>> = {},
+): Promise<TestWorker> {
+  installQuietRuntime();
+  const { address, namespace } = temporalTestServer();
+  const codePath = inject('workflowBundles')[bundle];
+  if (!codePath) throw new Error(`No workflow bundle named "${bundle}": add test/workflows.ts to that package`);
+  const connection = await NativeConnection.connect({ address });
+  const taskQueue = options.taskQueue ?? uniqueTaskQueue(bundle);
+  const worker = await Worker.create({
+    connection,
+    namespace,
+    workflowBundle: { codePath },
+    ...options,
+    taskQueue,
+  });
+  return {
+    worker,
+    taskQueue,
+    runUntil: (fn) => worker.runUntil(fn),
+    close: async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await connection.close();
+    },
+  };
+}
