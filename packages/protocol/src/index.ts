@@ -53,3 +53,11 @@ export {
   type SseDecoderHandlers,
 } from './sse/decode';
 export { sequenceFromEventId } from './sequence';
+export {
+  QUERY_NAMES,
+  SIGNAL_NAMES,
+  MAX_UPDATES_PAGE,
+  type ResumeSignalArgs,
+  type CancelSignalArgs,
+  type TriggerSignalArgs,
+} from './temporal-names';

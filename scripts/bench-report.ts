@@ -1,0 +1,39 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { resolve } from 'node:path';
+
+const FILE = resolve(import.meta.dirname, '..', 'BENCHMARKS.md');
+const HEADER = `# Benchmarks
+
+Figures written by the benchmark scripts (\`pnpm bench\`), one section per package.
+They are measurements, not test assertions. Each section says when and where it ran.
+`;
+
+/** The machine a figure was taken on, for the section's first line. */
+export function machineLine(): string {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  return `Measured ${new Date().toISOString()} on ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}.`;
+}
+
+/**
+ * Replaces (or appends) one package's section of BENCHMARKS.md, leaving the other
+ * packages' sections as they are.
+ */
+export function writeBenchSection(name: string, markdown: string): void {
+  const start = `<!-- bench:${name} -->`;
+  const end = `<!-- /bench:${name} -->`;
+  const block = `${start}\n${markdown.trim()}\n${end}`;
+  const current = existsSync(FILE) ? readFileSync(FILE, 'utf8') : HEADER;
+  const from = current.indexOf(start);
+  const to = current.indexOf(end);
+  const next =
+    from >= 0 && to > from ? current.slice(0, from) + block + current.slice(to + end.length) : `${current.trimEnd()}\n\n${block}\n`;
+  writeFileSync(FILE, next);
+}
+
+/** p-th percentile of a list of numbers (nearest rank). */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
+}
