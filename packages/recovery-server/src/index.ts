@@ -1,1 +1,17 @@
-export {};
+export { createRecoveryServer, type RecoveryServer } from './server';
+export type { RecoveryServerOptions } from './options';
+export type { AuthOptions, Caller } from './auth/guard';
+export {
+  mintToken,
+  verifyToken,
+  authorize,
+  mayAccessTask,
+  ALL_ACTIONS,
+  type TokenAction,
+  type TokenClaims,
+  type MintTokenOptions,
+} from './auth/tokens';
+export type { CorsOptions } from './http/cors';
+export { isStreamPlan, type Outcome, type StreamPlan } from './http/router';
+export { TemporalGateway, type TemporalOptions, type ExecutionInfo } from './temporal/gateway';
+export { fromTemporalError } from './temporal/errors';

@@ -1,0 +1,55 @@
+import { ResumableError } from '@resumable/protocol';
+import { authorize, checkSecret, verifyToken, type TokenAction, type TokenClaims } from './tokens';
+
+/** Auth settings: a token secret, or auth switched off explicitly. */
+export type AuthOptions = { secret: string } | { disabled: true };
+
+/** Claims that allow everything, used when auth is switched off. */
+const OPEN: TokenClaims = { sub: 'anonymous', tasks: '*', actions: ['read', 'resume', 'cancel', 'trigger'], iat: 0, exp: Infinity };
+
+/** Who is asking, once the token checked out. */
+export interface Caller {
+  claims: TokenClaims;
+  /** The raw token, as a key for per-token limits ('' with auth off). */
+  token: string;
+}
+
+/** Checks the bearer token of every request. */
+export class AuthGuard {
+  private readonly secret: string | undefined;
+
+  constructor(options: AuthOptions) {
+    if ('disabled' in options) {
+      if (options.disabled !== true) throw new ResumableError('BAD_REQUEST', 'auth.disabled must be exactly true');
+      this.secret = undefined;
+    } else {
+      checkSecret(options.secret);
+      this.secret = options.secret;
+    }
+  }
+
+  get enabled(): boolean {
+    return this.secret !== undefined;
+  }
+
+  /**
+   * The caller of `request`, allowed to do `action` (on `taskId`), or a 401/403.
+   * The token comes from `Authorization: Bearer …`, else `?token=` (for native EventSource).
+   */
+  async check(request: Request, url: URL, action: TokenAction, taskId?: string): Promise<Caller> {
+    if (this.secret === undefined) return { claims: OPEN, token: '' };
+    const token = bearer(request) ?? url.searchParams.get('token');
+    if (!token) throw new ResumableError('UNAUTHORIZED', 'A token is required: Authorization: Bearer <token>');
+    const claims = await verifyToken(this.secret, token);
+    authorize(claims, action, taskId);
+    return { claims, token };
+  }
+}
+
+function bearer(request: Request): string | undefined {
+  const header = request.headers.get('authorization');
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw new ResumableError('UNAUTHORIZED', 'The Authorization header must be "Bearer <token>"');
+  return match[1];
+}

@@ -1,0 +1,61 @@
+import type { UpdateBus } from '@resumable/protocol';
+import type { PausedRegistry } from '@resumable/recovery-manager';
+import type { SsePublisher } from '@resumable/sse-publisher';
+import type { AuthOptions } from './auth/guard';
+import type { CorsOptions } from './http/cors';
+import type { TemporalOptions } from './temporal/gateway';
+
+export interface RecoveryServerOptions {
+  /** How to reach Temporal; defaults to `TEMPORAL_ADDRESS` / `TEMPORAL_NAMESPACE`. */
+  temporal?: TemporalOptions;
+  /**
+   * Token checks: `{ secret }` (at least 32 characters) or, explicitly,
+   * `{ disabled: true }`. There is no default.
+   */
+  auth: AuthOptions;
+  /** The live bus; defaults to an in-memory bus (one process: worker and server together). */
+  bus?: UpdateBus;
+  /**
+   * Accept bus messages from workers in other processes at `POST {basePath}/resumable/bus`,
+   * authenticated with this server secret (never a browser token).
+   */
+  busSecret?: string;
+  /** The SSE publisher; defaults to one with the package defaults. */
+  publisher?: SsePublisher;
+  /** Where the routes live; default `/api`. */
+  basePath?: string;
+  cors?: CorsOptions;
+  /** The paused list; defaults to a new registry. */
+  pausedRegistry?: PausedRegistry;
+  /** Rebuild the paused list from Temporal visibility in `start()` (default true). */
+  recoverPausedOnStart?: boolean;
+  limits?: {
+    /** Largest JSON body accepted, bytes (default 64 KiB). */
+    maxBodyBytes?: number;
+    /** Open streams per token (default 16). */
+    maxStreamsPerToken?: number;
+  };
+  stream?: {
+    /** Recent updates kept per task (default 1000). */
+    cacheSize?: number;
+    /** Quiet time before the log's tail is checked, ms (default 1000). */
+    tailCheckMs?: number;
+    /** Longest wait between tail checks of a quiet running workflow, ms (default 15000). */
+    maxTailCheckMs?: number;
+    /** How long a task's state stays cached after its last client left, ms (default 30000). */
+    idleMs?: number;
+  };
+  /** Called with errors that are not the client's fault (Temporal down, bugs). */
+  onError?: (error: unknown, context: string) => void;
+}
+
+export const DEFAULTS = {
+  basePath: '/api',
+  maxBodyBytes: 64 * 1024,
+  maxStreamsPerToken: 16,
+  cacheSize: 1000,
+  tailCheckMs: 1000,
+  maxTailCheckMs: 15_000,
+  idleMs: 30_000,
+  describeTtlMs: 250,
+} as const;

@@ -1,0 +1,441 @@
+import {
+  MAX_UPDATES_PAGE,
+  TASK_EVENTS,
+  taskTopic,
+  type EndEventData,
+  type UpdateBus,
+  type Unsubscribe,
+  type UpdatesPage,
+  type WorkflowUpdate,
+} from '@resumable/protocol';
+import type { ExecutionInfo } from '../temporal/gateway';
+import type { StreamChannels, StreamConnection } from './types';
+
+/** What a feed reads from the durable log. */
+export interface FeedSource {
+  readUpdates(taskId: string, since: number, limit: number): Promise<UpdatesPage>;
+  describe(taskId: string): Promise<ExecutionInfo>;
+}
+
+export interface TaskFeedOptions {
+  /** Recent updates kept in memory per task (beyond what catching-up clients need). */
+  cacheSize: number;
+  /** Quiet time after the last live update before the log's tail is checked. */
+  tailCheckMs: number;
+  /** Longest wait between tail checks of a quiet, running workflow. */
+  maxTailCheckMs: number;
+  /** How long a describe() answer is trusted. */
+  describeTtlMs: number;
+  onError?: (error: unknown, taskId: string) => void;
+}
+
+interface Client {
+  connection: StreamConnection;
+  /** The last sequence this client has been sent. */
+  cursor: number;
+}
+
+/**
+ * One task's stream on this server instance: the hand-off from the durable log to
+ * the live bus.
+ *
+ * - `updates[0 … n]` holds sequences `low … high`, contiguous; `high` only grows.
+ * - A live update at `high + 1` is appended and broadcast to attached clients (whose
+ *   cursor is always `high`); at or below `high` it is a duplicate and dropped; above
+ *   `high + 1` it waits in `ahead` while the gap is read from the log.
+ * - A new client catches up from the cache (reading older pages from the log first
+ *   when it resumes below `low`), then attaches at `high` synchronously, so nothing
+ *   falls between catch-up and live.
+ * - Log reads are serialised; concurrent clients share them (the 2nd read starts from
+ *   the lowest resume point that arrived meanwhile).
+ * - When the bus has been quiet, the log's tail is checked, so a lost last update
+ *   is still delivered and a closed workflow ends its streams.
+ */
+export class TaskFeed {
+  private updates: WorkflowUpdate[] = [];
+  private low = 1;
+  private high = -1;
+  /** The lowest sequence the durable log still holds (above 1 once compacted). */
+  private logStart = 1;
+  private tailQueued: Promise<void> | undefined;
+  private finishing: Promise<void> | undefined;
+  private readonly ahead = new Map<number, WorkflowUpdate>();
+  private status = '';
+  private closed = false;
+  private readonly catchingUp = new Set<Client>();
+  private readonly attached = new Set<Client>();
+  private readonly waiting = new Set<Client>();
+  private readChain: Promise<void> = Promise.resolve();
+  private lowestWanted = Number.POSITIVE_INFINITY;
+  private describeCache: { at: number; value: Promise<ExecutionInfo> } | undefined;
+  private unsubscribe: Promise<Unsubscribe> | undefined;
+  private tailTimer: ReturnType<typeof setTimeout> | undefined;
+  private tailDelay: number;
+  private disposed = false;
+  readonly channelName: string;
+
+  constructor(
+    readonly taskId: string,
+    private readonly source: FeedSource,
+    private readonly bus: UpdateBus,
+    private readonly channels: StreamChannels,
+    private readonly options: TaskFeedOptions,
+  ) {
+    this.channelName = `task:${taskId}`;
+    this.tailDelay = options.tailCheckMs;
+  }
+
+  /** Number of clients on this feed. */
+  get clientCount(): number {
+    return this.catchingUp.size + this.attached.size + this.waiting.size;
+  }
+
+  /** The highest contiguous sequence this feed knows, or -1 before its first read. */
+  get lastSequence(): number {
+    return this.high;
+  }
+
+  /**
+   * Makes sure the feed is live on the bus and knows the log up to at least `since`,
+   * and whether the workflow has closed. Throws the wire error for an unknown task
+   * or an unavailable Temporal. Returns whether a client at `since` has nothing
+   * more to get (closed and fully delivered: answer 204).
+   */
+  async prepare(since: number): Promise<{ finished: boolean }> {
+    await this.subscribe();
+    if (!this.closed) {
+      const info = await this.describe();
+      if (!info.running) await this.finish(since);
+    }
+    await this.cover(since);
+    return { finished: this.closed && since >= this.high };
+  }
+
+  /**
+   * The workflow has closed: one last read of the log's tail (shared by every
+   * caller), then the feed is final and attached clients get `end`.
+   */
+  private finish(since: number): Promise<void> {
+    this.finishing ??= this.readTail(since).then(() => {
+      this.closed = true;
+      this.endAttached();
+    });
+    this.finishing.catch(() => {
+      this.finishing = undefined;
+    });
+    return this.finishing;
+  }
+
+  /** Adds a client whose stream resumes after `since`. */
+  add(connection: StreamConnection, since: number): void {
+    const client: Client = { connection, cursor: since };
+    this.catchingUp.add(client);
+    void this.catchUp(client).catch((error) => this.fail(client, error));
+  }
+
+  /**
+   * Re-sends everything after `since` down a client's connection, in order, each
+   * update once (POST recovery). The connection leaves the live channel meanwhile
+   * and rejoins once caught up, so live updates never interleave.
+   */
+  async replay(connectionId: string, since: number): Promise<{ recovered: number; lastSequence: number } | undefined> {
+    const client = this.find(connectionId);
+    if (!client) return undefined;
+    const current = this.cursorOf(client);
+    if (since >= current) return { recovered: 0, lastSequence: current };
+    if (this.attached.delete(client)) client.connection.detach(this.channelName);
+    this.waiting.delete(client);
+    this.catchingUp.add(client);
+    client.cursor = since;
+    await this.catchUp(client);
+    return { recovered: Math.max(0, this.cursorOf(client) - since), lastSequence: this.cursorOf(client) };
+  }
+
+  /** Attached clients are always at `high`; the others carry their own cursor. */
+  private cursorOf(client: Client): number {
+    return this.attached.has(client) ? this.high : client.cursor;
+  }
+
+  /** Forgets a closed connection. */
+  remove(connection: StreamConnection): void {
+    for (const set of [this.catchingUp, this.attached, this.waiting]) {
+      for (const client of set) if (client.connection === connection) set.delete(client);
+    }
+  }
+
+  /** Stops listening; the registry calls this once no client is left for a while. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    clearTimeout(this.tailTimer);
+    const unsubscribe = this.unsubscribe;
+    this.unsubscribe = undefined;
+    if (unsubscribe) await (await unsubscribe)();
+  }
+
+  private find(connectionId: string): Client | undefined {
+    for (const set of [this.catchingUp, this.attached, this.waiting]) {
+      for (const client of set) if (client.connection.id === connectionId) return client;
+    }
+    return undefined;
+  }
+
+  private subscribe(): Promise<Unsubscribe> {
+    this.unsubscribe ??= this.bus.subscribe(taskTopic(this.taskId), (message) => {
+      if (message.kind === 'update' && message.taskId === this.taskId) this.onLive(message.update, message.status);
+    });
+    return this.unsubscribe;
+  }
+
+  private describe(): Promise<ExecutionInfo> {
+    if (this.closed) return Promise.resolve({ running: false, executionStatus: 'CLOSED' });
+    const now = Date.now();
+    if (!this.describeCache || now - this.describeCache.at > this.options.describeTtlMs) {
+      const value = this.source.describe(this.taskId);
+      this.describeCache = { at: now, value };
+      value.catch(() => {
+        if (this.describeCache?.value === value) this.describeCache = undefined;
+      });
+    }
+    return this.describeCache.value;
+  }
+
+  // ---- the log ------------------------------------------------------------
+
+  private covers(since: number): boolean {
+    return this.high >= 0 && (since >= this.low - 1 || this.low <= this.logStart);
+  }
+
+  /** Reads the log until the cache reaches down to `since` (shared by concurrent callers). */
+  private async cover(since: number): Promise<void> {
+    if (this.covers(since)) return;
+    this.lowestWanted = Math.min(this.lowestWanted, since);
+    await this.serialise(async () => {
+      if (this.covers(since)) return;
+      const from = Math.min(this.lowestWanted, since);
+      this.lowestWanted = Number.POSITIVE_INFINITY;
+      if (this.high < 0) await this.readFirst(from);
+      else await this.readBelow(from);
+    });
+  }
+
+  private serialise(step: () => Promise<void>): Promise<void> {
+    const next = this.readChain.then(step);
+    this.readChain = next.catch(() => undefined);
+    return next;
+  }
+
+  private async readPage(since: number): Promise<UpdatesPage> {
+    const page = await this.source.readUpdates(this.taskId, since, MAX_UPDATES_PAGE);
+    if (page.status) this.status = page.status;
+    return page;
+  }
+
+  /** First read: everything after `since`, to the end of the log. */
+  private async readFirst(since: number): Promise<void> {
+    let page = await this.readPage(since);
+    // A resume point beyond the log (a client ahead of us): start at the log's end.
+    let cursor = since > page.lastSequence ? page.lastSequence : since;
+    const first = page.updates[0];
+    if (first && first.sequence > cursor + 1) {
+      // Compacted: nothing below `first` can be read any more.
+      this.logStart = first.sequence;
+      cursor = first.sequence - 1;
+    }
+    const start = cursor;
+    const collected: WorkflowUpdate[] = [];
+    for (;;) {
+      for (const update of page.updates) if (update.sequence === cursor + 1) collected.push(update), cursor++;
+      if (!page.hasMore || page.updates.length === 0) break;
+      page = await this.readPage(cursor);
+    }
+    if (this.high >= 0) {
+      for (const update of collected) this.onLive(update);
+      return;
+    }
+    this.updates = collected;
+    this.low = start + 1;
+    this.high = cursor;
+    this.drainAhead();
+    this.advanced();
+  }
+
+  /** Reads older updates, from `since` up to the cache's bottom, and prepends them. */
+  private async readBelow(since: number): Promise<void> {
+    const older: WorkflowUpdate[] = [];
+    let cursor = since;
+    const start = since;
+    while (cursor < this.low - 1) {
+      const page = await this.readPage(cursor);
+      const first = page.updates[0];
+      if (!first || first.sequence > cursor + 1) {
+        // The log holds nothing at cursor + 1: it was compacted up to here.
+        this.logStart = first ? Math.min(first.sequence, this.low) : this.low;
+        return;
+      }
+      for (const update of page.updates) {
+        if (update.sequence === cursor + 1 && update.sequence < this.low) older.push(update), cursor++;
+      }
+      if (!page.hasMore) break;
+    }
+    if (cursor === this.low - 1 && older.length > 0) {
+      this.updates = older.concat(this.updates);
+      this.low = start + 1;
+    }
+  }
+
+  /** Reads everything after `high` (gap fill and tail check); before any read, after `since`. */
+  private readTail(since = 0): Promise<void> {
+    // Calls that arrive while a read waits to start share it.
+    if (this.tailQueued) return this.tailQueued;
+    const read = this.serialise(async () => {
+      this.tailQueued = undefined;
+      if (this.high < 0) return this.readFirst(since);
+      let page: UpdatesPage;
+      do {
+        page = await this.readPage(this.high);
+        for (const update of page.updates) this.onLive(update);
+      } while (page.hasMore && page.updates.length > 0);
+    });
+    this.tailQueued = read;
+    return read;
+  }
+
+  // ---- the live path -------------------------------------------------------
+
+  private onLive(update: WorkflowUpdate, status?: string): void {
+    if (this.disposed) return;
+    if (status) this.status = status;
+    if (this.high < 0 || update.sequence > this.high + 1) {
+      if (update.sequence > this.high) this.ahead.set(update.sequence, update);
+      if (this.high >= 0) void this.readTail().catch((error) => this.options.onError?.(error, this.taskId));
+    } else if (update.sequence === this.high + 1) {
+      this.append(update);
+      this.drainAhead();
+      this.advanced();
+    }
+    this.scheduleTailCheck(true);
+  }
+
+  private drainAhead(): void {
+    for (const [sequence] of this.ahead) if (sequence <= this.high) this.ahead.delete(sequence);
+    for (let next = this.ahead.get(this.high + 1); next; next = this.ahead.get(this.high + 1)) {
+      this.ahead.delete(next.sequence);
+      this.append(next);
+    }
+  }
+
+  private append(update: WorkflowUpdate): void {
+    this.updates.push(update);
+    this.high = update.sequence;
+    this.channels.channel(this.channelName).broadcast(updateEvent(update));
+    this.trim();
+  }
+
+  /** Lets catching-up and waiting clients move on after `high` grew. */
+  private advanced(): void {
+    for (const client of this.waiting) {
+      if (client.cursor < this.high) {
+        this.waiting.delete(client);
+        this.catchingUp.add(client);
+        void this.catchUp(client).catch((error) => this.fail(client, error));
+      }
+    }
+    if (this.closed) this.endAttached();
+  }
+
+  private trim(): void {
+    let keepFrom = this.high - this.options.cacheSize + 1;
+    for (const client of this.catchingUp) keepFrom = Math.min(keepFrom, client.cursor + 1);
+    const drop = keepFrom - this.low;
+    if (drop > 0) {
+      this.updates.splice(0, drop);
+      this.low += drop;
+    }
+  }
+
+  // ---- clients -------------------------------------------------------------
+
+  private async catchUp(client: Client): Promise<void> {
+    for (;;) {
+      if (client.connection.isClosed) return this.remove(client.connection);
+      if (!this.covers(client.cursor)) {
+        await this.cover(client.cursor);
+        // A read that could not reach the resume point would loop forever: give up;
+        // the client reconnects and tries again.
+        if (!this.covers(client.cursor)) throw new Error(`log of ${this.taskId} cannot reach ${client.cursor}`);
+        continue;
+      }
+      // Synchronous from here to attach: nothing can be broadcast in between.
+      for (let sequence = Math.max(client.cursor + 1, this.low); sequence <= this.high; sequence++) {
+        const update = this.updates[sequence - this.low];
+        if (!update) throw new Error(`cache of ${this.taskId} lost sequence ${sequence}`);
+        if (!client.connection.send(updateEvent(update))) return this.remove(client.connection);
+        client.cursor = sequence;
+      }
+      this.catchingUp.delete(client);
+      if (this.closed && client.cursor >= this.high) return this.end(client);
+      if (client.cursor > this.high) {
+        // Resumed beyond the log we know (e.g. a client ahead of a lagging bus): wait.
+        this.waiting.add(client);
+      } else {
+        this.attached.add(client);
+        client.connection.attach(this.channelName);
+      }
+      this.scheduleTailCheck(false);
+      return;
+    }
+  }
+
+  private end(client: Client): void {
+    const data: EndEventData = { status: this.status, lastSequence: this.high };
+    client.connection.send({ event: TASK_EVENTS.end, data: JSON.stringify(data) });
+    client.connection.close('closed');
+    this.remove(client.connection);
+  }
+
+  private endAttached(): void {
+    for (const client of [...this.attached, ...this.waiting]) {
+      if (this.cursorOf(client) >= this.high) {
+        client.cursor = this.cursorOf(client);
+        this.end(client);
+      }
+    }
+  }
+
+  private fail(client: Client, error: unknown): void {
+    this.options.onError?.(error, this.taskId);
+    // The client reconnects with its Last-Event-ID and resumes exactly there.
+    client.connection.close('error');
+    this.remove(client.connection);
+  }
+
+  // ---- tail checks -----------------------------------------------------------
+
+  private scheduleTailCheck(activity: boolean): void {
+    if (this.disposed || this.closed) return;
+    if (activity) this.tailDelay = this.options.tailCheckMs;
+    else if (this.tailTimer) return;
+    clearTimeout(this.tailTimer);
+    this.tailTimer = setTimeout(() => void this.tailCheck(), this.tailDelay);
+    this.tailTimer.unref?.();
+  }
+
+  private async tailCheck(): Promise<void> {
+    this.tailTimer = undefined;
+    if (this.disposed || this.clientCount === 0) return;
+    try {
+      // Describe first: a read that starts after "closed" holds the final tail.
+      const info = await this.describe();
+      if (!info.running) return await this.finish(this.high);
+      await this.readTail();
+    } catch (error) {
+      this.options.onError?.(error, this.taskId);
+    }
+    this.tailDelay = Math.min(this.tailDelay * 2, this.options.maxTailCheckMs);
+    this.scheduleTailCheck(false);
+  }
+}
+
+function updateEvent(update: WorkflowUpdate) {
+  return { id: update.sequence, event: TASK_EVENTS.update, data: JSON.stringify(update) };
+}

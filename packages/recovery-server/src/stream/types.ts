@@ -1,0 +1,21 @@
+import type { SseEvent } from '@resumable/protocol';
+
+/** The part of an SSE connection a feed drives. */
+export interface StreamConnection {
+  readonly id: string;
+  readonly isClosed: boolean;
+  send(event: SseEvent): boolean;
+  attach(channel: string): void;
+  detach(channel: string): void;
+  close(reason?: 'closed' | 'error'): void;
+}
+
+/** The part of the publisher a feed broadcasts through (one encode, many sockets). */
+export interface StreamChannels {
+  channel(name: string): { broadcast(event: SseEvent): number };
+}
+
+/** A connection as the publisher hands it out: a stream connection with a close hook. */
+export interface PublisherConnection extends StreamConnection {
+  onClose(listener: (reason: string) => void): () => void;
+}

@@ -1,0 +1,86 @@
+import { EventSource } from 'eventsource';
+import type { EndEventData, WorkflowUpdate } from '@resumable/protocol';
+
+/** What one client saw on a task stream. */
+export interface StreamRecord {
+  sequences: number[];
+  connections: string[];
+  end: EndEventData | undefined;
+  opens: number;
+}
+
+/**
+ * Follows a task stream with the `eventsource` package (spec-strict, reconnects on
+ * its own with Last-Event-ID) until `end`, and lets a test cut the connection from
+ * either side.
+ */
+export class StreamFollower {
+  readonly record: StreamRecord = { sequences: [], connections: [], end: undefined, opens: 0 };
+  private source: EventSource | undefined;
+  private finished!: (record: StreamRecord) => void;
+  private failed!: (error: Error) => void;
+  readonly done: Promise<StreamRecord>;
+
+  constructor(
+    private readonly url: string,
+    private readonly token: string,
+    private readonly onUpdate?: (update: WorkflowUpdate) => void,
+  ) {
+    this.done = new Promise((resolve, reject) => {
+      this.finished = resolve;
+      this.failed = reject;
+    });
+    this.open(url);
+  }
+
+  get lastSequence(): number {
+    return this.record.sequences.at(-1) ?? 0;
+  }
+
+  get connectionId(): string | undefined {
+    return this.record.connections.at(-1);
+  }
+
+  /** Client side: drop the connection and open a new EventSource resuming by `?lastEventId=`. */
+  reconnectFromClient(): void {
+    if (this.record.end) return;
+    this.source?.close();
+    const separator = this.url.includes('?') ? '&' : '?';
+    this.open(`${this.url}${separator}lastEventId=${this.lastSequence}`);
+  }
+
+  close(): void {
+    this.source?.close();
+  }
+
+  private open(url: string): void {
+    const token = this.token;
+    const source = new EventSource(url, {
+      fetch: (input, init) =>
+        fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), Authorization: `Bearer ${token}` } }),
+    });
+    this.source = source;
+    source.addEventListener('open', () => this.record.opens++);
+    source.addEventListener('connected', (event) => {
+      this.record.connections.push((JSON.parse(event.data) as { connectionId: string }).connectionId);
+    });
+    source.addEventListener('update', (event) => {
+      const update = JSON.parse(event.data) as WorkflowUpdate;
+      if (String(update.sequence) !== event.lastEventId) {
+        this.failed(new Error(`event id ${event.lastEventId} does not match sequence ${update.sequence}`));
+      }
+      this.record.sequences.push(update.sequence);
+      this.onUpdate?.(update);
+    });
+    source.addEventListener('end', (event) => {
+      this.record.end = JSON.parse(event.data) as EndEventData;
+      source.close();
+      this.finished(this.record);
+    });
+  }
+}
+
+/** 1, 2, …, n. */
+export function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from + 1) }, (_, index) => from + index);
+}

@@ -1,0 +1,201 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createInMemoryBus } from '@resumable/sse-publisher';
+import { lossyBus, startHarness, startServer, type Harness, type ServerInstance } from './harness';
+import { StreamFollower, range } from './sse-client';
+import { emitMore, finish, steppedTask, tickingTask } from './workflows';
+
+let seq = 0;
+const taskId = (name: string) => `${name}-${Date.now()}-${++seq}`;
+
+/** Cuts `follower`'s connection `times` times at random moments, alternating server and client side. */
+async function cutRepeatedly(follower: StreamFollower, instance: ServerInstance, times: number): Promise<number> {
+  let cuts = 0;
+  for (let i = 0; i < times && !follower.record.end; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100 + Math.floor(Math.random() * 600)));
+    if (follower.record.end) break;
+    if (i % 2 === 0) {
+      const id = follower.connectionId;
+      const connection = id ? instance.server.publisher.getConnection(id) : undefined;
+      if (!connection) continue;
+      connection.close('closed'); // the eventsource client reconnects by itself with Last-Event-ID
+    } else {
+      follower.reconnectFromClient(); // a new EventSource resuming with ?lastEventId=
+    }
+    cuts++;
+  }
+  return cuts;
+}
+
+describe.each([
+  { name: 'a faithful bus', drop: 0, duplicate: 0 },
+  { name: 'a bus that drops 10% and duplicates 10%', drop: 0.1, duplicate: 0.1 },
+])('task stream over $name', ({ drop, duplicate }) => {
+  let harness: Harness;
+  let instance: ServerInstance;
+  let flaky: ReturnType<typeof lossyBus> | undefined;
+
+  beforeAll(async () => {
+    const bus = createInMemoryBus();
+    flaky = drop || duplicate ? lossyBus(bus, drop, duplicate) : undefined;
+    harness = await startHarness({ bus, workerBus: flaky ?? bus });
+    instance = await startServer(harness.client, { bus });
+  });
+  afterAll(async () => {
+    await instance?.close();
+    await harness?.close();
+  });
+
+  it('delivers 1..2000 exactly once, in order, through 20 cuts, then end', async () => {
+    const id = taskId('chaos');
+    const token = await harness.token([id]);
+    const handle = await harness.client.workflow.start(tickingTask, {
+      taskQueue: harness.taskQueue,
+      workflowId: id,
+      args: [{ count: 2000, batch: 100, pauseMs: 50 }],
+    });
+    const follower = new StreamFollower(`${instance.baseUrl}/temporal/stream/${id}`, token);
+    const cuts = await cutRepeatedly(follower, instance, 20);
+    const record = await follower.done;
+    await expect(handle.result()).resolves.toBe(2000);
+
+    expect(cuts).toBeGreaterThanOrEqual(10);
+    expect(record.opens).toBeGreaterThan(cuts / 2);
+    expect(record.sequences).toEqual(range(1, 2000));
+    expect(record.end).toEqual({ status: 'DONE', lastSequence: 2000 });
+    if (flaky) expect(flaky.dropped).toBeGreaterThan(50);
+  }, 120_000);
+});
+
+describe('task stream of a closed workflow', () => {
+  let harness: Harness;
+  let instance: ServerInstance;
+
+  beforeAll(async () => {
+    harness = await startHarness();
+    instance = await startServer(harness.client, { bus: harness.bus });
+  });
+  afterAll(async () => {
+    await instance?.close();
+    await harness?.close();
+  });
+
+  it('replays everything from 0, then end; recovery GET and latest answer; a resume at the end gets 204', async () => {
+    const id = taskId('done');
+    const token = await harness.token([id]);
+    await harness.client.workflow.execute(tickingTask, { taskQueue: harness.taskQueue, workflowId: id, args: [{ count: 120 }] });
+
+    const record = await new StreamFollower(`${instance.baseUrl}/temporal/stream/${id}`, token).done;
+    expect(record.sequences).toEqual(range(1, 120));
+    expect(record.end).toEqual({ status: 'DONE', lastSequence: 120 });
+
+    const headers = { Authorization: `Bearer ${token}` };
+    const page = await (await fetch(`${instance.baseUrl}/temporal/recovery/${id}?sinceSequence=100&limit=10`, { headers })).json();
+    expect(page).toMatchObject({ taskId: id, status: 'DONE', lastSequence: 120, hasMore: true });
+    expect(page.updates.map((u: { sequence: number }) => u.sequence)).toEqual(range(101, 110));
+
+    const latest = await (await fetch(`${instance.baseUrl}/temporal/recovery/${id}/latest`, { headers })).json();
+    expect(latest).toMatchObject({ taskId: id, status: 'DONE', lastSequence: 120 });
+    expect(latest.updates.at(-1).sequence).toBe(120);
+
+    const atEnd = await fetch(`${instance.baseUrl}/temporal/stream/${id}`, { headers: { ...headers, 'Last-Event-ID': '120' } });
+    expect(atEnd.status).toBe(204);
+  });
+
+  it('answers recovery by timestamp with the updates after it', async () => {
+    const id = taskId('by-time');
+    const token = await harness.token([id]);
+    await harness.client.workflow.execute(tickingTask, {
+      taskQueue: harness.taskQueue,
+      workflowId: id,
+      args: [{ count: 30, batch: 10, pauseMs: 50 }],
+    });
+    const headers = { Authorization: `Bearer ${token}` };
+    const all = await (await fetch(`${instance.baseUrl}/temporal/recovery/${id}?sinceSequence=0`, { headers })).json();
+    const cut = all.updates[14].timestamp as number;
+    const page = await (await fetch(`${instance.baseUrl}/temporal/recovery/${id}?sinceTimestamp=${cut}`, { headers })).json();
+    const expected = all.updates.filter((u: { timestamp: number }) => u.timestamp > cut).map((u: { sequence: number }) => u.sequence);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(page.updates.map((u: { sequence: number }) => u.sequence)).toEqual(expected);
+  });
+
+  it('serves 1,000 clients reconnecting at once with at most 2 Temporal queries', async () => {
+    const id = taskId('herd');
+    const token = await harness.token([id]);
+    await harness.client.workflow.execute(tickingTask, { taskQueue: harness.taskQueue, workflowId: id, args: [{ count: 60 }] });
+    // A fresh instance: nothing cached, every client must be served from Temporal.
+    const fresh = await startServer(harness.client, { bus: harness.bus, limits: { maxStreamsPerToken: 2000 } });
+    harness.resetQueries();
+    try {
+      const resumes = Array.from({ length: 1000 }, (_, i) => (i * 7) % 60);
+      const results = await Promise.all(
+        resumes.map(async (since) => {
+          const response = await fetch(`${fresh.baseUrl}/temporal/stream/${id}`, {
+            headers: { Authorization: `Bearer ${token}`, 'Last-Event-ID': String(since) },
+          });
+          const text = await response.text();
+          const ids = [...text.matchAll(/^id: (\d+)$/gm)].map((match) => Number(match[1]));
+          return { since, ids, ended: text.includes('event: end') };
+        }),
+      );
+      for (const { since, ids, ended } of results) {
+        expect(ids).toEqual(range(since + 1, 60));
+        expect(ended).toBe(true);
+      }
+      expect(harness.queries()).toBeLessThanOrEqual(2);
+    } finally {
+      await fresh.close();
+    }
+  }, 60_000);
+});
+
+describe('POST recovery', () => {
+  let harness: Harness;
+  let instance: ServerInstance;
+
+  beforeAll(async () => {
+    harness = await startHarness();
+    instance = await startServer(harness.client, { bus: harness.bus });
+  });
+  afterAll(async () => {
+    await instance?.close();
+    await harness?.close();
+  });
+
+  it('pushes exactly the missed updates down the named connection, once, in order', async () => {
+    const id = taskId('post');
+    const token = await harness.token([id]);
+    const handle = await harness.client.workflow.start(steppedTask, { taskQueue: harness.taskQueue, workflowId: id });
+    await handle.signal(emitMore, 10);
+    const seen: number[] = [];
+    const follower = new StreamFollower(`${instance.baseUrl}/temporal/stream/${id}`, token, (u) => seen.push(u.sequence));
+    await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(10);
+
+    const response = await fetch(`${instance.baseUrl}/temporal/recovery/${id}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ connectionId: follower.connectionId, lastSequence: 4, lastTimestamp: 0 }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ recovered: 6, lastSequence: 10 });
+    await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(16);
+
+    await handle.signal(emitMore, 2);
+    await handle.signal(finish);
+    const record = await follower.done;
+    expect(record.sequences).toEqual([...range(1, 10), ...range(5, 10), 11, 12, 13]);
+    expect(record.end).toEqual({ status: 'DONE', lastSequence: 13 });
+  });
+
+  it('answers 404 for a connection this server does not hold', async () => {
+    const id = taskId('post-unknown');
+    const token = await harness.token([id]);
+    await harness.client.workflow.execute(tickingTask, { taskQueue: harness.taskQueue, workflowId: id, args: [{ count: 3 }] });
+    const response = await fetch(`${instance.baseUrl}/temporal/recovery/${id}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ connectionId: 'nope', lastSequence: 0 }),
+    });
+    expect(response.status).toBe(404);
+    expect((await response.json()).error.code).toBe('NOT_FOUND');
+  });
+});
