@@ -1,0 +1,151 @@
+import { EventSource } from 'eventsource';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PausedWorkflow } from '@resumable/protocol';
+import { startHarness, startServer, type Harness, type ServerInstance } from './harness';
+import { orderTask } from './workflows';
+
+interface Seen {
+  id: number;
+  event: string;
+  data: any;
+}
+
+/** Follows the paused stream, keeping every event and the list it implies. */
+function followPaused(url: string, token: string) {
+  const events: Seen[] = [];
+  const source = new EventSource(url, {
+    fetch: (input, init) =>
+      fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), Authorization: `Bearer ${token}` } }),
+  });
+  for (const name of ['paused.initial', 'workflow.paused', 'workflow.resumed', 'workflow.cancelled', 'workflow.timeout']) {
+    source.addEventListener(name, (event) => events.push({ id: Number(event.lastEventId), event: name, data: JSON.parse(event.data) }));
+  }
+  /** The list: the snapshot, then every later delta applied in order. */
+  const list = () => {
+    const map = new Map<string, PausedWorkflow>();
+    for (const seen of events) {
+      if (seen.event === 'paused.initial') {
+        map.clear();
+        for (const pause of seen.data.pausedWorkflows as PausedWorkflow[]) map.set(pause.executionId, pause);
+      } else if (seen.event === 'workflow.paused') map.set(seen.data.executionId, seen.data);
+      else map.delete(seen.data.executionId);
+    }
+    return [...map.values()].map((pause) => `${pause.executionId}@${pause.pausedAt}`).sort();
+  };
+  return { events, list, close: () => source.close() };
+}
+
+describe('paused workflows', () => {
+  let harness: Harness;
+  let instance: ServerInstance;
+  let token: string;
+  const run = Date.now();
+  const ids = { a: `order-a-${run}`, b: `order-b-${run}`, c: `order-c-${run}` };
+
+  beforeAll(async () => {
+    harness = await startHarness();
+    instance = await startServer(harness.client, { bus: harness.bus });
+    token = await harness.token('*', ['read', 'resume', 'cancel', 'trigger']);
+  });
+  afterAll(async () => {
+    await instance?.close();
+    await harness?.close();
+  });
+
+  const post = (path: string, body?: unknown) =>
+    fetch(`${instance.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+
+  it('streams pause, resume, trigger, cancel and timeout in order; a late client gets a consistent snapshot', async () => {
+    const early = followPaused(`${instance.baseUrl}/workflow/paused-stream`, token);
+    await expect.poll(() => early.events.length, { timeout: 5_000 }).toBe(1);
+    expect(early.events[0]?.event).toBe('paused.initial');
+
+    const start = (workflowId: string, timeoutMs?: number) =>
+      harness.client.workflow.start(orderTask, {
+        taskQueue: harness.taskQueue,
+        workflowId,
+        args: [{ orderId: workflowId, ...(timeoutMs ? { timeoutMs } : {}) }],
+      });
+    const a = await start(ids.a);
+    await expect.poll(early.list, { timeout: 10_000 }).toEqual([`${ids.a}@wait-approval`]);
+
+    // Resume with a payload: A moves on and pauses for payment.
+    expect((await post(`/workflow/executions/${ids.a}/resume`, { payload: { approvedBy: 'ada' } })).status).toBe(202);
+    await expect.poll(early.list, { timeout: 10_000 }).toEqual([`${ids.a}@wait-payment`]);
+    const resumed = early.events.find((e) => e.event === 'workflow.resumed');
+    expect(resumed?.data).toMatchObject({ executionId: ids.a, resumedFrom: 'wait-approval', payload: { approvedBy: 'ada' } });
+
+    const b = await start(ids.b);
+    await expect.poll(early.list, { timeout: 10_000 }).toEqual([`${ids.a}@wait-payment`, `${ids.b}@wait-approval`].sort());
+
+    // A client joining mid-flow.
+    const late = followPaused(`${instance.baseUrl}/workflow/paused-stream`, token);
+    await expect.poll(() => late.events.length, { timeout: 5_000 }).toBeGreaterThan(0);
+    expect(late.list()).toEqual(early.list());
+    const list = await (await fetch(`${instance.baseUrl}/workflow/paused`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    expect(list.pausedWorkflows.map((p: PausedWorkflow) => p.executionId).sort()).toEqual([ids.a, ids.b].sort());
+
+    // A trigger with the wrong correlation reaches nobody; the right one resumes A.
+    const miss = await (await post('/workflow/triggers', { event: 'payment-service.payments.trigger.completed', correlation: 'other' })).json();
+    expect(miss.delivered).toEqual([]);
+    const hit = await (
+      await post('/workflow/triggers', { event: 'payment-service.payments.trigger.completed', correlation: ids.a, payload: { paid: 42 } })
+    ).json();
+    expect(hit.delivered).toEqual([ids.a]);
+    await expect(a.result()).resolves.toEqual(['resumed', 'resumed']);
+
+    expect((await post(`/workflow/executions/${ids.b}/cancel`, { reason: 'customer changed their mind' })).status).toBe(202);
+    await expect(b.result()).resolves.toEqual(['cancelled']);
+
+    const c = await start(ids.c, 1_500);
+    await expect(c.result()).resolves.toEqual(['timeout']);
+    await expect.poll(early.list, { timeout: 10_000 }).toEqual([]);
+    await expect.poll(late.list, { timeout: 10_000 }).toEqual([]);
+
+    const mine = (seen: Seen[]) =>
+      seen.filter((e) => e.event !== 'paused.initial' && Object.values(ids).includes(e.data.executionId)).map((e) => `${e.event} ${e.data.executionId}`);
+    expect(mine(early.events)).toEqual([
+      `workflow.paused ${ids.a}`,
+      `workflow.resumed ${ids.a}`,
+      `workflow.paused ${ids.a}`,
+      `workflow.paused ${ids.b}`,
+      `workflow.resumed ${ids.a}`,
+      `workflow.cancelled ${ids.b}`,
+      `workflow.paused ${ids.c}`,
+      `workflow.timeout ${ids.c}`,
+    ]);
+    expect(early.events.find((e) => e.event === 'workflow.cancelled')?.data.reason).toBe('customer changed their mind');
+    for (const stream of [early, late]) {
+      const streamIds = stream.events.map((e) => e.id);
+      expect(streamIds).toEqual([...streamIds].sort((x, y) => x - y));
+      expect(new Set(streamIds).size).toBe(streamIds.length);
+    }
+    early.close();
+    late.close();
+  }, 60_000);
+
+  it('a fresh server instance rebuilds the paused list from Temporal at start', async () => {
+    const id = `order-restart-${Date.now()}`;
+    const handle = await harness.client.workflow.start(orderTask, { taskQueue: harness.taskQueue, workflowId: id, args: [{ orderId: id }] });
+    await expect.poll(() => instance.server.pausedRegistry.has(id), { timeout: 10_000 }).toBe(true);
+    // Visibility is eventually consistent: a new instance finds the pause once it is indexed.
+    await expect
+      .poll(
+        async () => {
+          const fresh = await startServer(harness.client, { bus: harness.bus });
+          try {
+            return fresh.server.pausedRegistry.get(id)?.pausedAt ?? null;
+          } finally {
+            await fresh.close();
+          }
+        },
+        { timeout: 15_000, interval: 500 },
+      )
+      .toBe('wait-approval');
+    await handle.terminate('test done');
+  });
+});
