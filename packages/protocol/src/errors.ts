@@ -22,10 +22,16 @@ export const ERROR_STATUS = {
   NOT_PAUSED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  /** A dependency failed first, so this step did not run (e.g. a recovery component's prerequisite). */
+  DEPENDENCY_FAILED: 424,
   TOO_MANY_REQUESTS: 429,
   INTERNAL: 500,
   TEMPORAL_UNAVAILABLE: 503,
   SHUTTING_DOWN: 503,
+  /** A client could not reach the server (offline, refused, or the connection was cut). */
+  NETWORK_ERROR: 503,
+  /** A step did not finish within its time limit. */
+  TIMEOUT: 504,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -105,6 +105,11 @@ export interface PausedWorkflow<TVariables = Record<string, unknown>> {
   /** ISO-8601 deadline, or null when it waits forever. */
   timeoutAt: string | null;
   variables: TVariables;
+  /**
+   * Optional correlation key (e.g. an order id): a trigger that names a correlation
+   * reaches only executions whose pause carries the same key.
+   */
+  correlation?: string;
 }
 
 /** `data` of `paused.initial`. */

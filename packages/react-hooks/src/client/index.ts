@@ -1,1 +1,37 @@
-export {};
+/**
+ * The framework-free Resumable client: shared, self-healing SSE subscriptions over
+ * `fetch`, the sequence-aware task store, and the pieces they are built from.
+ * No React, no Node built-ins.
+ */
+export { backoffDelay, type BackoffOptions } from './backoff';
+export { createTokenSource, tokenExpiry, type RefreshToken, type TokenResult, type TokenSource } from './token';
+export {
+  openEventStream,
+  type ConnectionStatus,
+  type EventStream,
+  type EventStreamOptions,
+  type StreamOptions,
+} from './event-stream';
+export { Sequencer, type Sequenced } from './sequencer';
+export {
+  type TaskSubscription,
+  getTaskSubscription,
+  peekTaskSubscription,
+  INITIAL_TASK_STATE,
+  type TaskSubscriptionOptions,
+  type TaskState,
+  type RecoveryProgress,
+} from './task-subscription';
+export {
+  type PausedWorkflowsSubscription,
+  getPausedWorkflowsSubscription,
+  peekPausedWorkflowsSubscription,
+  resumeExecution,
+  cancelExecution,
+  INITIAL_PAUSED_STATE,
+  type PausedWorkflowsOptions,
+  type PausedWorkflowsState,
+} from './paused-subscription';
+export { createTaskStore, type TaskStore, type StoredTask, type SequencedPatch } from './task-store';
+export type { Subscribable } from './shared-stream';
+export { ResumableError, type WorkflowUpdate, type PausedWorkflow, type UpdatesPage } from '@resumable/protocol';

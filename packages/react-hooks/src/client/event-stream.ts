@@ -1,0 +1,171 @@
+import { createSseDecoder, ResumableError, type DecodedSseEvent } from '@resumable/protocol';
+import { backoffDelay, type BackoffOptions } from './backoff';
+import { authHeaders, networkError, responseError, type RequestContext } from './http';
+
+/**
+ * Where a stream stands.
+ * - `idle`: not started; `connecting` / `reconnecting`: a request is on its way (or waiting to retry);
+ * - `open`: the server answered and events flow; `offline`: waiting for the `online` event;
+ * - `hidden`: paused while the tab is hidden (`pauseWhenHidden`);
+ * - `ended`: the server said there is nothing more (`event: end` or 204), for good;
+ * - `error`: a failure retrying cannot fix (400, 403, 404), for good.
+ */
+export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'offline' | 'hidden' | 'ended' | 'error';
+
+/** Options shared by every stream the client opens. */
+export interface StreamOptions extends RequestContext {
+  backoff?: BackoffOptions;
+  /** Close the connection while the tab is hidden and reopen it when visible. Default false. */
+  pauseWhenHidden?: boolean;
+}
+
+/** Options of `openEventStream`. */
+export interface EventStreamOptions extends StreamOptions {
+  url: string;
+  /** The resume point for the next request, sent as `Last-Event-ID`. */
+  lastEventId?: () => string | undefined;
+  /** The event after which the server closes for good. */
+  endEvent?: string;
+  onEvent(event: DecodedSseEvent): void;
+  onStatus(status: ConnectionStatus, error?: ResumableError): void;
+}
+
+/** A running stream; `stop()` aborts the request and ends the loop. */
+export interface EventStream {
+  stop(): void;
+}
+
+type Outcome = 'end' | 'retry' | 'again' | 'fatal';
+
+// Statuses worth retrying: the server or a proxy may recover from them.
+const RETRYABLE = (status: number) => status === 408 || status === 429 || status >= 500;
+
+/**
+ * Opens an SSE stream with `fetch` (so an `Authorization` header can be sent) and
+ * keeps it open: reconnects with backoff and jitter, resumes with `Last-Event-ID`,
+ * waits for `online` when offline, optionally sleeps while the tab is hidden, and
+ * stops for good on the end event or 204.
+ *
+ * @example
+ * const stream = openEventStream({ url, tokens, onEvent: console.log, onStatus: console.log });
+ * stream.stop();
+ */
+export function openEventStream(options: EventStreamOptions): EventStream {
+  const win = typeof window === 'undefined' ? undefined : window;
+  const doc = typeof document === 'undefined' ? undefined : document;
+  let stopped = false;
+  let controller: AbortController | undefined;
+  let attempt = 0;
+  let refreshedAfter401 = false;
+  let serverRetry: number | undefined;
+  let wake: (() => void) | undefined;
+
+  const offline = () => win?.navigator.onLine === false;
+  const hidden = () => !!options.pauseWhenHidden && doc?.visibilityState === 'hidden';
+  const interrupt = () => {
+    // Offline or hidden: drop the request now; the loop waits for the way back.
+    if (offline() || hidden()) controller?.abort();
+    wake?.();
+  };
+  const sleep = (ms?: number) =>
+    new Promise<void>((resolve) => {
+      const timer = ms === undefined ? undefined : setTimeout(() => (wake = undefined, resolve()), ms);
+      wake = () => {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      };
+    });
+
+  win?.addEventListener('online', interrupt);
+  win?.addEventListener('offline', interrupt);
+  doc?.addEventListener('visibilitychange', interrupt);
+
+  async function connect(): Promise<Outcome> {
+    // Never two requests at once: the previous one is aborted before the next starts.
+    controller?.abort();
+    const request = (controller = new AbortController());
+    let response: Response;
+    try {
+      const headers: Record<string, string> = { Accept: 'text/event-stream', ...(await authHeaders(options.tokens)) };
+      const id = options.lastEventId?.();
+      if (id) headers['Last-Event-ID'] = id;
+      if (stopped || request.signal.aborted) return 'again';
+      response = await (options.fetch ?? fetch)(options.url, { headers, signal: request.signal });
+    } catch (cause) {
+      if (!request.signal.aborted) options.onStatus('reconnecting', ResumableError.is(cause) ? cause : networkError(cause));
+      return request.signal.aborted ? 'again' : 'retry';
+    }
+    // "A client can be told to stop reconnecting using the HTTP 204 No Content response code." (WHATWG SSE)
+    if (response.status === 204) return 'end';
+    if (!response.ok || !response.body) {
+      const error = await responseError(response);
+      const fatal = response.status !== 401 && !RETRYABLE(response.status);
+      options.onStatus(fatal ? 'error' : 'reconnecting', error);
+      if (response.status === 401 && options.tokens) {
+        // The token expired or was revoked: never send it again. A fresh one is
+        // tried at once; if that is refused too, back off like any failure.
+        options.tokens.invalidate();
+        if (!refreshedAfter401) return (refreshedAfter401 = true), 'again';
+      }
+      return fatal ? 'fatal' : 'retry';
+    }
+
+    refreshedAfter401 = false;
+    options.onStatus('open');
+    let ended = false;
+    const decoder = createSseDecoder({
+      onEvent(event) {
+        attempt = 0;
+        if (event.event === options.endEvent) ended = true;
+        options.onEvent(event);
+      },
+      onRetry: (ms) => (serverRetry = ms),
+    });
+    const reader = response.body.getReader();
+    const text = new TextDecoder();
+    try {
+      while (!ended && !stopped) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        decoder.feed(text.decode(value, { stream: true }));
+      }
+    } catch {
+      // The connection was cut or aborted: handled below.
+    }
+    // Aborted by us (offline, hidden, stop): the loop decides what is next.
+    if (request.signal.aborted) return 'again';
+    request.abort();
+    if (ended) return 'end';
+    if (!stopped) options.onStatus('reconnecting', networkError('The stream closed before its end'));
+    return 'retry';
+  }
+
+  (async () => {
+    options.onStatus('connecting');
+    while (!stopped) {
+      if (offline() || hidden()) {
+        options.onStatus(offline() ? 'offline' : 'hidden');
+        await sleep();
+        continue;
+      }
+      const outcome = await connect();
+      if (stopped) return;
+      if (outcome === 'end') return options.onStatus('ended');
+      if (outcome === 'fatal') return;
+      if (outcome === 'retry') await sleep(backoffDelay(attempt++, { initialDelayMs: serverRetry, ...options.backoff }));
+    }
+  })();
+
+  return {
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      controller?.abort();
+      wake?.();
+      win?.removeEventListener('online', interrupt);
+      win?.removeEventListener('offline', interrupt);
+      doc?.removeEventListener('visibilitychange', interrupt);
+    },
+  };
+}

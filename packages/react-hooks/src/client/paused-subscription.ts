@@ -1,0 +1,143 @@
+import { parseJsonData, ResumableError, type PausedInitialData, type PausedWorkflow } from '@resumable/protocol';
+import { openEventStream, type ConnectionStatus, type StreamOptions } from './event-stream';
+import { liveContext, requestJson } from './http';
+import { mergeOptions, sharedRegistry, sharedStream, statusPatch, type Subscribable } from './shared-stream';
+import { createTokenSource, type RefreshToken } from './token';
+
+/** Options of the paused-workflows subscription and its actions. */
+export interface PausedWorkflowsOptions extends StreamOptions {
+  /** Where the Resumable endpoints are mounted. Default `/api`. */
+  apiBaseUrl?: string;
+  /** Returns a fresh token; omit only when the server runs without auth. */
+  refreshToken?: RefreshToken;
+}
+
+/** The live list of paused executions. */
+export interface PausedWorkflowsState<TVariables = Record<string, unknown>> {
+  pausedWorkflows: PausedWorkflow<TVariables>[];
+  status: ConnectionStatus;
+  isConnected: boolean;
+  /** True once a snapshot (`paused.initial`) has arrived. */
+  isLoaded: boolean;
+  error?: ResumableError | undefined;
+}
+
+/** The state before the first snapshot. */
+export const INITIAL_PAUSED_STATE: PausedWorkflowsState<never> = {
+  pausedWorkflows: [],
+  status: 'idle',
+  isConnected: false,
+  isLoaded: false,
+};
+
+const base = (options: PausedWorkflowsOptions) => (options.apiBaseUrl ?? '/api').replace(/\/+$/, '');
+
+/**
+ * The paused-workflows list, shared by every subscriber of one `apiBaseUrl`:
+ * `paused.initial` sets it, later deltas (with a larger id than the snapshot) change
+ * it; a reconnect starts from a fresh snapshot. Get it with `getPausedWorkflowsSubscription`.
+ *
+ * @example
+ * const paused = getPausedWorkflowsSubscription({ refreshToken });
+ * paused.subscribe(() => console.log(paused.getState().pausedWorkflows));
+ */
+export interface PausedWorkflowsSubscription extends Subscribable<PausedWorkflowsState> {
+  /** The newest options; callbacks are read from here at use. */
+  options: PausedWorkflowsOptions;
+}
+
+function createPausedWorkflowsSubscription(initial: PausedWorkflowsOptions, release: () => void): PausedWorkflowsSubscription {
+  let cursor = -1;
+  const options = () => self.options;
+  const context = liveContext(options);
+  const store = sharedStream<PausedWorkflowsState>(
+    INITIAL_PAUSED_STATE,
+    () =>
+      openEventStream({
+        ...options(),
+        ...context(),
+        url: `${base(options())}/workflow/paused-stream`,
+        onStatus: (status, error) => store.set(statusPatch(status, error)),
+        onEvent(event) {
+          try {
+            const id = Number(event.id);
+            const data = parseJsonData<PausedInitialData & PausedWorkflow>(event);
+            if (event.event === 'paused.initial') {
+              cursor = id;
+              store.set({ pausedWorkflows: data.pausedWorkflows, isLoaded: true });
+            } else if (id > cursor && event.event.startsWith('workflow.')) {
+              // Only deltas newer than the snapshot: it already holds everything up to its id.
+              cursor = id;
+              const others = store.getState().pausedWorkflows.filter((w) => w.executionId !== data.executionId);
+              // paused adds (or replaces); resumed, cancelled and timeout remove.
+              store.set({ pausedWorkflows: event.event === 'workflow.paused' ? [...others, data] : others });
+            }
+          } catch (error) {
+            store.set({ error: ResumableError.from(error) });
+          }
+        },
+      }),
+    release,
+  );
+  const self: PausedWorkflowsSubscription = { options: initial, getState: store.getState, subscribe: store.subscribe };
+  return self;
+}
+
+function executionAction(options: PausedWorkflowsOptions, executionId: string, verb: string, body: object) {
+  const { refreshToken } = options;
+  return requestJson<unknown>(
+    `${base(options)}/workflow/executions/${encodeURIComponent(executionId)}/${verb}`,
+    { method: 'POST', body },
+    { fetch: options.fetch, tokens: refreshToken && createTokenSource(refreshToken) },
+  );
+}
+
+/**
+ * Resumes a paused execution: `POST {apiBaseUrl}/workflow/executions/:id/resume`
+ * with `{ payload }`. The paused list changes when the server's `workflow.resumed`
+ * arrives. Rejects with a `ResumableError` (e.g. `NOT_PAUSED`, `FORBIDDEN`).
+ *
+ * @example
+ * await resumeExecution({ apiBaseUrl: '/api', refreshToken }, 'order-42', { approved: true });
+ */
+export function resumeExecution(options: PausedWorkflowsOptions, executionId: string, payload?: unknown): Promise<unknown> {
+  return executionAction(options, executionId, 'resume', { payload });
+}
+
+/**
+ * Cancels a paused execution: `POST {apiBaseUrl}/workflow/executions/:id/cancel`
+ * with `{ reason }`.
+ *
+ * @example
+ * await cancelExecution({ refreshToken }, 'order-42', 'customer withdrew');
+ */
+export function cancelExecution(options: PausedWorkflowsOptions, executionId: string, reason?: string): Promise<unknown> {
+  return executionAction(options, executionId, 'cancel', { reason });
+}
+
+const registry = sharedRegistry((key, release) => createPausedWorkflowsSubscription({ apiBaseUrl: key }, release));
+
+/**
+ * The shared paused-workflows subscription of an `apiBaseUrl` (one connection for
+ * every caller). Passing options again replaces its callbacks with the newest.
+ *
+ * @example
+ * const paused = getPausedWorkflowsSubscription({ apiBaseUrl: '/api', refreshToken });
+ * const stop = paused.subscribe(() => draw(paused.getState().pausedWorkflows));
+ * await paused.resume('order-42', { approved: true });
+ */
+export function getPausedWorkflowsSubscription(options: PausedWorkflowsOptions = {}): PausedWorkflowsSubscription {
+  const subscription = registry.get(base(options));
+  subscription.options = mergeOptions(subscription.options, options);
+  return subscription;
+}
+
+/**
+ * The shared subscription if one exists; never creates one (safe during render).
+ *
+ * @example
+ * const state = peekPausedWorkflowsSubscription({})?.getState();
+ */
+export function peekPausedWorkflowsSubscription(options: PausedWorkflowsOptions = {}): PausedWorkflowsSubscription | undefined {
+  return registry.peek(base(options));
+}

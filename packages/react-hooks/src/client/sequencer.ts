@@ -1,0 +1,48 @@
+/** Anything with a sequence number. */
+export interface Sequenced {
+  sequence: number;
+}
+
+/**
+ * Turns updates that arrive in any order, possibly twice, into one ordered run
+ * without holes. A duplicate (≤ the last accepted) is dropped; an update past a gap
+ * is held back until the gap is filled, so nothing later is applied first.
+ *
+ * @example
+ * const seq = new Sequencer();
+ * seq.accept({ sequence: 1 }); // [1]
+ * seq.accept({ sequence: 3 }); // [] — held: 2 is missing (seq.hasGap === true)
+ * seq.accept({ sequence: 2 }); // [2, 3]
+ */
+export class Sequencer<T extends Sequenced = Sequenced> {
+  /** The highest sequence accepted so far; everything up to it is contiguous. */
+  head: number;
+  private held = new Map<number, T>();
+
+  constructor(head = 0) {
+    this.head = head;
+  }
+
+  /** True while an update is held back waiting for a missing one. */
+  get hasGap(): boolean {
+    return this.held.size > 0;
+  }
+
+  /** Accepts one update; returns the updates now ready to apply, in order. */
+  accept(update: T): T[] {
+    const { sequence } = update;
+    if (sequence <= this.head) return [];
+    if (sequence > this.head + 1) {
+      this.held.set(sequence, update);
+      return [];
+    }
+    const ready = [update];
+    this.head = sequence;
+    for (let next = this.held.get(this.head + 1); next; next = this.held.get(this.head + 1)) {
+      this.held.delete(next.sequence);
+      ready.push(next);
+      this.head = next.sequence;
+    }
+    return ready;
+  }
+}

@@ -1,0 +1,100 @@
+/** A task as the store holds it: the app's fields plus where its sequence stands. */
+export type StoredTask<TTask extends object> = TTask & {
+  taskId: string;
+  /** The sequence of the latest applied patch (0 when set without one). */
+  lastSequence: number;
+  lastTimestamp: number | undefined;
+};
+
+/** One sequenced change of one task. */
+export interface SequencedPatch<TTask extends object> {
+  patch: Partial<TTask>;
+  sequence: number;
+  timestamp?: number;
+}
+
+/** A store of tasks that applies each sequence at most once, usable with or without React. */
+export interface TaskStore<TTask extends object> {
+  /** Every task by id; a new object after every change (for `useSyncExternalStore`). */
+  getSnapshot(): Readonly<Record<string, StoredTask<TTask>>>;
+  getTask(taskId: string): StoredTask<TTask> | undefined;
+  /** Calls `listener` after every change; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void;
+  /** Replaces a task's fields without a sequence (e.g. from a REST load); keeps its sequence. */
+  setTask(taskId: string, task: TTask): void;
+  removeTask(taskId: string): void;
+  /**
+   * Merges `patch` into the task if `sequence` is newer than the last one applied.
+   * Returns false (and changes nothing) for a duplicate or stale sequence.
+   */
+  updateTaskWithSequence(taskId: string, patch: Partial<TTask>, sequence: number, timestamp?: number): boolean;
+  /**
+   * Applies many patches of one task in sequence order, skipping those already
+   * applied, with a single notification. Returns how many were applied.
+   */
+  applyBatchUpdates(taskId: string, patches: SequencedPatch<TTask>[]): number;
+}
+
+/**
+ * Creates the sequence-aware task store of the seed (`stores/tasks.ts`).
+ *
+ * @example
+ * const store = createTaskStore<{ status: string }>();
+ * store.updateTaskWithSequence('task-1', { status: 'DONE' }, 7, Date.now()); // true
+ * store.updateTaskWithSequence('task-1', { status: 'IN_PROGRESS' }, 7); // false: seen
+ */
+export function createTaskStore<TTask extends object = Record<string, unknown>>(
+  initial: Record<string, TTask> = {},
+): TaskStore<TTask> {
+  let tasks: Record<string, StoredTask<TTask>> = {};
+  const listeners = new Set<() => void>();
+  const commit = (next: Record<string, StoredTask<TTask>>) => {
+    tasks = next;
+    for (const listener of [...listeners]) listener();
+  };
+  const merge = (
+    current: StoredTask<TTask> | undefined,
+    taskId: string,
+    patch: Partial<TTask>,
+    sequence: number,
+    timestamp: number | undefined,
+  ): StoredTask<TTask> =>
+    ({ ...current, ...patch, taskId, lastSequence: sequence, lastTimestamp: timestamp ?? current?.lastTimestamp }) as StoredTask<TTask>;
+
+  for (const [taskId, task] of Object.entries(initial)) tasks[taskId] = merge(undefined, taskId, task, 0, undefined);
+
+  return {
+    getSnapshot: () => tasks,
+    getTask: (taskId) => tasks[taskId],
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    setTask(taskId, task) {
+      const current = tasks[taskId];
+      commit({ ...tasks, [taskId]: merge(undefined, taskId, task, current?.lastSequence ?? 0, current?.lastTimestamp) });
+    },
+    removeTask(taskId) {
+      if (!(taskId in tasks)) return;
+      const { [taskId]: _removed, ...rest } = tasks;
+      commit(rest);
+    },
+    updateTaskWithSequence(taskId, patch, sequence, timestamp) {
+      const current = tasks[taskId];
+      if (sequence <= (current?.lastSequence ?? 0)) return false;
+      commit({ ...tasks, [taskId]: merge(current, taskId, patch, sequence, timestamp) });
+      return true;
+    },
+    applyBatchUpdates(taskId, patches) {
+      let task = tasks[taskId];
+      let applied = 0;
+      for (const { patch, sequence, timestamp } of [...patches].sort((a, b) => a.sequence - b.sequence)) {
+        if (sequence <= (task?.lastSequence ?? 0)) continue;
+        task = merge(task, taskId, patch, sequence, timestamp);
+        applied++;
+      }
+      if (applied > 0 && task) commit({ ...tasks, [taskId]: task });
+      return applied;
+    },
+  };
+}
