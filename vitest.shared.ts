@@ -19,6 +19,9 @@ export function packageProject(name: string, test: UserWorkspaceConfig['test'] =
     test: {
       name,
       include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts', 'test/**/*.test.tsx'],
+      // Project configs do not inherit the root's timeouts: integration tests talk to a real server.
+      testTimeout: 60_000,
+      hookTimeout: 120_000,
       ...test,
     },
   });

@@ -1,14 +1,14 @@
 'use client';
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useCallback, useMemo } from 'react';
 import {
   cancelExecution,
-  getPausedWorkflowsSubscription,
   INITIAL_PAUSED_STATE,
-  peekPausedWorkflowsSubscription,
+  pausedRegistry,
   resumeExecution,
   type PausedWorkflowsOptions,
   type PausedWorkflowsState,
 } from './client/paused-subscription';
+import { useShared } from './use-shared';
 
 /** Options of `usePausedWorkflows`. */
 export interface UsePausedWorkflowsOptions extends PausedWorkflowsOptions {
@@ -37,29 +37,11 @@ export interface UsePausedWorkflowsResult extends PausedWorkflowsState {
  * }
  */
 export function usePausedWorkflows(options: UsePausedWorkflowsOptions = {}): UsePausedWorkflowsResult {
-  const { apiBaseUrl, enabled = true } = options;
-  const [observer] = useState(() => ({ options }));
-  useEffect(() => {
-    observer.options = options;
-  });
-  const latest = (): PausedWorkflowsOptions => ({
-    ...observer.options,
-    refreshToken: observer.options.refreshToken && (() => (observer.options.refreshToken as () => never)()),
-  });
-
-  const subscribe = useCallback(
-    (listener: () => void) => (enabled ? getPausedWorkflowsSubscription(latest()).subscribe(listener) : () => {}),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `latest` reads the observer
-    [observer, enabled, apiBaseUrl],
-  );
-  const state = useSyncExternalStore(
-    subscribe,
-    () => (enabled && peekPausedWorkflowsSubscription({ apiBaseUrl })?.getState()) || INITIAL_PAUSED_STATE,
-    () => INITIAL_PAUSED_STATE,
-  );
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- actions read the newest options when called
-  const resume = useCallback((id: string, payload?: unknown) => resumeExecution(latest(), id, payload), [observer]);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const cancel = useCallback((id: string, reason?: string) => cancelExecution(latest(), id, reason), [observer]);
+  const [state, latest] = useShared(options, options.enabled ?? true, pausedRegistry, INITIAL_PAUSED_STATE as PausedWorkflowsState, [
+    options.apiBaseUrl,
+  ]);
+  // Actions read the newest options when called.
+  const resume = useCallback((id: string, payload?: unknown) => resumeExecution(latest(), id, payload), [latest]);
+  const cancel = useCallback((id: string, reason?: string) => cancelExecution(latest(), id, reason), [latest]);
   return useMemo(() => ({ ...state, resume, cancel }), [state, resume, cancel]);
 }

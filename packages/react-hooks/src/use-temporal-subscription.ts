@@ -1,13 +1,8 @@
 'use client';
 import type { WorkflowUpdate } from '@resumable/protocol';
-import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import {
-  getTaskSubscription,
-  INITIAL_TASK_STATE,
-  peekTaskSubscription,
-  type TaskState,
-  type TaskSubscriptionOptions,
-} from './client/task-subscription';
+import { useCallback, useMemo } from 'react';
+import { INITIAL_TASK_STATE, taskRegistry, type TaskState, type TaskSubscriptionOptions } from './client/task-subscription';
+import { useShared } from './use-shared';
 
 /** Options of `useTemporalSubscription`. */
 export interface UseTemporalSubscriptionOptions<TUpdate extends WorkflowUpdate = WorkflowUpdate>
@@ -45,39 +40,15 @@ export function useTemporalSubscription<TUpdate extends WorkflowUpdate = Workflo
 ): UseTemporalSubscriptionResult<TUpdate> {
   const { taskId, apiBaseUrl, enabled = true } = options;
   const active = enabled && !!taskId;
-  // Created once: holds the newest options so changing callbacks never reconnect.
-  const [observer] = useState(() => ({ options }));
-  useEffect(() => {
-    observer.options = options;
-  });
-
-  const subscribe = useCallback(
-    (listener: () => void) => {
-      if (!active) return () => {};
-      const latest = observer.options;
-      const task = getTaskSubscription<TUpdate>({
-        ...latest,
-        taskId,
-        refreshToken: latest.refreshToken && (() => (observer.options.refreshToken ?? (latest.refreshToken as never))()),
-      });
-      const offUpdate = task.onUpdate((update) => observer.options.onUpdate?.(update));
-      const offState = task.subscribe(listener);
-      return () => {
-        offUpdate();
-        offState();
-      };
-    },
-    [observer, active, apiBaseUrl, taskId],
+  const [state, , peek] = useShared(
+    options as TaskSubscriptionOptions & UseTemporalSubscriptionOptions,
+    active,
+    taskRegistry,
+    INITIAL_TASK_STATE as TaskState,
+    [apiBaseUrl, taskId],
+    (task, current) => task.onUpdate((update) => (current() as UseTemporalSubscriptionOptions).onUpdate?.(update)),
   );
-  const peek = () => (active ? peekTaskSubscription<TUpdate>({ apiBaseUrl, taskId })?.getState() : undefined);
-  const state = useSyncExternalStore(
-    subscribe,
-    () => peek() ?? (INITIAL_TASK_STATE as TaskState<TUpdate>),
-    () => INITIAL_TASK_STATE as TaskState<TUpdate>,
-  );
-  const recoverMissedUpdates = useCallback(
-    () => (active && peekTaskSubscription({ apiBaseUrl, taskId })?.recoverMissedUpdates()) || Promise.resolve(0),
-    [active, apiBaseUrl, taskId],
-  );
-  return useMemo(() => ({ ...state, recoverMissedUpdates }), [state, recoverMissedUpdates]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `peek` depends on exactly these
+  const recoverMissedUpdates = useCallback(() => peek()?.recoverMissedUpdates() ?? Promise.resolve(0), [active, apiBaseUrl, taskId]);
+  return useMemo(() => ({ ...(state as TaskState<TUpdate>), recoverMissedUpdates }), [state, recoverMissedUpdates]);
 }

@@ -4,9 +4,10 @@
  * and 204, the recovery endpoint, the paused stream and its actions, bearer auth
  * and `{"error": {code, message}}` bodies. It counts every request and connection.
  *
- * It stands in for `@resumable/recovery-server` until that lands; everything the
- * tests need goes through the `ContractServer` interface below, so pointing the
- * tests at the real server means writing one more implementation of it.
+ * A stand-in for `@resumable/recovery-server`, used only by the `*.stand-in.test.tsx`
+ * files for misbehaviour the real server never produces (a hole inside a live
+ * stream, a paused delta older than its snapshot). Everything else runs against the
+ * real server (test/real-server.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';

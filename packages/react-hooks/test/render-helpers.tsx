@@ -18,6 +18,7 @@ export function TaskUpdates(props: Partial<UseTemporalSubscriptionOptions> & { l
       <output data-testid={`${label}-status`}>{state.status}</output>
       <output data-testid={`${label}-recovering`}>{String(state.isRecovering)}</output>
       <output data-testid={`${label}-error`}>{state.error?.code ?? ''}</output>
+      <output data-testid={`${label}-connection`}>{state.connectionId ?? ''}</output>
       <button type="button" onClick={() => void state.recoverMissedUpdates()}>
         recover {label}
       </button>

@@ -1,19 +1,24 @@
 import { renderToString } from 'react-dom/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usePausedWorkflows, useTemporalSubscription } from '../src/index';
-import { startContractServer, type ContractServer } from './contract-server';
+import { startBackend, type Backend, type RealServer } from './real-server';
 import { sleep } from './render-helpers';
 
-let server: ContractServer;
+let backend: Backend;
+let server: RealServer;
 beforeAll(async () => {
-  server = await startContractServer();
-  server.emit('task', 3);
+  backend = await startBackend();
+  server = await backend.startServer();
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await server?.close();
+  await backend?.close();
+});
 
-function Page({ apiBaseUrl }: { apiBaseUrl: string }) {
-  const task = useTemporalSubscription({ apiBaseUrl, taskId: 'task', refreshToken: () => 'token' });
-  const paused = usePausedWorkflows({ apiBaseUrl, refreshToken: () => 'token' });
+function Page({ apiBaseUrl, taskId }: { apiBaseUrl: string; taskId: string }) {
+  const refreshToken = () => server.token('*');
+  const task = useTemporalSubscription({ apiBaseUrl, taskId, refreshToken });
+  const paused = usePausedWorkflows({ apiBaseUrl, refreshToken });
   return (
     <p>
       {task.status}:{task.updates.length}:{String(task.isConnected)}/{paused.pausedWorkflows.length}:{String(paused.isConnected)}
@@ -21,12 +26,15 @@ function Page({ apiBaseUrl }: { apiBaseUrl: string }) {
   );
 }
 
-describe('server rendering', () => {
+describe('server rendering (against the real recovery server)', () => {
   it('renders the initial state without a window and opens nothing', async () => {
+    const task = await backend.startTicking('ssr');
+    await task.emit(3);
     expect(typeof window).toBe('undefined');
-    const html = renderToString(<Page apiBaseUrl={server.apiBaseUrl} />);
+    const html = renderToString(<Page apiBaseUrl={server.apiBaseUrl} taskId={task.taskId} />);
     expect(html).toBe('<p>idle<!-- -->:<!-- -->0<!-- -->:<!-- -->false<!-- -->/<!-- -->0<!-- -->:<!-- -->false</p>');
-    await sleep(50);
+    await sleep(100);
     expect(server.requests).toHaveLength(0);
+    expect(server.server.publisher.stats().connections).toBe(0);
   });
 });

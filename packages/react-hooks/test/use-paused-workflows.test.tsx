@@ -1,37 +1,43 @@
 // @vitest-environment jsdom
-import { ResumableError, type PausedWorkflow } from '@resumable/protocol';
+/**
+ * usePausedWorkflows against the real stack: workflows of test/workflows.ts pause
+ * for approval on a real worker; `@resumable/recovery-server` serves the paused
+ * stream and the resume/cancel actions on a real socket.
+ */
+import { ResumableError, SIGNAL_NAMES } from '@resumable/protocol';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { StrictMode, useState } from 'react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { usePausedWorkflows } from '../src/index';
-import { startContractServer, type ContractServer } from './contract-server';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { usePausedWorkflows, type RefreshToken } from '../src/index';
+import { startBackend, uniqueId, until, type Backend, type RealServer } from './real-server';
 import { sleep } from './render-helpers';
+import { awaitApproval } from './workflows';
 
-let server: ContractServer;
-beforeEach(async () => {
-  server = await startContractServer();
+let backend: Backend;
+let server: RealServer;
+beforeAll(async () => {
+  backend = await startBackend();
+  server = await backend.startServer();
 });
-afterEach(async () => {
-  cleanup();
-  await server.close();
+afterAll(async () => {
+  await server?.close();
+  await backend?.close();
 });
+afterEach(cleanup);
 
-const paused = (executionId: string): PausedWorkflow => ({
-  executionId,
-  workflowId: 'process-order',
-  workflowName: 'Order Processing',
-  pausedAt: 'wait-approval',
-  pausedTime: '2026-01-15T10:30:00Z',
-  waitingFor: ['approval.granted'],
-  timeoutAt: null,
-  variables: { orderId: executionId },
-});
+interface ApprovalsProps {
+  apiBaseUrl: string;
+  refreshToken: RefreshToken;
+  label?: string;
+  /** An execution to offer "resume" for even when it is not listed. */
+  extra?: string;
+}
 
-function Approvals({ label = 'list' }: { label?: string }) {
+function Approvals({ apiBaseUrl, refreshToken, label = 'list', extra }: ApprovalsProps) {
   const { pausedWorkflows, isConnected, resume, cancel } = usePausedWorkflows({
-    apiBaseUrl: server.apiBaseUrl,
-    refreshToken: () => 'token',
-    backoff: { initialDelayMs: 10 },
+    apiBaseUrl,
+    refreshToken,
+    backoff: { initialDelayMs: 10, maxDelayMs: 40 },
   });
   const [failure, setFailure] = useState('');
   const act = (work: Promise<unknown>) => work.catch((error: unknown) => setFailure(ResumableError.is(error) ? error.code : 'other'));
@@ -41,7 +47,7 @@ function Approvals({ label = 'list' }: { label?: string }) {
       <output data-testid={`${label}-failure`}>{failure}</output>
       <ul data-testid={label}>
         {pausedWorkflows.map((w) => (
-          <li key={w.executionId}>
+          <li key={w.executionId} data-paused-at={w.pausedAt}>
             {w.executionId}
             <button type="button" onClick={() => act(resume(w.executionId, { approved: true }))}>
               resume {w.executionId}
@@ -52,83 +58,114 @@ function Approvals({ label = 'list' }: { label?: string }) {
           </li>
         ))}
       </ul>
-      <button type="button" onClick={() => act(resume('ghost'))}>
-        resume ghost
-      </button>
+      {extra && (
+        <button type="button" onClick={() => act(resume(extra))}>
+          resume {extra} again
+        </button>
+      )}
     </section>
   );
 }
 
 const shown = (label = 'list') =>
-  [...(document.querySelector(`[data-testid="${label}"]`)?.querySelectorAll('li') ?? [])].map((li) => li.firstChild?.textContent);
-const expectShown = (ids: string[], label = 'list') => waitFor(() => expect(shown(label)).toEqual(ids));
+  [...(document.querySelector(`[data-testid="${label}"]`)?.querySelectorAll('li') ?? [])]
+    .map((li) => li.firstChild?.textContent ?? '')
+    .sort();
+const expectShown = (ids: string[], label = 'list') =>
+  waitFor(() => expect(shown(label)).toEqual([...ids].sort()), { timeout: 10_000 });
 
-describe('usePausedWorkflows against a server speaking the wire contract', () => {
-  it('shows the snapshot, then applies paused and resumed deltas', async () => {
-    server.pause(paused('order-1'));
-    render(<Approvals />);
-    await expectShown(['order-1']);
-    expect(screen.getByTestId('list-connected').textContent).toBe('true');
-    server.pause(paused('order-2'));
-    await expectShown(['order-1', 'order-2']);
+const startApproval = (workflowId: string) =>
+  backend.client.workflow.start(awaitApproval, {
+    taskQueue: backend.worker.taskQueue,
+    workflowId,
+    args: [{ orderId: workflowId }],
+  });
 
-    fireEvent.click(screen.getByText('resume order-1'));
-    await expectShown(['order-2']);
-    const post = server.requests.find((r) => r.method === 'POST');
-    expect(post).toMatchObject({ path: '/api/workflow/executions/order-1/resume', authorization: 'Bearer token' });
-    expect(post?.body).toEqual({ payload: { approved: true } });
+describe('usePausedWorkflows against the real recovery server', () => {
+  it('shows paused workflows as they pause; resume and cancel through the hook remove them', async () => {
+    const [approve, reject] = [uniqueId('approve'), uniqueId('reject')];
+    const token = await server.token([approve, reject], { actions: ['read', 'resume', 'cancel'] });
+    render(<Approvals apiBaseUrl={server.apiBaseUrl} refreshToken={() => token} />);
+    await waitFor(() => expect(screen.getByTestId('list-connected').textContent).toBe('true'), { timeout: 10_000 });
+    expect(shown()).toEqual([]);
 
-    fireEvent.click(screen.getByText('cancel order-2'));
+    const [approving, rejecting] = [await startApproval(approve), await startApproval(reject)];
+    await expectShown([approve, reject]);
+    expect(document.querySelector('li')?.getAttribute('data-paused-at')).toBe('wait-approval');
+
+    fireEvent.click(screen.getByText(`resume ${approve}`));
+    await expectShown([reject]);
+    await expect(approving.result()).resolves.toBe('resumed');
+
+    fireEvent.click(screen.getByText(`cancel ${reject}`));
     await expectShown([]);
-    expect(server.requests.filter((r) => r.method === 'POST').map((r) => r.body)).toEqual([
-      { payload: { approved: true } },
-      { reason: 'withdrawn' },
+    await expect(rejecting.result()).resolves.toBe('cancelled');
+
+    const posts = server.requests.filter((r) => r.method === 'POST');
+    expect(posts.map((r) => [r.path, r.status, r.authorization])).toEqual([
+      [`/api/workflow/executions/${approve}/resume`, 202, `Bearer ${token}`],
+      [`/api/workflow/executions/${reject}/cancel`, 202, `Bearer ${token}`],
     ]);
-    expect(server.requests.find((r) => r.path === '/api/workflow/paused-stream')?.authorization).toBe('Bearer token');
+    expect(screen.getByTestId('list-failure').textContent).toBe('');
+    expect(server.pausedStreamRequests().map((r) => r.authorization)).toEqual([`Bearer ${token}`]);
   });
 
-  it('ignores a delta the snapshot already holds (id not above the snapshot id)', async () => {
-    server.pause(paused('order-1'));
-    server.pause(paused('order-2')); // snapshot id 2
-    render(<Approvals />);
-    await expectShown(['order-1', 'order-2']);
-    server.pushPaused('workflow.resumed', { executionId: 'order-1', workflowId: 'w', resumedFrom: 'x' }, 1);
-    server.pushPaused('workflow.timeout', { executionId: 'order-2', workflowId: 'w', pausedAt: 'x', timeoutAt: 'y' }, 3);
-    await expectShown(['order-1']);
-  });
-
-  it('rejects an action on an unknown execution with the server error code', async () => {
-    render(<Approvals />);
-    await waitFor(() => expect(screen.getByTestId('list-connected').textContent).toBe('true'));
-    fireEvent.click(screen.getByText('resume ghost'));
-    await waitFor(() => expect(screen.getByTestId('list-failure').textContent).toBe('EXECUTION_NOT_FOUND'));
-  });
-
-  it('takes a fresh snapshot after a reconnect', async () => {
-    server.pause(paused('order-1'));
-    render(<Approvals />);
-    await expectShown(['order-1']);
-    // The server restarts on the same port with a different list: the client must
-    // reconnect and replace its list with the new snapshot, not merge into the old one.
-    await server.close();
-    const port = Number(new URL(server.apiBaseUrl).port);
-    server = await startContractServer({ port });
-    server.pause(paused('order-3'));
-    await expectShown(['order-3']);
-    expect(server.pausedConnections()).toBe(1);
+  it('rejects an action on an execution that is no longer paused with the server error code', async () => {
+    const id = uniqueId('done');
+    const token = await server.token([id], { actions: ['read', 'resume'] });
+    const handle = await startApproval(id);
+    render(<Approvals apiBaseUrl={server.apiBaseUrl} refreshToken={() => token} extra={id} />);
+    await expectShown([id]);
+    fireEvent.click(screen.getByText(`resume ${id}`));
+    await expectShown([]);
+    await handle.result();
+    fireEvent.click(screen.getByText(`resume ${id} again`));
+    await waitFor(() => expect(screen.getByTestId('list-failure').textContent).toBe('NOT_PAUSED'), { timeout: 10_000 });
   });
 
   it('opens one connection for StrictMode and two components', async () => {
-    render(
-      <StrictMode>
-        <Approvals label="a" />
-        <Approvals label="b" />
-      </StrictMode>,
-    );
-    server.pause(paused('order-9'));
-    await expectShown(['order-9'], 'a');
-    await expectShown(['order-9'], 'b');
-    await sleep(50);
-    expect(server.pausedConnections()).toBe(1);
+    const own = await backend.startServer();
+    try {
+      const id = uniqueId('strict');
+      const token = await own.token([id]);
+      render(
+        <StrictMode>
+          <Approvals apiBaseUrl={own.apiBaseUrl} refreshToken={() => token} label="a" />
+          <Approvals apiBaseUrl={own.apiBaseUrl} refreshToken={() => token} label="b" />
+        </StrictMode>,
+      );
+      const handle = await startApproval(id);
+      await expectShown([id], 'a');
+      await expectShown([id], 'b');
+      await sleep(100);
+      expect(own.pausedStreamRequests()).toHaveLength(1);
+      expect(own.server.publisher.stats().connections).toBe(1);
+      await handle.terminate();
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('takes a fresh snapshot after a reconnect: a pause that ended meanwhile is gone', async () => {
+    const own = await backend.startServer();
+    try {
+      const [ends, stays] = [uniqueId('ends'), uniqueId('stays')];
+      const token = await own.token([ends, stays]);
+      render(<Approvals apiBaseUrl={own.apiBaseUrl} refreshToken={() => token} />);
+      const [ending, staying] = [await startApproval(ends), await startApproval(stays)];
+      await expectShown([ends, stays]);
+      await own.stopListening();
+      await waitFor(() => expect(screen.getByTestId('list-connected').textContent).toBe('false'));
+      // Cancelled while the client cannot hear about it.
+      await ending.signal(SIGNAL_NAMES.cancel, { reason: 'while away' });
+      await expect(ending.result()).resolves.toBe('cancelled');
+      await until(() => own.server.pausedRegistry.snapshot().pausedWorkflows.every((p) => p.executionId !== ends), 10_000, 'the registry');
+      await own.listenAgain();
+      await expectShown([stays]);
+      expect(own.pausedStreamRequests().filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(2);
+      await staying.terminate();
+    } finally {
+      await own.close();
+    }
   });
 });

@@ -266,7 +266,12 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
     const body = objectBody(await readJsonBody(request, maxBodyBytes));
     const event = stringField(body, 'event', 256);
     const correlation = optionalString(body, 'correlation', 256);
-    const targets = registry.routesFor(event, correlation).filter((id) => mayAccessTask(caller.claims, id));
+    // @resumable/workflow-state resumes a pause only when the correlation keys are
+    // equal (both absent, or the same): target exactly those executions.
+    const targets = registry
+      .routesFor(event, correlation)
+      .filter((id) => registry.get(id)?.correlation === correlation)
+      .filter((id) => mayAccessTask(caller.claims, id));
     const delivered: string[] = [];
     const failed: { executionId: string; code: string }[] = [];
     await Promise.all(

@@ -1,6 +1,7 @@
-import { createSseDecoder, ResumableError, type DecodedSseEvent } from '@resumable/protocol';
+import { ResumableError } from '@resumable/protocol';
+import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { backoffDelay, type BackoffOptions } from './backoff';
-import { authHeaders, networkError, responseError, type RequestContext } from './http';
+import { networkError, requestHeaders, responseError, type RequestContext } from './http';
 
 /**
  * Where a stream stands.
@@ -26,7 +27,8 @@ export interface EventStreamOptions extends StreamOptions {
   lastEventId?: () => string | undefined;
   /** The event after which the server closes for good. */
   endEvent?: string;
-  onEvent(event: DecodedSseEvent): void;
+  /** Each event as eventsource-parser reads it (`event` is undefined for unnamed ones). */
+  onEvent(event: EventSourceMessage): void;
   onStatus(status: ConnectionStatus, error?: ResumableError): void;
 }
 
@@ -87,7 +89,7 @@ export function openEventStream(options: EventStreamOptions): EventStream {
     const request = (controller = new AbortController());
     let response: Response;
     try {
-      const headers: Record<string, string> = { Accept: 'text/event-stream', ...(await authHeaders(options.tokens)) };
+      const headers = await requestHeaders('text/event-stream', options.tokens);
       const id = options.lastEventId?.();
       if (id) headers['Last-Event-ID'] = id;
       if (stopped || request.signal.aborted) return 'again';
@@ -114,7 +116,7 @@ export function openEventStream(options: EventStreamOptions): EventStream {
     refreshedAfter401 = false;
     options.onStatus('open');
     let ended = false;
-    const decoder = createSseDecoder({
+    const parser = createParser({
       onEvent(event) {
         attempt = 0;
         if (event.event === options.endEvent) ended = true;
@@ -128,7 +130,7 @@ export function openEventStream(options: EventStreamOptions): EventStream {
       while (!ended && !stopped) {
         const { done, value } = await reader.read();
         if (done) break;
-        decoder.feed(text.decode(value, { stream: true }));
+        parser.feed(text.decode(value, { stream: true }));
       }
     } catch {
       // The connection was cut or aborted: handled below.
@@ -137,7 +139,7 @@ export function openEventStream(options: EventStreamOptions): EventStream {
     if (request.signal.aborted) return 'again';
     request.abort();
     if (ended) return 'end';
-    if (!stopped) options.onStatus('reconnecting', networkError('The stream closed before its end'));
+    if (!stopped) options.onStatus('reconnecting', networkError(undefined, 'The stream closed before its end'));
     return 'retry';
   }
 

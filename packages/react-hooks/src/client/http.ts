@@ -1,4 +1,4 @@
-import { isErrorBody, ResumableError, type ErrorCode } from '@resumable/protocol';
+import { ResumableError, type ErrorCode } from '@resumable/protocol';
 import { createTokenSource, type RefreshToken, type TokenSource } from './token';
 
 /** What every request of the client needs: a `fetch` and, when auth is on, tokens. */
@@ -12,55 +12,50 @@ const FALLBACK_CODES: Record<number, ErrorCode> = { 401: 'UNAUTHORIZED', 403: 'F
 /** Turns a failed response into a `ResumableError`, keeping the server's code and message. */
 export async function responseError(response: Response): Promise<ResumableError> {
   const { status } = response;
-  // Not our error format (a proxy's HTML page): fall back on the status.
-  const body: unknown = await response.json().catch(() => undefined);
-  return isErrorBody(body)
-    ? new ResumableError(body.error.code as ErrorCode, body.error.message, { status })
+  // `{"error": {code, message}}`, or not our format (a proxy's HTML page): fall back on the status.
+  const error = (await response.json().catch(() => undefined))?.error;
+  return typeof error?.code === 'string'
+    ? new ResumableError(error.code, String(error.message), { status })
     : new ResumableError(FALLBACK_CODES[status] ?? 'INTERNAL', `HTTP ${status}`, { status });
 }
 
 /** A network failure (offline, refused, cut) as a `ResumableError`. */
-export function networkError(cause: unknown): ResumableError {
-  return new ResumableError('NETWORK_ERROR', 'Could not reach the server', { cause });
-}
+export const networkError = (cause: unknown, message = 'Could not reach the server'): ResumableError =>
+  new ResumableError('NETWORK_ERROR', message, { cause });
 
-/** `Authorization` for the token the source hands out (none when auth is off). */
-export async function authHeaders(tokens: TokenSource | undefined): Promise<Record<string, string>> {
-  return tokens ? { Authorization: `Bearer ${await tokens.get()}` } : {};
+/** Request headers: `Accept` and, when auth is on, `Authorization` with a token that is not about to expire. */
+export async function requestHeaders(accept: string, tokens: TokenSource | undefined): Promise<Record<string, string>> {
+  return tokens ? { Accept: accept, Authorization: `Bearer ${await tokens.get()}` } : { Accept: accept };
 }
 
 /**
- * A JSON request with the bearer token; on 401 it refreshes the token and tries
- * once more with the new one. Errors reject as `ResumableError`.
+ * A JSON request (a POST when `body` is given) with the bearer token; on 401 it
+ * refreshes the token and tries once more with the new one. Errors reject as
+ * `ResumableError`.
  *
  * @example
- * const page = await requestJson<UpdatesPage>(`${api}/temporal/recovery/t1?sinceSequence=4`, {}, { tokens });
+ * const page = await requestJson<UpdatesPage>(`${api}/temporal/recovery/t1?sinceSequence=4`, undefined, { tokens });
  */
-export async function requestJson<T>(
-  url: string,
-  init: { method?: string; body?: unknown; signal?: AbortSignal },
-  context: RequestContext,
-): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    const headers: Record<string, string> = { Accept: 'application/json', ...(await authHeaders(context.tokens)) };
-    if (init.body !== undefined) headers['Content-Type'] = 'application/json';
+export async function requestJson<T>(url: string, body: unknown, context: RequestContext): Promise<T> {
+  for (let retried = false; ; retried = true) {
+    const headers = await requestHeaders('application/json', context.tokens);
     let response: Response;
     try {
-      response = await (context.fetch ?? fetch)(url, {
-        method: init.method ?? 'GET',
-        headers,
-        body: init.body === undefined ? null : JSON.stringify(init.body),
-        signal: init.signal ?? null,
-      });
+      response = await (context.fetch ?? fetch)(
+        url,
+        body === undefined
+          ? { headers }
+          : { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(body) },
+      );
     } catch (cause) {
       throw networkError(cause);
     }
-    if (response.status === 401 && context.tokens && attempt === 0) {
+    if (response.status === 401 && context.tokens && !retried) {
       context.tokens.invalidate();
       continue;
     }
     if (!response.ok) throw await responseError(response);
-    return (response.status === 204 ? undefined : await response.json()) as T;
+    return response.status === 204 ? (undefined as T) : ((await response.json()) as T);
   }
 }
 

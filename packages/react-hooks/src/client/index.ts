@@ -33,5 +33,5 @@ export {
   type PausedWorkflowsState,
 } from './paused-subscription';
 export { createTaskStore, type TaskStore, type StoredTask, type SequencedPatch } from './task-store';
-export type { Subscribable } from './shared-stream';
+export type { Subscribable, SharedRegistry } from './shared-stream';
 export { ResumableError, type WorkflowUpdate, type PausedWorkflow, type UpdatesPage } from '@resumable/protocol';

@@ -1,7 +1,7 @@
 import { parseJsonData, ResumableError, type PausedInitialData, type PausedWorkflow } from '@resumable/protocol';
 import { openEventStream, type ConnectionStatus, type StreamOptions } from './event-stream';
 import { liveContext, requestJson } from './http';
-import { mergeOptions, sharedRegistry, sharedStream, statusPatch, type Subscribable } from './shared-stream';
+import { apiBase, sharedRegistry, sharedStream, statusPatch, type Subscribable } from './shared-stream';
 import { createTokenSource, type RefreshToken } from './token';
 
 /** Options of the paused-workflows subscription and its actions. */
@@ -30,8 +30,6 @@ export const INITIAL_PAUSED_STATE: PausedWorkflowsState<never> = {
   isLoaded: false,
 };
 
-const base = (options: PausedWorkflowsOptions) => (options.apiBaseUrl ?? '/api').replace(/\/+$/, '');
-
 /**
  * The paused-workflows list, shared by every subscriber of one `apiBaseUrl`:
  * `paused.initial` sets it, later deltas (with a larger id than the snapshot) change
@@ -56,21 +54,20 @@ function createPausedWorkflowsSubscription(initial: PausedWorkflowsOptions, rele
       openEventStream({
         ...options(),
         ...context(),
-        url: `${base(options())}/workflow/paused-stream`,
+        url: `${apiBase(options())}/workflow/paused-stream`,
         onStatus: (status, error) => store.set(statusPatch(status, error)),
-        onEvent(event) {
+        onEvent({ event = 'message', data: text, id }) {
           try {
-            const id = Number(event.id);
-            const data = parseJsonData<PausedInitialData & PausedWorkflow>(event);
-            if (event.event === 'paused.initial') {
-              cursor = id;
+            const data = parseJsonData<PausedInitialData & PausedWorkflow>({ event, data: text });
+            if (event === 'paused.initial') {
+              cursor = Number(id);
               store.set({ pausedWorkflows: data.pausedWorkflows, isLoaded: true });
-            } else if (id > cursor && event.event.startsWith('workflow.')) {
+            } else if (Number(id) > cursor && event.startsWith('workflow.')) {
               // Only deltas newer than the snapshot: it already holds everything up to its id.
-              cursor = id;
+              cursor = Number(id);
               const others = store.getState().pausedWorkflows.filter((w) => w.executionId !== data.executionId);
               // paused adds (or replaces); resumed, cancelled and timeout remove.
-              store.set({ pausedWorkflows: event.event === 'workflow.paused' ? [...others, data] : others });
+              store.set({ pausedWorkflows: event === 'workflow.paused' ? [...others, data] : others });
             }
           } catch (error) {
             store.set({ error: ResumableError.from(error) });
@@ -83,14 +80,11 @@ function createPausedWorkflowsSubscription(initial: PausedWorkflowsOptions, rele
   return self;
 }
 
-function executionAction(options: PausedWorkflowsOptions, executionId: string, verb: string, body: object) {
-  const { refreshToken } = options;
-  return requestJson<unknown>(
-    `${base(options)}/workflow/executions/${encodeURIComponent(executionId)}/${verb}`,
-    { method: 'POST', body },
-    { fetch: options.fetch, tokens: refreshToken && createTokenSource(refreshToken) },
-  );
-}
+const executionAction = (options: PausedWorkflowsOptions, executionId: string, verb: string, body: object) =>
+  requestJson<unknown>(`${apiBase(options)}/workflow/executions/${encodeURIComponent(executionId)}/${verb}`, body, {
+    fetch: options.fetch,
+    tokens: options.refreshToken && createTokenSource(options.refreshToken),
+  });
 
 /**
  * Resumes a paused execution: `POST {apiBaseUrl}/workflow/executions/:id/resume`
@@ -115,7 +109,8 @@ export function cancelExecution(options: PausedWorkflowsOptions, executionId: st
   return executionAction(options, executionId, 'cancel', { reason });
 }
 
-const registry = sharedRegistry((key, release) => createPausedWorkflowsSubscription({ apiBaseUrl: key }, release));
+/** One shared paused-workflows subscription per `apiBaseUrl`. */
+export const pausedRegistry = sharedRegistry(apiBase, createPausedWorkflowsSubscription);
 
 /**
  * The shared paused-workflows subscription of an `apiBaseUrl` (one connection for
@@ -124,12 +119,9 @@ const registry = sharedRegistry((key, release) => createPausedWorkflowsSubscript
  * @example
  * const paused = getPausedWorkflowsSubscription({ apiBaseUrl: '/api', refreshToken });
  * const stop = paused.subscribe(() => draw(paused.getState().pausedWorkflows));
- * await paused.resume('order-42', { approved: true });
  */
 export function getPausedWorkflowsSubscription(options: PausedWorkflowsOptions = {}): PausedWorkflowsSubscription {
-  const subscription = registry.get(base(options));
-  subscription.options = mergeOptions(subscription.options, options);
-  return subscription;
+  return pausedRegistry.get(options);
 }
 
 /**
@@ -139,5 +131,5 @@ export function getPausedWorkflowsSubscription(options: PausedWorkflowsOptions =
  * const state = peekPausedWorkflowsSubscription({})?.getState();
  */
 export function peekPausedWorkflowsSubscription(options: PausedWorkflowsOptions = {}): PausedWorkflowsSubscription | undefined {
-  return registry.peek(base(options));
+  return pausedRegistry.peek(options);
 }

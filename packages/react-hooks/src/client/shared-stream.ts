@@ -50,38 +50,43 @@ export const statusPatch = (status: ConnectionStatus, error?: ResumableError) =>
   ...(error || status === 'open' ? { error } : {}),
 });
 
-/** Instances shared by key: created on first `get`, forgotten when they release themselves. */
-export interface SharedRegistry<T> {
-  get(key: string): T;
-  /** The instance if one exists; never creates (safe during render). */
-  peek(key: string): T | undefined;
+/** `apiBaseUrl` without a trailing slash; `/api` by default. */
+export const apiBase = (options: { apiBaseUrl?: string | undefined }) => (options.apiBaseUrl ?? '/api').replace(/\/+$/, '');
+
+/** Shared instances by key: `get` creates on first use, `peek` never creates (safe during render). */
+export interface SharedRegistry<TOptions, T> {
+  get(options: TOptions): T;
+  peek(options: TOptions): T | undefined;
 }
 
 /**
- * One instance per key, created on first use and forgotten on `release`.
+ * One instance per key, forgotten when it releases itself. Every `get` replaces the
+ * options the caller sets (undefined leaves a value as it was), so the newest
+ * callbacks win.
  *
  * @example
- * const things = sharedRegistry((key, release) => createThing(key, release));
- * things.get('a') === things.get('a'); // true
+ * const things = sharedRegistry((o: { id: string }) => o.id, (options, release) => ({ options }));
+ * things.get({ id: 'a' }) === things.get({ id: 'a' }); // true
  */
-export function sharedRegistry<T>(create: (key: string, release: () => void) => T): SharedRegistry<T> {
+export function sharedRegistry<TOptions extends object, T extends { options: TOptions }>(
+  key: (options: TOptions) => string,
+  create: (options: TOptions, release: () => void) => T,
+): SharedRegistry<TOptions, T> {
   const entries = new Map<string, T>();
   return {
-    get(key) {
-      let entry = entries.get(key);
-      if (!entry) {
-        const created = create(key, () => entries.get(key) === created && entries.delete(key));
-        entries.set(key, (entry = created));
+    get(options) {
+      const name = key(options);
+      let entry = entries.get(name);
+      if (entry) {
+        const merged = { ...entry.options };
+        for (const option in options) if (options[option] !== undefined) merged[option] = options[option];
+        entry.options = merged;
+      } else {
+        const created = create(options, () => entries.get(name) === created && entries.delete(name));
+        entries.set(name, (entry = created));
       }
       return entry;
     },
-    peek: (key) => entries.get(key),
+    peek: (options) => entries.get(key(options)),
   };
-}
-
-/** `current` with every option `next` sets (undefined leaves a value as it was). */
-export function mergeOptions<T extends object>(current: T, next: T): T {
-  const merged = { ...current } as Record<string, unknown>;
-  for (const [key, value] of Object.entries(next)) if (value !== undefined) merged[key] = value;
-  return merged as T;
 }

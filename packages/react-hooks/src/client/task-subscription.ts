@@ -9,7 +9,7 @@ import {
 import { openEventStream, type ConnectionStatus, type StreamOptions } from './event-stream';
 import { liveContext, requestJson } from './http';
 import { Sequencer } from './sequencer';
-import { mergeOptions, sharedRegistry, sharedStream, statusPatch, type Subscribable } from './shared-stream';
+import { apiBase, sharedRegistry, sharedStream, statusPatch, type Subscribable } from './shared-stream';
 import type { RefreshToken } from './token';
 
 /** Options of a task subscription; the first subscriber's options open the connection. */
@@ -89,8 +89,6 @@ export interface TaskSubscription<TUpdate extends WorkflowUpdate = WorkflowUpdat
   recoverMissedUpdates(): Promise<number>;
 }
 
-const TASK_EVENT = /^(connected|update|end)$/;
-
 // [update, recovered?]
 type Queued = [WorkflowUpdate, boolean];
 
@@ -106,8 +104,7 @@ function createTaskSubscription(initial: TaskSubscriptionOptions, release: () =>
 
   const options = () => self.options;
   const context = liveContext(options);
-  const base = () => (options().apiBaseUrl ?? '/api').replace(/\/+$/, '');
-  const path = (kind: string) => `${base()}/temporal/${kind}/${encodeURIComponent(options().taskId)}`;
+  const path = (kind: string) => `${apiBase(options())}/temporal/${kind}/${encodeURIComponent(options().taskId)}`;
   const interval = () => options().recoveryIntervalMs ?? 16;
 
   const store = sharedStream<TaskState>(
@@ -120,20 +117,19 @@ function createTaskSubscription(initial: TaskSubscriptionOptions, release: () =>
         endEvent: 'end',
         lastEventId: () => (sequencer.head ? String(sequencer.head) : undefined),
         onStatus: (status, error) => store.set(statusPatch(status, error)),
-        onEvent(event) {
-          if (!TASK_EVENT.test(event.event)) return;
+        onEvent({ event, data: text }) {
+          if (event !== 'connected' && event !== 'update' && event !== 'end') return;
           try {
-            const data = parseJsonData<WorkflowUpdate & ConnectedEventData & EndEventData>(event);
-            if (event.event === 'connected') store.set({ connectionId: data.connectionId });
-            if (event.event === 'update') {
+            const data = parseJsonData<WorkflowUpdate & ConnectedEventData & EndEventData>({ event, data: text });
+            if (event === 'connected') store.set({ connectionId: data.connectionId });
+            else if (event === 'end') {
+              store.set({ workflowStatus: data.status });
+              if (data.lastSequence > sequencer.head) void recoverMissedUpdates();
+            } else {
               if (!(data.sequence >= 1)) throw new ResumableError('INVALID_PARAMETER', 'Update without a sequence');
               accept(data, false);
               // A gap: fill it from the durable log before anything later is applied.
               if (sequencer.hasGap) void recoverMissedUpdates();
-            }
-            if (event.event === 'end') {
-              store.set({ workflowStatus: data.status });
-              if (data.lastSequence > sequencer.head) void recoverMissedUpdates();
             }
           } catch (error) {
             store.set({ error: ResumableError.from(error) });
@@ -153,10 +149,9 @@ function createTaskSubscription(initial: TaskSubscriptionOptions, release: () =>
 
   /** Applies queued updates in order; recovered ones in paced steps. */
   const pump = (): void => {
-    let applied = 0;
-    while (!pacing && queue.length) {
+    for (let applied = 0; !pacing && queue.length; ) {
       const [update, recovered] = queue[0] as Queued;
-      if (recovered && interval() && applied >= stepSize) {
+      if (recovered && interval() && applied++ >= stepSize) {
         pacing = setTimeout(() => {
           pacing = undefined;
           pump();
@@ -164,11 +159,9 @@ function createTaskSubscription(initial: TaskSubscriptionOptions, release: () =>
         return;
       }
       queue.shift();
-      if (recovered) applied++;
-      const state = store.getState();
-      const progress = state.recoveryProgress;
+      const { updates, recoveryProgress: progress } = store.getState();
       store.set({
-        updates: [...state.updates, update],
+        updates: [...updates, update],
         latestUpdate: update,
         latestData: update.data,
         lastSequence: update.sequence,
@@ -182,18 +175,18 @@ function createTaskSubscription(initial: TaskSubscriptionOptions, release: () =>
 
   const recover = async (): Promise<number> => {
     const start = sequencer.head;
-    const limit = options().recoveryPageSize ?? 100;
     let since = start;
     let fetched = 0;
     store.set({ isRecovering: true, recoveryProgress: { recovered: 0, total: 0 } });
     try {
       for (;;) {
-        const page = await requestJson<UpdatesPage>(`${path('recovery')}?sinceSequence=${since}&limit=${limit}`, {}, context());
+        const page = await requestJson<UpdatesPage>(
+          `${path('recovery')}?sinceSequence=${since}&limit=${options().recoveryPageSize ?? 100}`,
+          undefined,
+          context(),
+        );
         const total = Math.max(page.lastSequence - start, 0);
-        store.set({
-          workflowStatus: page.status,
-          recoveryProgress: { recovered: store.getState().recoveryProgress?.recovered ?? 0, total },
-        });
+        store.set({ workflowStatus: page.status, recoveryProgress: { recovered: store.getState().recoveryProgress?.recovered ?? 0, total } });
         // Steps grow with the backlog, so one recovery takes about recoveryMaxMs at most.
         stepSize = Math.ceil(total / ((options().recoveryMaxMs ?? 1000) / interval())) || 1;
         for (const update of page.updates) fetched += accept(update, true);
@@ -210,10 +203,7 @@ function createTaskSubscription(initial: TaskSubscriptionOptions, release: () =>
   };
 
   const recoverMissedUpdates = (): Promise<number> => {
-    if (recovery) {
-      recoverAgain = true;
-      return recovery;
-    }
+    if (recovery) return (recoverAgain = true), recovery;
     return (recovery = recover().finally(() => {
       recovery = undefined;
       if (recoverAgain || sequencer.hasGap) {
@@ -236,11 +226,11 @@ function createTaskSubscription(initial: TaskSubscriptionOptions, release: () =>
   return self;
 }
 
-const tasks = sharedRegistry((key, release) => createTaskSubscription(JSON.parse(key), release));
-
-/** The registry key of a task: one shared subscription per (apiBaseUrl, taskId). */
-const taskKey = ({ apiBaseUrl = '/api', taskId }: Pick<TaskSubscriptionOptions, 'apiBaseUrl' | 'taskId'>) =>
-  JSON.stringify({ apiBaseUrl, taskId });
+/** One shared subscription per (apiBaseUrl, taskId). */
+export const taskRegistry = sharedRegistry(
+  (options: TaskSubscriptionOptions) => `${apiBase(options)} ${options.taskId}`,
+  createTaskSubscription,
+);
 
 /**
  * The shared subscription of a task: every caller with the same `apiBaseUrl` and
@@ -255,9 +245,7 @@ const taskKey = ({ apiBaseUrl = '/api', taskId }: Pick<TaskSubscriptionOptions, 
 export function getTaskSubscription<TUpdate extends WorkflowUpdate = WorkflowUpdate>(
   options: TaskSubscriptionOptions,
 ): TaskSubscription<TUpdate> {
-  const task = tasks.get(taskKey(options));
-  task.options = mergeOptions(task.options, options);
-  return task as unknown as TaskSubscription<TUpdate>;
+  return taskRegistry.get(options) as unknown as TaskSubscription<TUpdate>;
 }
 
 /**
@@ -269,5 +257,5 @@ export function getTaskSubscription<TUpdate extends WorkflowUpdate = WorkflowUpd
 export function peekTaskSubscription<TUpdate extends WorkflowUpdate = WorkflowUpdate>(
   options: Pick<TaskSubscriptionOptions, 'apiBaseUrl' | 'taskId'>,
 ): TaskSubscription<TUpdate> | undefined {
-  return tasks.peek(taskKey(options)) as unknown as TaskSubscription<TUpdate> | undefined;
+  return taskRegistry.peek(options as TaskSubscriptionOptions) as unknown as TaskSubscription<TUpdate> | undefined;
 }

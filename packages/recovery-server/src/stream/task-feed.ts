@@ -244,12 +244,13 @@ export class TaskFeed {
     const start = cursor;
     const collected: WorkflowUpdate[] = [];
     for (;;) {
+      const before = cursor;
       for (const update of page.updates) if (update.sequence === cursor + 1) collected.push(update), cursor++;
-      if (!page.hasMore || page.updates.length === 0) break;
+      if (!page.hasMore || cursor === before) break;
       page = await this.readPage(cursor);
     }
     if (this.high >= 0) {
-      for (const update of collected) this.onLive(update);
+      for (const update of collected) this.onLive(update, undefined, true);
       return;
     }
     this.updates = collected;
@@ -272,10 +273,11 @@ export class TaskFeed {
         this.logStart = first ? Math.min(first.sequence, this.low) : this.low;
         return;
       }
+      const before = cursor;
       for (const update of page.updates) {
         if (update.sequence === cursor + 1 && update.sequence < this.low) older.push(update), cursor++;
       }
-      if (!page.hasMore) break;
+      if (!page.hasMore || cursor === before) break;
     }
     if (cursor === this.low - 1 && older.length > 0) {
       this.updates = older.concat(this.updates);
@@ -290,11 +292,13 @@ export class TaskFeed {
     const read = this.serialise(async () => {
       this.tailQueued = undefined;
       if (this.high < 0) return this.readFirst(since);
-      let page: UpdatesPage;
-      do {
-        page = await this.readPage(this.high);
-        for (const update of page.updates) this.onLive(update);
-      } while (page.hasMore && page.updates.length > 0);
+      for (;;) {
+        const before = this.high;
+        const page = await this.readPage(before);
+        for (const update of page.updates) this.onLive(update, undefined, true);
+        // Stop when the log has no more, or its answer did not move us on.
+        if (!page.hasMore || this.high === before) break;
+      }
     });
     this.tailQueued = read;
     return read;
@@ -302,12 +306,17 @@ export class TaskFeed {
 
   // ---- the live path -------------------------------------------------------
 
-  private onLive(update: WorkflowUpdate, status?: string): void {
+  /**
+   * Takes an update from the bus (or from a log read, `fromLog`). A gap seen on the
+   * bus starts a log read; a gap in a log read's own answer does not (that would
+   * loop): the next tail check tries again.
+   */
+  private onLive(update: WorkflowUpdate, status?: string, fromLog = false): void {
     if (this.disposed) return;
     if (status) this.status = status;
     if (this.high < 0 || update.sequence > this.high + 1) {
       if (update.sequence > this.high) this.ahead.set(update.sequence, update);
-      if (this.high >= 0) void this.readTail().catch((error) => this.options.onError?.(error, this.taskId));
+      if (this.high >= 0 && !fromLog) void this.readTail().catch((error) => this.options.onError?.(error, this.taskId));
     } else if (update.sequence === this.high + 1) {
       this.append(update);
       this.drainAhead();
@@ -366,11 +375,25 @@ export class TaskFeed {
         continue;
       }
       // Synchronous from here to attach: nothing can be broadcast in between.
+      // A long catch-up is sent in slices, waiting for the socket to drain between
+      // them, so a client far behind is not cut off as a slow consumer.
+      let sliced = false;
+      let written = 0;
       for (let sequence = Math.max(client.cursor + 1, this.low); sequence <= this.high; sequence++) {
         const update = this.updates[sequence - this.low];
         if (!update) throw new Error(`cache of ${this.taskId} lost sequence ${sequence}`);
-        if (!client.connection.send(updateEvent(update))) return this.remove(client.connection);
+        const event = updateEvent(update);
+        if (!client.connection.send(event)) return this.remove(client.connection);
         client.cursor = sequence;
+        written += event.data.length;
+        if (written >= CATCH_UP_SLICE_BYTES && sequence < this.high) {
+          sliced = true;
+          break;
+        }
+      }
+      if (sliced) {
+        await drained(client.connection);
+        continue;
       }
       this.catchingUp.delete(client);
       if (this.closed && client.cursor >= this.high) return this.end(client);
@@ -434,6 +457,17 @@ export class TaskFeed {
     this.tailDelay = Math.min(this.tailDelay * 2, this.options.maxTailCheckMs);
     this.scheduleTailCheck(false);
   }
+}
+
+/** Catch-up is written in slices of about this many bytes. */
+const CATCH_UP_SLICE_BYTES = 128 * 1024;
+
+/** Resolves once the connection's unsent bytes fell under a slice (or it closed, or 10 s passed). */
+async function drained(connection: StreamConnection): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  do {
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  } while (!connection.isClosed && (connection.bufferedBytes ?? 0) > CATCH_UP_SLICE_BYTES && Date.now() < deadline);
 }
 
 function updateEvent(update: WorkflowUpdate) {

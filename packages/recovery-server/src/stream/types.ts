@@ -4,6 +4,8 @@ import type { SseEvent } from '@resumable/protocol';
 export interface StreamConnection {
   readonly id: string;
   readonly isClosed: boolean;
+  /** Bytes written but not yet taken by the client (flow control for long catch-ups). */
+  readonly bufferedBytes?: number;
   send(event: SseEvent): boolean;
   attach(channel: string): void;
   detach(channel: string): void;

@@ -1,1 +1,1 @@
-export {};
+export { createRedisBus, type RedisBus, type RedisBusOptions, type RedisBusStats } from './redis-bus';

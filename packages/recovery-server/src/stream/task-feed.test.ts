@@ -1,0 +1,230 @@
+import { describe, expect, it } from 'vitest';
+import type { SseEvent, UpdatesPage, WorkflowUpdate } from '@resumable/protocol';
+import { createInMemoryBus } from '@resumable/sse-publisher';
+import type { ExecutionInfo } from '../temporal/gateway';
+import { TaskFeed, type FeedSource } from './task-feed';
+import type { StreamChannels, StreamConnection } from './types';
+
+const TASK = 'task-1';
+
+function update(sequence: number): WorkflowUpdate {
+  return { id: `${TASK}:${sequence}`, timestamp: 1000 + sequence, sequence, type: 'tick', data: { n: sequence } };
+}
+
+/** An in-memory durable log standing in for the workflow's queries. */
+class FakeLog implements FeedSource {
+  updates: WorkflowUpdate[] = [];
+  running = true;
+  firstSequence = 1;
+  reads = 0;
+  pageSize = 500;
+
+  emit(count: number): WorkflowUpdate[] {
+    const made: WorkflowUpdate[] = [];
+    const base = this.updates.length;
+    for (let i = 1; i <= count; i++) made.push(update(base + i));
+    this.updates.push(...made);
+    return made;
+  }
+
+  async readUpdates(_taskId: string, since: number, limit: number): Promise<UpdatesPage> {
+    this.reads++;
+    const after = this.updates.filter((u) => u.sequence > since && u.sequence >= this.firstSequence);
+    const page = after.slice(0, Math.min(limit, this.pageSize));
+    return { taskId: TASK, status: this.running ? 'RUNNING' : 'DONE', lastSequence: this.updates.length, updates: page, hasMore: after.length > page.length };
+  }
+
+  async describe(): Promise<ExecutionInfo> {
+    return { running: this.running, executionStatus: this.running ? 'RUNNING' : 'COMPLETED' };
+  }
+}
+
+/** Connections and channels that record what each client was sent. */
+class FakeChannels implements StreamChannels {
+  readonly members = new Map<string, Set<FakeConnection>>();
+  channel(name: string) {
+    return {
+      broadcast: (event: SseEvent) => {
+        const members = this.members.get(name) ?? new Set();
+        for (const connection of members) connection.send(event);
+        return members.size;
+      },
+    };
+  }
+}
+
+class FakeConnection implements StreamConnection {
+  static next = 0;
+  readonly id = `c${++FakeConnection.next}`;
+  isClosed = false;
+  readonly events: SseEvent[] = [];
+  constructor(private readonly channels: FakeChannels) {}
+  send(event: SseEvent): boolean {
+    if (this.isClosed) return false;
+    this.events.push(event);
+    return true;
+  }
+  attach(channel: string): void {
+    const members = this.channels.members.get(channel) ?? new Set();
+    members.add(this);
+    this.channels.members.set(channel, members);
+  }
+  detach(channel: string): void {
+    this.channels.members.get(channel)?.delete(this);
+  }
+  close(): void {
+    this.isClosed = true;
+    for (const members of this.channels.members.values()) members.delete(this);
+  }
+  get sequences(): number[] {
+    return this.events.filter((e) => e.event === 'update').map((e) => Number(e.id));
+  }
+  get ended(): boolean {
+    return this.events.some((e) => e.event === 'end');
+  }
+}
+
+function setup(options: Partial<ConstructorParameters<typeof TaskFeed>[4]> = {}) {
+  const log = new FakeLog();
+  const bus = createInMemoryBus();
+  const channels = new FakeChannels();
+  const feed = new TaskFeed(TASK, log, bus, channels, {
+    cacheSize: 100,
+    tailCheckMs: 20,
+    maxTailCheckMs: 50,
+    describeTtlMs: 0,
+    ...options,
+  });
+  const live = (updates: WorkflowUpdate[]) =>
+    Promise.all(updates.map((u) => bus.publish({ kind: 'update', taskId: TASK, update: u })));
+  const connect = async (since: number) => {
+    await feed.prepare(since);
+    const connection = new FakeConnection(channels);
+    feed.add(connection, since);
+    return connection;
+  };
+  return { log, bus, channels, feed, live, connect };
+}
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+describe('TaskFeed', () => {
+  it('catches a client up from the log, then delivers live updates once each', async () => {
+    const { log, live, connect } = setup();
+    log.emit(5);
+    const client = await connect(2);
+    await settle();
+    expect(client.sequences).toEqual([3, 4, 5]);
+    const next = log.emit(3);
+    await live([next[0]!, next[0]!, next[1]!, next[2]!, next[1]!]);
+    expect(client.sequences).toEqual([3, 4, 5, 6, 7, 8]);
+  });
+
+  it('holds a live update that skips ahead until the gap is read from the log', async () => {
+    const { log, live, connect } = setup();
+    log.emit(2);
+    const client = await connect(0);
+    await settle();
+    const next = log.emit(4); // 3, 4, 5, 6
+    await live([next[2]!, next[3]!]); // 5 and 6 arrive, 3 and 4 were lost
+    await expect.poll(() => client.sequences).toEqual(range(1, 6));
+  });
+
+  it('delivers a lost last update through the tail check', async () => {
+    const { log, live, connect } = setup();
+    const client = await connect(0);
+    const made = log.emit(3);
+    await live([made[0]!, made[1]!]); // the bus lost 3
+    await expect.poll(() => client.sequences, { timeout: 2_000 }).toEqual([1, 2, 3]);
+  });
+
+  it('ends every client once the workflow closed and everything was sent', async () => {
+    const { log, live, connect } = setup();
+    log.emit(2);
+    const first = await connect(0);
+    const second = await connect(1);
+    await live(log.emit(1));
+    log.running = false;
+    await expect.poll(() => first.ended && second.ended, { timeout: 2_000 }).toBe(true);
+    expect(first.sequences).toEqual([1, 2, 3]);
+    expect(second.sequences).toEqual([2, 3]);
+    expect(first.events.at(-1)).toMatchObject({ event: 'end', data: JSON.stringify({ status: 'DONE', lastSequence: 3 }) });
+    expect(first.isClosed).toBe(true);
+  });
+
+  it('tells a client at the end of a closed workflow that it is finished (204)', async () => {
+    const { log, feed } = setup();
+    log.emit(4);
+    log.running = false;
+    expect(await feed.prepare(4)).toEqual({ finished: true });
+    expect(await feed.prepare(3)).toEqual({ finished: false });
+  });
+
+  it('serves many concurrent resumes with two log reads', async () => {
+    const { log, connect } = setup({ cacheSize: 10 });
+    log.emit(300);
+    log.pageSize = 1000;
+    const clients = await Promise.all([250, 10, 120, 299, 0, 42].map((since) => connect(since)));
+    await settle();
+    expect(log.reads).toBeLessThanOrEqual(2);
+    for (const [index, since] of [250, 10, 120, 299, 0, 42].entries()) {
+      expect(clients[index]!.sequences).toEqual(range(since + 1, 300));
+    }
+  });
+
+  it('pages through a long log below the cache', async () => {
+    const { log, live, connect } = setup({ cacheSize: 5 });
+    log.pageSize = 7;
+    log.emit(40);
+    const late = await connect(35);
+    await settle();
+    const early = await connect(0);
+    await settle();
+    await live(log.emit(2));
+    expect(late.sequences).toEqual(range(36, 42));
+    expect(early.sequences).toEqual(range(1, 42));
+  });
+
+  it('starts a client below a compacted log at the first update the log still holds', async () => {
+    const { log, connect } = setup();
+    log.emit(20);
+    log.firstSequence = 11;
+    const client = await connect(3);
+    await settle();
+    expect(client.sequences).toEqual(range(11, 20));
+  });
+
+  it('keeps a client that resumes beyond the log waiting until the log gets there', async () => {
+    const { log, live, connect } = setup();
+    log.emit(3);
+    const ahead = await connect(5);
+    await settle();
+    expect(ahead.sequences).toEqual([]);
+    await live(log.emit(4)); // 4..7
+    await expect.poll(() => ahead.sequences).toEqual([6, 7]);
+  });
+
+  it('replays a range down a named connection, in order, without interleaving live updates', async () => {
+    const { log, live, connect, feed } = setup();
+    log.emit(6);
+    const client = await connect(0);
+    await settle();
+    const replay = feed.replay(client.id, 2);
+    await live(log.emit(1));
+    expect(await replay).toEqual({ recovered: 5, lastSequence: 7 });
+    await settle();
+    expect(client.sequences).toEqual([...range(1, 6), 3, 4, 5, 6, 7]);
+    expect(await feed.replay('unknown', 0)).toBeUndefined();
+  });
+
+  it('sends a long catch-up in slices and still delivers every update once, in order', async () => {
+    const { log, live, connect } = setup({ cacheSize: 10 });
+    log.pageSize = 5000;
+    log.emit(5000);
+    const client = await connect(0);
+    await live(log.emit(5)); // live updates arrive while the slices are being written
+    await expect.poll(() => client.sequences.length, { timeout: 5_000 }).toBe(5005);
+    expect(client.sequences).toEqual(range(1, 5005));
+  });
+});

@@ -1,0 +1,200 @@
+import {
+  ResumableError,
+  SIGNAL_NAMES,
+  type CancelSignalArgs,
+  type PauseDeltaName,
+  type PausedWorkflow,
+  type ResumeSignalArgs,
+  type TriggerSignalArgs,
+} from '@resumable/protocol';
+import { condition, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { cancelSignal, resumeSignal, triggerSignal } from './definitions';
+import { parseDuration } from './duration';
+import { pausedAttributes, resumedAttributes } from './search-attributes';
+import type { PauseOptions, PauseOutcome, PauseUpdates } from './types';
+
+type Decision =
+  | { type: 'resumed'; payload: unknown; resumedBy: string }
+  | { type: 'cancelled'; reason: string };
+
+/** Writes one pause event into the log and out to the sink. */
+export type PauseEmitter = <E extends PauseDeltaName>(event: E, data: PauseUpdates[E]) => void;
+
+export interface PauseGateOptions {
+  emit: PauseEmitter;
+  searchAttributes: boolean;
+  workflowName: string | undefined;
+}
+
+/**
+ * One pause at a time: the signals that end it, its search attributes, and the
+ * exactly-once pause events in the log.
+ */
+export class PauseGate {
+  private current: PausedWorkflow | null = null;
+  private decision: Decision | undefined;
+
+  constructor(private readonly options: PauseGateOptions) {
+    setHandler(resumeSignal, (args) => this.onResume(args));
+    setHandler(cancelSignal, (args) => this.onCancel(args));
+    setHandler(triggerSignal, (args) => this.onTrigger(args));
+  }
+
+  /** The pause the workflow waits at, as `getPauseState` answers it. */
+  get pause(): PausedWorkflow | null {
+    return this.current;
+  }
+
+  async wait<TVariables, TPayload, TPath extends string>(
+    options: PauseOptions<TVariables, TPath>,
+  ): Promise<PauseOutcome<TPayload, TPath>> {
+    if (this.current) {
+      throw new ResumableError(
+        'CONFLICT',
+        `Cannot pause at "${String(options?.name)}": the workflow already waits at "${this.current.pausedAt}"`,
+      );
+    }
+    const pause = this.describe(options);
+    const timeoutMs = options.timeout === undefined ? undefined : parseDuration(options.timeout, 'pause timeout');
+    const now = Date.now();
+    if (timeoutMs !== undefined) pause.timeoutAt = new Date(now + timeoutMs).toISOString();
+    pause.pausedTime = new Date(now).toISOString();
+
+    this.current = pause;
+    this.decision = undefined;
+    if (this.options.searchAttributes) upsertSearchAttributes(pausedAttributes(pause));
+    this.options.emit('workflow.paused', pause);
+
+    const ids = { executionId: pause.executionId, workflowId: pause.workflowId };
+    let decision: Decision | undefined;
+    try {
+      const settled = () => this.decision !== undefined;
+      if (timeoutMs === undefined) await condition(settled);
+      else await condition(settled, timeoutMs);
+      decision = this.pending();
+    } catch (error) {
+      // The workflow itself was cancelled (or failed) while waiting: the pause ends
+      // too, and the paused list must learn it.
+      this.end();
+      this.options.emit('workflow.cancelled', {
+        ...ids,
+        pausedAt: pause.pausedAt,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+      throw error;
+    }
+    this.end();
+
+    if (decision === undefined) {
+      const timeoutAt = pause.timeoutAt as string;
+      this.options.emit('workflow.timeout', { ...ids, pausedAt: pause.pausedAt, timeoutAt });
+      return { type: 'timeout', path: (options.onTimeout ?? 'timeout') as TPath, timeoutAt };
+    }
+    if (decision.type === 'cancelled') {
+      this.options.emit('workflow.cancelled', { ...ids, pausedAt: pause.pausedAt, reason: decision.reason });
+      return decision;
+    }
+    this.options.emit('workflow.resumed', {
+      ...ids,
+      resumedFrom: pause.pausedAt,
+      resumedBy: decision.resumedBy,
+      ...(decision.payload === undefined ? {} : { payload: decision.payload }),
+    });
+    return { type: 'resumed', payload: decision.payload as TPayload | undefined, resumedBy: decision.resumedBy };
+  }
+
+  /** The decision a signal made (read through a method: it changes while we await). */
+  private pending(): Decision | undefined {
+    return this.decision;
+  }
+
+  private end(): void {
+    this.current = null;
+    this.decision = undefined;
+    if (this.options.searchAttributes) upsertSearchAttributes(resumedAttributes());
+  }
+
+  private describe<TVariables>(options: PauseOptions<TVariables, string>): PausedWorkflow {
+    const bad = (why: string) => new ResumableError('INVALID_PARAMETER', `pause: ${why}`);
+    if (typeof options !== 'object' || options === null) throw bad('options must be an object');
+    if (typeof options.name !== 'string' || options.name.length === 0) throw bad('name must be a non-empty string');
+    const waitingFor = options.waitingFor ?? [];
+    if (!Array.isArray(waitingFor) || !waitingFor.every((name) => typeof name === 'string' && name.length > 0)) {
+      throw bad('waitingFor must be an array of non-empty event names');
+    }
+    if (options.correlation !== undefined && (typeof options.correlation !== 'string' || options.correlation === '')) {
+      throw bad('correlation must be a non-empty string');
+    }
+    const variables = options.variables ?? {};
+    if (typeof variables !== 'object' || variables === null || Array.isArray(variables)) {
+      throw bad('variables must be an object');
+    }
+    const info = workflowInfo();
+    const workflowName = options.workflowName ?? this.options.workflowName;
+    return {
+      executionId: info.workflowId,
+      workflowId: info.workflowType,
+      ...(workflowName === undefined ? {} : { workflowName }),
+      pausedAt: options.name,
+      pausedTime: '',
+      waitingFor: [...new Set(waitingFor)],
+      timeoutAt: null,
+      variables: variables as Record<string, unknown>,
+      ...(options.correlation === undefined ? {} : { correlation: options.correlation }),
+    };
+  }
+
+  // Signals cannot answer with an error, so bad or late ones are logged and dropped;
+  // the first decision for a pause wins.
+  private decide(decision: Decision, signal: string): void {
+    if (!this.current) {
+      log.warn(`Resumable ignored ${signal}: the workflow is not paused`);
+      return;
+    }
+    if (this.decision) {
+      log.warn(`Resumable ignored ${signal}: the pause "${this.current.pausedAt}" already ended (${this.decision.type})`);
+      return;
+    }
+    this.decision = decision;
+  }
+
+  private onResume(args: ResumeSignalArgs | undefined): void {
+    if (args !== undefined && args !== null && (typeof args !== 'object' || Array.isArray(args))) {
+      log.warn(`Resumable ignored ${SIGNAL_NAMES.resume}: its argument must be an object`);
+      return;
+    }
+    const resumedBy = args?.resumedBy;
+    if (resumedBy !== undefined && typeof resumedBy !== 'string') {
+      log.warn(`Resumable ignored ${SIGNAL_NAMES.resume}: resumedBy must be a string`);
+      return;
+    }
+    this.decide({ type: 'resumed', payload: args?.payload, resumedBy: resumedBy ?? SIGNAL_NAMES.resume }, SIGNAL_NAMES.resume);
+  }
+
+  private onCancel(args: CancelSignalArgs): void {
+    if (typeof args !== 'object' || args === null || typeof args.reason !== 'string') {
+      log.warn(`Resumable ignored ${SIGNAL_NAMES.cancel}: its argument must be { reason: string }`);
+      return;
+    }
+    this.decide({ type: 'cancelled', reason: args.reason }, SIGNAL_NAMES.cancel);
+  }
+
+  private onTrigger(args: TriggerSignalArgs): void {
+    if (typeof args !== 'object' || args === null || typeof args.event !== 'string' || args.event === '') {
+      log.warn(`Resumable ignored ${SIGNAL_NAMES.trigger}: its argument must be { event: string, payload?, correlation? }`);
+      return;
+    }
+    const pause = this.current;
+    if (!pause || !pause.waitingFor.includes(args.event)) {
+      log.warn(`Resumable ignored event "${args.event}": the workflow does not wait for it`);
+      return;
+    }
+    // A correlated pause takes only triggers with its key, and a correlated trigger
+    // reaches only pauses with that key (the contract on `PausedWorkflow.correlation`).
+    if ((pause.correlation ?? undefined) !== (args.correlation ?? undefined)) {
+      log.warn(`Resumable ignored event "${args.event}": its correlation does not match the pause`);
+      return;
+    }
+    this.decide({ type: 'resumed', payload: args.payload, resumedBy: args.event }, `event "${args.event}"`);
+  }
+}

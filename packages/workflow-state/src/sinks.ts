@@ -1,0 +1,31 @@
+import type { BusMessage } from '@resumable/protocol';
+import { log, proxySinks, type Sinks } from '@temporalio/workflow';
+
+/**
+ * The sink the update log calls: one function that takes a `BusMessage`. The worker
+ * side (`createResumableSinks` from `@resumable/workflow-state/worker`) implements it.
+ *
+ * @example
+ * const sinks: InjectedSinks<ResumableSinks> = createResumableSinks({ bus });
+ */
+export interface ResumableSinks extends Sinks {
+  resumable: {
+    publish(message: BusMessage): void;
+  };
+}
+
+/**
+ * Hands a message to the worker. Sink calls add nothing to history and the worker
+ * skips them on replay; they run once the activation completes.
+ */
+export function createPublisher(): (message: BusMessage) => void {
+  const { resumable } = proxySinks<ResumableSinks>();
+  return (message) => {
+    try {
+      resumable.publish(message);
+    } catch (error) {
+      // The durable log already holds the update; the live path is best-effort.
+      log.warn('Resumable could not hand an update to the worker sink', { error: String(error) });
+    }
+  };
+}

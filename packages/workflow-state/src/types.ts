@@ -1,0 +1,169 @@
+import type {
+  PauseDeltaName,
+  PausedWorkflow,
+  UpdateMap,
+  UpdateOf,
+  WorkflowCancelledData,
+  WorkflowResumedData,
+  WorkflowTimedOutData,
+} from '@resumable/protocol';
+import type { Duration } from './duration';
+import type { LogLimits } from './limits';
+
+/**
+ * The update types the pause helper writes into the log, with their payloads.
+ *
+ * @example
+ * const update: UpdateOf<PauseUpdates> = state.updates[0]!;
+ * if (update.type === 'workflow.paused') console.log(update.data.waitingFor);
+ */
+export type PauseUpdates = {
+  'workflow.paused': PausedWorkflow;
+  'workflow.resumed': WorkflowResumedData;
+  'workflow.cancelled': WorkflowCancelledData;
+  'workflow.timeout': WorkflowTimedOutData;
+};
+
+/**
+ * Everything a log can hold: the app's own updates plus the pause events.
+ *
+ * @example
+ * type Entry = UpdateOf<LogUpdateMap<{ message: { text: string } }>>;
+ */
+export type LogUpdateMap<TMap extends UpdateMap> = Omit<TMap, PauseDeltaName> & PauseUpdates;
+
+/**
+ * One entry of a log with app map `TMap`.
+ *
+ * @example
+ * const first: LogUpdate<{ message: { text: string } }> | undefined = log.updates[0];
+ */
+export type LogUpdate<TMap extends UpdateMap> = UpdateOf<LogUpdateMap<TMap>>;
+
+/**
+ * The update types an app may `emit`: its map's keys minus the reserved pause events,
+ * which only the pause helper writes (so each appears exactly once per pause).
+ *
+ * @example
+ * type Emittable = EmitType<{ message: { text: string } }>; // 'message'
+ */
+export type EmitType<TMap extends UpdateMap> = Exclude<keyof TMap & string, PauseDeltaName>;
+
+/**
+ * What continue-as-new hands to the next run: the log as it stands, numbering kept.
+ * Pass it back in as `createUpdateLog({ carried })`.
+ *
+ * @example
+ * export async function longTask(input: { carried?: CarriedLog<Status, Updates> }) {
+ *   const log = createUpdateLog<Status, Updates>({ status: 'RUNNING', carried: input.carried });
+ * }
+ */
+export interface CarriedLog<TStatus extends string = string, TMap extends UpdateMap = UpdateMap, TSnapshot = unknown> {
+  status: TStatus;
+  /** Start of the first run, milliseconds since the epoch. */
+  startTime: number;
+  lastSequence: number;
+  /** The lowest sequence in `updates` (`lastSequence + 1` when empty). */
+  firstSequence: number;
+  updates: LogUpdate<TMap>[];
+  /** Summary of the updates below `firstSequence`, when a compaction policy made one. */
+  snapshot?: TSnapshot;
+}
+
+/**
+ * Folds old updates into a snapshot so the log holds at most about `keep` updates.
+ *
+ * @example
+ * const compaction: CompactionPolicy<Updates, { done: number }> = {
+ *   keep: 1_000,
+ *   reduce: (snapshot, updates) => ({ done: (snapshot?.done ?? 0) + updates.length }),
+ * };
+ */
+export interface CompactionPolicy<TMap extends UpdateMap = UpdateMap, TSnapshot = unknown> {
+  /**
+   * Updates to keep. Compaction runs once the log holds `keep + max(1, keep / 4)`
+   * updates, so the cost is paid in batches, and brings it back to `keep`.
+   */
+  keep: number;
+  /**
+   * Folds the updates leaving the log into the snapshot. Runs inside the workflow, so
+   * it must be deterministic. Without it old updates are dropped and only
+   * `firstSequence` says where the log starts.
+   */
+  reduce?: (snapshot: TSnapshot | undefined, updates: readonly LogUpdate<TMap>[]) => TSnapshot;
+}
+
+/**
+ * Options of `createUpdateLog`.
+ *
+ * @example
+ * createUpdateLog<Status, Updates>({ status: 'IN_PROGRESS', carried: input.carried, limits: { stateUpdates: 500 } });
+ */
+export interface UpdateLogOptions<TStatus extends string, TMap extends UpdateMap, TSnapshot> {
+  /**
+   * Initial status (a carried log keeps its own). Not used to infer `TStatus`, so a
+   * log created without type arguments takes any status string later.
+   */
+  status: NoInfer<TStatus>;
+  /** The log a previous run handed over through continue-as-new. */
+  carried?: CarriedLog<TStatus, TMap, TSnapshot> | null;
+  /** Keep the log bounded by folding old updates into a snapshot. Off by default. */
+  compaction?: CompactionPolicy<TMap, TSnapshot>;
+  /** Size budgets; see {@link LogLimits} for the defaults. */
+  limits?: Partial<LogLimits>;
+  /**
+   * Set the `Resumable*` search attributes while paused (default true). The server
+   * must know them; `temporal server start-dev` from `@resumable/temporal-dev` does.
+   */
+  searchAttributes?: boolean;
+  /** A human name for pauses of this workflow (`PausedWorkflow.workflowName`). */
+  workflowName?: string;
+}
+
+/**
+ * Where and how a workflow pauses (seed 001's "await node").
+ *
+ * @example
+ * const outcome = await log.pause({
+ *   name: 'wait-payment',
+ *   waitingFor: ['payment.received'],
+ *   correlation: order.id,
+ *   timeout: '2 days',
+ *   onTimeout: 'reminder',
+ *   variables: { amount: order.total },
+ * });
+ */
+export interface PauseOptions<TVariables = Record<string, unknown>, TPath extends string = 'timeout'> {
+  /** The pause point's name, `pausedAt` (e.g. `wait-payment`). */
+  name: string;
+  /**
+   * External event names (`resumable.trigger`) that resume it. The `resumable.resume`
+   * signal always does.
+   */
+  waitingFor?: readonly string[];
+  /** Only triggers carrying this correlation key resume it; then triggers without one do not. */
+  correlation?: string;
+  /** Give up after this long (ms or `'30s'`, `'2 days'`); waits forever when omitted. */
+  timeout?: Duration;
+  /** The path name the outcome carries when the timeout fires. Default `'timeout'`. */
+  onTimeout?: TPath;
+  /** Data shown with the pause (`PausedWorkflow.variables`): what a person needs to decide. */
+  variables?: TVariables;
+  /** Overrides the log's `workflowName` for this pause. */
+  workflowName?: string;
+}
+
+/**
+ * How a pause ended. Exactly one of these, and one matching log entry.
+ *
+ * @example
+ * switch (outcome.type) {
+ *   case 'resumed': return ship(outcome.payload);
+ *   case 'cancelled': return refund(outcome.reason);
+ *   case 'timeout': return remind(); // outcome.path === 'reminder'
+ * }
+ */
+export type PauseOutcome<TPayload = unknown, TPath extends string = 'timeout'> =
+  | { type: 'resumed'; payload: TPayload | undefined; resumedBy: string }
+  | { type: 'cancelled'; reason: string }
+  | { type: 'timeout'; path: TPath; timeoutAt: string };

@@ -1,0 +1,202 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { SEARCH_ATTRIBUTES, type PausedWorkflow, type WorkflowUpdate } from '@resumable/protocol';
+import { connectTestClient } from '@resumable/temporal-dev/vitest';
+import { cancelSignal, pauseStateQuery, resumeSignal, triggerSignal, workflowStateQuery } from '../src/index';
+import { createResumableSinks } from '../src/worker/index';
+import { startWorker, type RunningWorker } from './harness';
+import { RecordingBus } from './recording-bus';
+import { pausing, proceedSignal, type PausingInput } from './workflows';
+
+const PAUSE_TYPES = ['workflow.paused', 'workflow.resumed', 'workflow.cancelled', 'workflow.timeout'];
+
+describe('pauses on a real worker', () => {
+  let client: Client;
+  let worker: RunningWorker;
+  const bus = new RecordingBus();
+
+  beforeAll(async () => {
+    client = await connectTestClient();
+    worker = await startWorker({ sinks: createResumableSinks({ bus }) });
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await client?.connection.close();
+  });
+
+  async function startPausing(prefix: string, input: PausingInput): Promise<WorkflowHandle<typeof pausing>> {
+    return client.workflow.start(pausing, {
+      taskQueue: worker.taskQueue,
+      workflowId: `${prefix}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
+      args: [input],
+    });
+  }
+
+  async function pausedNow(handle: WorkflowHandle): Promise<PausedWorkflow> {
+    await expect.poll(() => handle.query(pauseStateQuery), { timeout: 20_000 }).not.toBeNull();
+    return (await handle.query(pauseStateQuery))!;
+  }
+
+  /** Workflow ids a visibility query lists (eventually consistent). */
+  async function listed(query: string): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const execution of client.workflow.list({ query })) ids.push(execution.workflowId);
+    return ids;
+  }
+
+  async function pauseEvents(handle: WorkflowHandle): Promise<WorkflowUpdate[]> {
+    const state = await handle.query(workflowStateQuery);
+    return state.updates.filter((update) => PAUSE_TYPES.includes(update.type));
+  }
+
+  it('shows the pause through the query and a visibility list query, and resume carries the payload', async () => {
+    const handle = await startPausing('pause-resume', {
+      name: 'approve-invoice',
+      waitingFor: ['invoice.approved'],
+      variables: { amount: 42 },
+      holdAfter: true,
+    });
+    const pause = await pausedNow(handle);
+    expect(pause).toMatchObject({
+      executionId: handle.workflowId,
+      workflowId: 'pausing',
+      workflowName: 'Pausing test',
+      pausedAt: 'approve-invoice',
+      waitingFor: ['invoice.approved'],
+      timeoutAt: null,
+      variables: { amount: 42 },
+    });
+    expect(new Date(pause.pausedTime).toISOString()).toBe(pause.pausedTime);
+
+    const pausedQuery = `${SEARCH_ATTRIBUTES.paused.name} = true AND WorkflowId = '${handle.workflowId}'`;
+    await expect.poll(() => listed(pausedQuery), { timeout: 20_000, interval: 250 }).toEqual([handle.workflowId]);
+    const byEvent = `${SEARCH_ATTRIBUTES.waitingFor.name} = 'invoice.approved' AND ${SEARCH_ATTRIBUTES.pausedAt.name} = 'approve-invoice' AND WorkflowId = '${handle.workflowId}'`;
+    await expect.poll(() => listed(byEvent), { timeout: 20_000, interval: 250 }).toEqual([handle.workflowId]);
+
+    await handle.signal(resumeSignal, { payload: { approved: true, by: 'ada' }, resumedBy: 'ada' });
+    await expect.poll(() => handle.query(pauseStateQuery), { timeout: 20_000 }).toBeNull();
+
+    // Still running (held after the pause), no longer listed as paused.
+    await expect.poll(() => listed(pausedQuery), { timeout: 20_000, interval: 250 }).toEqual([]);
+    const notPaused = `${SEARCH_ATTRIBUTES.paused.name} = false AND WorkflowId = '${handle.workflowId}' AND ExecutionStatus = 'Running'`;
+    await expect.poll(() => listed(notPaused), { timeout: 20_000, interval: 250 }).toEqual([handle.workflowId]);
+
+    // A second resume once the pause ended changes nothing.
+    await handle.signal(resumeSignal, { payload: 'again' });
+    await handle.signal(proceedSignal);
+    await expect(handle.result()).resolves.toEqual({ type: 'resumed', payload: { approved: true, by: 'ada' }, resumedBy: 'ada' });
+
+    const events = await pauseEvents(handle);
+    expect(events.map((update) => update.type)).toEqual(['workflow.paused', 'workflow.resumed']);
+    expect(events[0]!.data).toEqual(pause);
+    expect(events[1]!.data).toEqual({
+      executionId: handle.workflowId,
+      workflowId: 'pausing',
+      resumedFrom: 'approve-invoice',
+      resumedBy: 'ada',
+      payload: { approved: true, by: 'ada' },
+    });
+    const state = await handle.query(workflowStateQuery);
+    expect(state.updates.map((update) => update.sequence)).toEqual([1, 2, 3, 4]);
+    expect(state.updates.at(-1)!.data).toEqual({ index: 4, note: 'resumed' });
+    expect(bus.pauseEventsOf(handle.workflowId)).toEqual(['workflow.paused', 'workflow.resumed']);
+  });
+
+  it('cancel carries the reason, once, and late signals are ignored', async () => {
+    const handle = await startPausing('pause-cancel', { name: 'wait-payment', waitingFor: ['payment.received'] });
+    await pausedNow(handle);
+    // Two decisions in quick succession: the first one wins, the second is ignored.
+    await handle.signal(cancelSignal, { reason: 'customer withdrew' });
+    await handle.signal(resumeSignal, { payload: 'too late' });
+    await expect(handle.result()).resolves.toEqual({ type: 'cancelled', reason: 'customer withdrew' });
+
+    const events = await pauseEvents(handle);
+    expect(events.map((update) => update.type)).toEqual(['workflow.paused', 'workflow.cancelled']);
+    expect(events[1]!.data).toEqual({
+      executionId: handle.workflowId,
+      workflowId: 'pausing',
+      pausedAt: 'wait-payment',
+      reason: 'customer withdrew',
+    });
+    expect(await handle.query(pauseStateQuery)).toBeNull();
+    const pausedQuery = `${SEARCH_ATTRIBUTES.paused.name} = true AND WorkflowId = '${handle.workflowId}'`;
+    await expect.poll(() => listed(pausedQuery), { timeout: 20_000, interval: 250 }).toEqual([]);
+  });
+
+  it('a timeout takes its configured path and writes workflow.timeout once', async () => {
+    const handle = await startPausing('pause-timeout', {
+      name: 'wait-review',
+      waitingFor: ['review.done'],
+      timeout: '1500ms',
+      onTimeout: 'escalate',
+    });
+    const pause = await pausedNow(handle);
+    expect(Date.parse(pause.timeoutAt!) - Date.parse(pause.pausedTime)).toBe(1500);
+    const withDeadline = `${SEARCH_ATTRIBUTES.paused.name} = true AND ${SEARCH_ATTRIBUTES.timeoutAt.name} > '${pause.pausedTime}' AND WorkflowId = '${handle.workflowId}'`;
+    await expect.poll(() => listed(withDeadline), { timeout: 20_000, interval: 200 }).toEqual([handle.workflowId]);
+
+    const outcome = await handle.result();
+    expect(outcome).toEqual({ type: 'timeout', path: 'escalate', timeoutAt: pause.timeoutAt });
+    const events = await pauseEvents(handle);
+    expect(events.map((update) => update.type)).toEqual(['workflow.paused', 'workflow.timeout']);
+    expect(events[1]!.data).toEqual({
+      executionId: handle.workflowId,
+      workflowId: 'pausing',
+      pausedAt: 'wait-review',
+      timeoutAt: pause.timeoutAt,
+    });
+    expect(events[1]!.timestamp - events[0]!.timestamp).toBeGreaterThanOrEqual(1500);
+    const state = await handle.query(workflowStateQuery);
+    expect(state.updates.at(-1)!.data).toEqual({ index: 4, note: 'path:escalate' });
+  });
+
+  it('a trigger resumes only when the event is awaited and the correlation matches', async () => {
+    const handle = await startPausing('pause-trigger', {
+      name: 'wait-shipment',
+      waitingFor: ['shipment.sent', 'shipment.picked'],
+      correlation: 'order-7',
+    });
+    const pause = await pausedNow(handle);
+    expect(pause.correlation).toBe('order-7');
+    await handle.signal(triggerSignal, { event: 'invoice.paid', correlation: 'order-7' });
+    await handle.signal(triggerSignal, { event: 'shipment.sent', correlation: 'order-8' });
+    await handle.signal(triggerSignal, { event: 'shipment.sent' });
+    // Wait until the worker processed those three: they must have changed nothing.
+    await expect.poll(async () => (await handle.fetchHistory()).events?.filter((event) => event.workflowExecutionSignaledEventAttributes).length, {
+      timeout: 20_000,
+    }).toBe(3);
+    await expect.poll(async () => (await handle.describe()).raw.pendingWorkflowTask ?? null, { timeout: 20_000 }).toBeNull();
+    expect(await handle.query(pauseStateQuery)).not.toBeNull();
+
+    await handle.signal(triggerSignal, { event: 'shipment.picked', payload: { carrier: 'DHL' }, correlation: 'order-7' });
+    await expect(handle.result()).resolves.toEqual({ type: 'resumed', payload: { carrier: 'DHL' }, resumedBy: 'shipment.picked' });
+    const events = await pauseEvents(handle);
+    expect(events.map((update) => update.type)).toEqual(['workflow.paused', 'workflow.resumed']);
+    expect(events[1]!.data).toMatchObject({ resumedBy: 'shipment.picked', payload: { carrier: 'DHL' } });
+  });
+
+  it('cancelling the workflow while paused ends the pause in the log and clears the search attributes', async () => {
+    const handle = await startPausing('pause-wf-cancel', { name: 'wait-forever' });
+    await pausedNow(handle);
+    await handle.cancel();
+    await expect(handle.result()).rejects.toThrow();
+    const events = await pauseEvents(handle);
+    expect(events.map((update) => update.type)).toEqual(['workflow.paused', 'workflow.cancelled']);
+    const pausedQuery = `${SEARCH_ATTRIBUTES.paused.name} = true AND WorkflowId = '${handle.workflowId}'`;
+    await expect.poll(() => listed(pausedQuery), { timeout: 20_000, interval: 250 }).toEqual([]);
+  });
+
+  it('sent every pause event to the bus as a pause message and as an update', () => {
+    const pauseMessages = bus.messages.filter(({ message }) => message.kind === 'pause').map(({ message }) => message);
+    for (const message of pauseMessages) {
+      if (message.kind !== 'pause') continue;
+      const asUpdate = bus.messages.find(
+        ({ message: other }) =>
+          other.kind === 'update' && other.taskId === message.taskId && other.update.sequence === message.sequence,
+      );
+      expect(asUpdate?.message).toMatchObject({ update: { type: message.event, data: message.data } });
+    }
+    const events = new Set(pauseMessages.map((message) => (message.kind === 'pause' ? message.event : '')));
+    expect([...events].sort()).toEqual([...PAUSE_TYPES].sort());
+  });
+});
