@@ -9,7 +9,12 @@ export default defineConfig({
     pool: 'forks',
     // One Temporal dev server and one workflow bundle per package, shared by the whole run.
     globalSetup: ['./test/global-setup.ts'],
-    projects: ['packages/*/vitest.config.ts', 'tooling/*/vitest.config.ts', 'test/vitest.config.ts'],
+    projects: [
+      'packages/*/vitest.config.ts',
+      'tooling/*/vitest.config.ts',
+      'examples/*/vitest.config.ts',
+      'test/vitest.config.ts',
+    ],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // In CI, a JSON report too: .ci/run prints its totals as the closing line.

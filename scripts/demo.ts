@@ -1,78 +1,67 @@
 /**
- * The one-command demo: a Temporal dev server (with its web UI), a worker, and a
- * small workflow whose updates print live as the workflow emits them.
+ * The one-command demo: a Temporal dev server with its web UI, the example worker
+ * (examples/worker) and the example Next.js app (examples/next-app). Prints the
+ * URLs; Ctrl-C stops everything.
  *
- *   pnpm demo            run the workflow, then keep the server up until Ctrl-C
- *   pnpm demo --once     exit when the workflow completes
+ *   pnpm demo           build what is stale, then `next start`
+ *   pnpm demo --dev     `next dev` instead (hot reload; slower first page loads)
+ *
+ * Environment: TEMPORAL_ADDRESS (use a running server instead of starting one),
+ * TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, TEMPORAL_PORT (default 7233; UI on port + 1000),
+ * PORT (the app, default 3000), TEMPORAL_MAX_CONCURRENT_ACTIVITIES / _WORKFLOWS (the worker).
  */
-import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
-import type { WorkflowUpdate } from '@resumable/protocol';
-import { startDevServer } from '../tooling/temporal-dev/src/index';
-import type { DemoSinks } from './demo/workflows';
+import { startDevServer, type DevServer } from '../tooling/temporal-dev/src/index';
+import { ensureAppBuilt, ensurePackagesBuilt, startStack, type Stack } from './demo/stack';
 
-const once = process.argv.includes('--once');
-const TASK_QUEUE = process.env.TEMPORAL_TASK_QUEUE ?? 'resumable-demo';
+const dev = process.argv.includes('--dev');
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const server = await startDevServer({ ui: true, port: Number(process.env.TEMPORAL_PORT ?? 7233) });
-  const stop = async () => {
-    await server.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  let server: DevServer | undefined;
+  let stack: Stack | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = (code: number) =>
+    (stopping ??= (async () => {
+      console.log('\n[demo] stopping the app, the worker and the Temporal dev server…');
+      await stack?.stop();
+      await server?.stop();
+      console.log('[demo] stopped');
+      process.exit(code);
+    })());
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
 
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: fileURLToPath(new URL('./demo/workflows.ts', import.meta.url)),
-    webpackConfigHook: (config) => {
-      config.resolve ??= {};
-      config.resolve.conditionNames = ['@resumable/source', 'import', 'module', 'webpack', 'browser', 'default'];
-      return config;
-    },
-    logger: new DefaultLogger('WARN'),
-  });
-  const sinks: import('@temporalio/worker').InjectedSinks<DemoSinks> = {
-    progress: {
-      emit: {
-        fn: (info, update: WorkflowUpdate) =>
-          console.log(`  #${update.sequence} ${info.workflowId} ${update.type} ${JSON.stringify(update.data)}`),
-        callDuringReplay: false,
-      },
-    },
-  };
-  const worker = await Worker.create({
-    connection: await NativeConnection.connect({ address: server.address }),
-    namespace: server.namespace,
-    taskQueue: TASK_QUEUE,
-    workflowBundle: { code },
-    sinks,
-  });
-  const running = worker.run();
-
-  const client = new Client({ connection: await Connection.connect({ address: server.address }), namespace: server.namespace });
-  const workflowId = `demo-${Date.now()}`;
-  console.log(`\nTemporal web UI: ${server.uiUrl}`);
-  console.log(`Starting workflow ${workflowId}; updates as they happen:`);
-  const handle = await client.workflow.start('demoTask', { taskQueue: TASK_QUEUE, workflowId });
-  const state = (await handle.result()) as { status: string; lastSequence: number };
-  console.log(`Workflow ${workflowId} finished: ${state.status}, ${state.lastSequence} updates in its durable log.`);
-  console.log(`See it in the web UI: ${server.uiUrl}/namespaces/${server.namespace}/workflows/${workflowId}`);
-
-  if (once) {
-    worker.shutdown();
-    await running;
-    await client.connection.close();
-    await server.stop();
+  try {
+    const log = (line: string) => console.log(`[demo] ${line}`);
+    if (dev) ensurePackagesBuilt(log);
+    else ensureAppBuilt(log);
+    server = await startDevServer({ ui: true, port: Number(process.env.TEMPORAL_PORT ?? 7233) });
+    stack = await startStack({
+      temporalAddress: server.address,
+      namespace: server.namespace,
+      port: Number(process.env.PORT ?? 3000),
+      mode: dev ? 'dev' : 'start',
+    });
+  } catch (error) {
+    console.error('[demo] could not start:', error instanceof Error ? error.message : error);
+    await stop(1);
     return;
   }
-  console.log('\nThe dev server and worker keep running. Press Ctrl-C to stop.');
-  await running;
+
+  const ui = server.uiUrl ?? '(external server: see its own UI)';
+  console.log(`
+  Resumable demo is running.
+
+    Task board         ${stack.appUrl}/tasks
+    Paused workflows   ${stack.appUrl}/paused
+    Test cycle         ${stack.appUrl}/test-cycle
+    Temporal web UI    ${ui}
+
+  Temporal ${server.address} (namespace ${server.namespace}), task queue ${stack.taskQueue}.
+  Press Ctrl-C to stop everything.
+`);
+  const { name, code } = await stack.exited;
+  console.error(`[demo] the ${name} exited unexpectedly (code ${code})`);
+  await stop(1);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+void main();

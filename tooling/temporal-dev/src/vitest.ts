@@ -76,6 +76,12 @@ export async function createTestWorker(
     runUntil: (fn) => worker.runUntil(fn),
     close: async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
+      // The connection can close only once the worker let go of it, however the
+      // worker was run (runUntil, or run() started by the test).
+      const deadline = Date.now() + 30_000;
+      while (['STOPPING', 'DRAINING', 'DRAINED'].includes(worker.getState()) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       await connection.close();
     },
   };

@@ -1,0 +1,212 @@
+'use client';
+import { PAYMENT_COMPLETED_EVENT, type OrderStatus } from '@resumable/example-worker/shared';
+import type { PausedWorkflow } from '@resumable/protocol';
+import { usePausedWorkflows, useTemporalSubscription } from '@resumable/react-hooks';
+import { useState, useTransition } from 'react';
+import { startOrder, type StartedWorkflow } from '@/app/actions';
+import { useRecentWorkflows } from '@/lib/recent';
+import { getOperatorToken, getTemporalSubscriptionToken } from '@/lib/tokens';
+import { Countdown } from './countdown';
+
+/** Delivers the payment service's event to every order waiting for it with this correlation key. */
+async function sendPaymentEvent(pause: PausedWorkflow): Promise<void> {
+  const { token } = await getOperatorToken();
+  const response = await fetch('/api/workflow/triggers', {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      event: PAYMENT_COMPLETED_EVENT,
+      correlation: pause.correlation,
+      payload: { amount: pause.variables.amount, paidAt: new Date().toISOString() },
+    }),
+  });
+  if (!response.ok) throw new Error(`Trigger refused: HTTP ${response.status}`);
+}
+
+/** Seed 001's dashboard: the live list of paused executions, with resume, cancel and the payment event. */
+export function PausedDashboard() {
+  const { pausedWorkflows, isConnected, isLoaded, error, resume, cancel } = usePausedWorkflows({ refreshToken: getOperatorToken });
+  const orders = useRecentWorkflows('orders', 8);
+  const [pending, startTransition] = useTransition();
+  const [acting, setActing] = useState<Record<string, string>>({});
+  const [problem, setProblem] = useState<string>();
+
+  const newOrder = (timeoutSeconds?: number) =>
+    startTransition(async () => {
+      try {
+        orders.add(await startOrder(timeoutSeconds ? { timeoutSeconds } : {}));
+      } catch (cause) {
+        setProblem(cause instanceof Error ? cause.message : String(cause));
+      }
+    });
+
+  // Keyed by pause point: once resumed, the same execution may pause again at its next point.
+  const pauseKey = (pause: PausedWorkflow) => `${pause.executionId}:${pause.pausedAt}:${pause.pausedTime}`;
+  const act = async (pause: PausedWorkflow, label: string, action: () => Promise<unknown>) => {
+    const key = pauseKey(pause);
+    setActing((current) => ({ ...current, [key]: label }));
+    try {
+      setProblem(undefined);
+      await action();
+    } catch (cause) {
+      setProblem(cause instanceof Error ? cause.message : String(cause));
+      setActing(({ [key]: _, ...rest }) => rest);
+    }
+  };
+
+  const sorted = [...pausedWorkflows].sort((a, b) => b.pausedTime.localeCompare(a.pausedTime));
+  return (
+    <section>
+      <div className="page-head">
+        <div>
+          <h1>
+            Paused workflows{' '}
+            <span className={`live${isConnected ? ' on' : ''}`} data-testid="live-indicator" data-live={isConnected}>
+              <i aria-hidden />
+              {isConnected ? 'live' : 'connecting'}
+            </span>
+          </h1>
+          <p className="muted">
+            One SSE connection (<code>/api/workflow/paused-stream</code>): the list as of connect, then every pause, resume
+            and cancel as it happens. No polling.
+          </p>
+        </div>
+        <div className="actions">
+          <button data-testid="new-order" disabled={pending} onClick={() => newOrder()}>
+            New order
+          </button>
+          <button className="secondary" disabled={pending} onClick={() => newOrder(45)}>
+            New order (45 s timeouts)
+          </button>
+        </div>
+      </div>
+      {(problem || error) && <p className="alert">{problem ?? error?.message}</p>}
+
+      <div className="paused-list" data-testid="paused-list" data-loaded={isLoaded}>
+        {isLoaded && sorted.length === 0 && <p className="empty">Nothing is waiting.</p>}
+        {sorted.map((pause) => {
+          const busy = acting[pauseKey(pause)];
+          const paymentWait = pause.waitingFor.includes(PAYMENT_COMPLETED_EVENT);
+          return (
+            <article
+              key={pauseKey(pause)}
+              className="card paused"
+              data-testid="paused-card"
+              data-execution-id={pause.executionId}
+              data-paused-at={pause.pausedAt}
+              data-paused-time={pause.pausedTime}
+            >
+              <header>
+                <div>
+                  <h2>{pause.workflowName ?? pause.workflowId}</h2>
+                  <code className="id">{pause.executionId}</code>
+                </div>
+                <span className="badge">{pause.pausedAt}</span>
+              </header>
+              <dl>
+                <dt>waiting for</dt>
+                <dd>
+                  {pause.waitingFor.length ? pause.waitingFor.map((name) => <code key={name}>{name}</code>) : 'a person (Resume)'}
+                  {pause.correlation && <span className="muted small"> · correlation {pause.correlation}</span>}
+                </dd>
+                <dt>paused</dt>
+                <dd>{new Date(pause.pausedTime).toLocaleTimeString()}</dd>
+                <dt>timeout</dt>
+                <dd>
+                  <Countdown deadline={pause.timeoutAt} />
+                </dd>
+                {Object.entries(pause.variables ?? {}).map(([name, value]) => (
+                  <VariableRow key={name} name={name} value={value} />
+                ))}
+              </dl>
+              <div className="buttons">
+                <button data-testid="resume" disabled={!!busy} onClick={() => act(pause, 'resuming', () => resume(pause.executionId, { by: 'dashboard' }))}>
+                  {busy === 'resuming' ? 'Resuming…' : 'Resume'}
+                </button>
+                {paymentWait && (
+                  <button
+                    className="secondary"
+                    data-testid="send-payment"
+                    disabled={!!busy}
+                    onClick={() => act(pause, 'paying', () => sendPaymentEvent(pause))}
+                  >
+                    {busy === 'paying' ? 'Sending…' : 'Send payment event'}
+                  </button>
+                )}
+                <button
+                  className="danger"
+                  data-testid="cancel"
+                  disabled={!!busy}
+                  onClick={() => act(pause, 'cancelling', () => cancel(pause.executionId, 'Cancelled from the dashboard'))}
+                >
+                  {busy === 'cancelling' ? 'Cancelling…' : 'Cancel'}
+                </button>
+              </div>
+            </article>
+          );
+        })}
+      </div>
+
+      {orders.items.length > 0 && (
+        <>
+          <h2 className="section-title">Your orders</h2>
+          <table className="orders">
+            <thead>
+              <tr>
+                <th>order</th>
+                <th>status</th>
+                <th>latest step</th>
+              </tr>
+            </thead>
+            <tbody>
+              {orders.items.map((order) => (
+                <OrderRow key={order.workflowId} order={order} />
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}
+
+function VariableRow({ name, value }: { name: string; value: unknown }) {
+  return (
+    <>
+      <dt>{name}</dt>
+      <dd>{typeof value === 'number' ? value.toFixed(2) : String(value)}</dd>
+    </>
+  );
+}
+
+/** One order's status, followed live from its own log. */
+function OrderRow({ order }: { order: StartedWorkflow }) {
+  const task = useTemporalSubscription({ taskId: order.workflowId, refreshToken: getTemporalSubscriptionToken(order.workflowId) });
+  let status: OrderStatus | string = 'RECEIVED';
+  let latest = '';
+  for (const update of task.updates) {
+    const data = update.data as { status?: OrderStatus; text?: string; pausedAt?: string };
+    if (update.type === 'step') {
+      status = data.status ?? status;
+      latest = data.text ?? latest;
+    } else if (update.type === 'workflow.paused') {
+      status = data.pausedAt === 'wait-payment' ? 'WAITING_PAYMENT' : 'WAITING_APPROVAL';
+      latest = `paused at ${data.pausedAt}`;
+    } else if (update.type.startsWith('workflow.')) {
+      latest = update.type.replace('workflow.', '');
+    }
+  }
+  return (
+    <tr data-testid="order-row" data-order-id={order.workflowId} data-status={status}>
+      <td>
+        {order.title}
+        <br />
+        <code className="id">{order.workflowId}</code>
+      </td>
+      <td>
+        <span className={`status status-${status.toLowerCase()}`}>{status}</span>
+      </td>
+      <td className="small">{latest}</td>
+    </tr>
+  );
+}

@@ -1,0 +1,173 @@
+'use client';
+import type { WorkflowState, WorkflowUpdate } from '@resumable/protocol';
+import { useTemporalSubscription } from '@resumable/react-hooks';
+import { useState } from 'react';
+import type { StartedWorkflow } from '@/app/actions';
+import { createCuttableNetwork, type CuttableNetwork } from '@/lib/cuttable-network';
+import { getTemporalSubscriptionToken } from '@/lib/tokens';
+import { ConnectionBadge } from './connection-badge';
+
+// One network per task, outside React, so the stream keeps the same fetch across re-renders.
+const networks = new Map<string, CuttableNetwork>();
+const networkFor = (taskId: string) => {
+  let network = networks.get(taskId);
+  if (!network) networks.set(taskId, (network = createCuttableNetwork()));
+  return network;
+};
+
+type Data = { text?: string; status?: string; percent?: number };
+
+const INVOICE_PROGRESS: Record<string, number> = { validating: 25, sending: 60, sent: 100, invalid: 100, failed: 100 };
+
+/** What the card shows of an update. */
+function describe(update: WorkflowUpdate): string {
+  const data = (update.data ?? {}) as Data;
+  if (update.type === 'status' && !data.text) return `Status → ${data.status}`;
+  return data.text ?? JSON.stringify(update.data);
+}
+
+/** The task's own status, from its latest `status` update (the log's, once the stream ended). */
+function taskStatus(updates: readonly WorkflowUpdate[], fallback?: string): string {
+  for (let index = updates.length - 1; index >= 0; index--) {
+    const update = updates[index] as WorkflowUpdate;
+    if (update.type === 'status') return String((update.data as Data).status);
+  }
+  return fallback ?? 'STARTING';
+}
+
+function progressOf(kind: StartedWorkflow['kind'], updates: readonly WorkflowUpdate[], status: string): number {
+  if (kind === 'invoice') return INVOICE_PROGRESS[status] ?? 5;
+  for (let index = updates.length - 1; index >= 0; index--) {
+    const data = (updates[index] as WorkflowUpdate).data as Data;
+    if (typeof data?.percent === 'number') return data.percent;
+  }
+  return 0;
+}
+
+/** A live task: its updates, connection, recovery progress, and the cut / reconnect / refresh controls. */
+export function TaskCard({ item }: { item: StartedWorkflow }) {
+  const taskId = item.workflowId;
+  const network = networkFor(taskId);
+  const [cut, setCut] = useState(network.isCut);
+  const [busy, setBusy] = useState(false);
+  const [note, setNote] = useState<string>();
+  const [recoveries, setRecoveries] = useState(0);
+  const task = useTemporalSubscription({
+    taskId,
+    refreshToken: getTemporalSubscriptionToken(taskId),
+    fetch: network.fetch,
+    backoff: { initialDelayMs: 500, maxDelayMs: 5_000 },
+  });
+  const status = taskStatus(task.updates, task.workflowStatus);
+  const percent = progressOf(item.kind, task.updates, status);
+
+  const cutConnection = () => {
+    network.cut();
+    setCut(true);
+    setNote('Connection cut. The workflow keeps running; its updates wait in its durable log.');
+  };
+
+  // Seed 000's recovery on reconnect: missed updates come from the durable log first
+  // (applied one by one, with progress), then the stream resumes after the last sequence.
+  const reconnect = async () => {
+    setBusy(true);
+    setCut(false);
+    network.restoreRequests();
+    try {
+      const recovered = await task.recoverMissedUpdates();
+      setRecoveries((count) => count + 1);
+      setNote(`Back online: recovered ${recovered} missed update(s) from the durable log, then resumed live.`);
+    } finally {
+      network.restoreStreams();
+      setBusy(false);
+    }
+  };
+
+  // The seed's Refresh button: status sync, then recoverMissedUpdates().
+  const refresh = async () => {
+    setBusy(true);
+    try {
+      const { token } = await getTemporalSubscriptionToken(taskId)();
+      const response = await network.fetch(`/api/temporal/recovery/${encodeURIComponent(taskId)}/latest`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      if (!response.ok) throw new Error(`status sync failed: HTTP ${response.status}`);
+      const state = (await response.json()) as WorkflowState;
+      const recovered = await task.recoverMissedUpdates();
+      setNote(`Synced: ${state.status}, ${state.lastSequence} update(s) in the log; ${recovered} were missing here.`);
+    } catch (error) {
+      setNote(error instanceof Error ? error.message : String(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const progress = task.recoveryProgress;
+  return (
+    <article className="card task" data-testid="task-card" data-task-id={taskId} data-task-status={status} data-recoveries={recoveries}>
+      <header>
+        <div>
+          <h2>{item.title}</h2>
+          <code className="id">{taskId}</code>
+        </div>
+        <span className={`status status-${status.toLowerCase()}`} data-testid="task-status">
+          {status}
+        </span>
+      </header>
+      <div className="row">
+        <ConnectionBadge status={task.status} cut={cut} />
+        <span className="muted small" data-testid="last-sequence">
+          last sequence #{task.lastSequence}
+        </span>
+      </div>
+      <div className="bar" aria-label="progress">
+        <div style={{ width: `${percent}%` }} />
+      </div>
+      {task.isRecovering && (
+        <div className="recovering" data-testid="recovering">
+          <span className="spinner" aria-hidden />
+          Recovering missed updates {progress ? `${progress.recovered} / ${progress.total}` : ''}
+          {progress && progress.total > 0 && (
+            <div className="bar thin">
+              <div style={{ width: `${Math.round((progress.recovered / progress.total) * 100)}%` }} />
+            </div>
+          )}
+        </div>
+      )}
+      {!task.isRecovering && task.status === 'reconnecting' && !cut && (
+        <div className="recovering soft" data-testid="reconnecting">
+          Reconnecting… the stream resumes after #{task.lastSequence}
+        </div>
+      )}
+      <div className="buttons">
+        {cut ? (
+          <button data-testid="reconnect" disabled={busy} onClick={reconnect}>
+            Reconnect
+          </button>
+        ) : (
+          <button className="danger" data-testid="cut" disabled={busy || task.status === 'ended'} onClick={cutConnection}>
+            Cut connection
+          </button>
+        )}
+        <button className="secondary" data-testid="refresh" disabled={busy || cut} onClick={refresh}>
+          Refresh
+        </button>
+      </div>
+      {note && (
+        <p className="note" data-testid="note">
+          {note}
+        </p>
+      )}
+      {task.error && !cut && task.status !== 'open' && <p className="alert small">{task.error.message}</p>}
+      <ol className="updates" data-testid="updates">
+        {task.updates.map((update) => (
+          <li key={update.sequence} data-seq={update.sequence} data-type={update.type}>
+            <span className="seq">#{update.sequence}</span>
+            <span className="type">{update.type}</span>
+            <span className="text">{describe(update)}</span>
+          </li>
+        ))}
+      </ol>
+    </article>
+  );
+}

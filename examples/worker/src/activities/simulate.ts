@@ -1,0 +1,14 @@
+import { Context } from '@temporalio/activity';
+
+/**
+ * Simulated work: sleeps `ms`, and stops early if Temporal cancels the activity
+ * (Context.sleep rejects on cancellation, so a cancelled workflow frees the slot).
+ */
+export function work(ms: number): Promise<void> {
+  return Context.current().sleep(Math.max(0, Math.round(ms)));
+}
+
+/** This activity's attempt number: 1 on the first try, 2 on the first retry, … */
+export function attempt(): number {
+  return Context.current().info.attempt;
+}

@@ -1,0 +1,59 @@
+/**
+ * The worker's settings, from the environment (the names of seeds 003 and 004).
+ *
+ * | variable | default |
+ * |---|---|
+ * | `TEMPORAL_ADDRESS` | `127.0.0.1:7233` |
+ * | `TEMPORAL_NAMESPACE` | `default` |
+ * | `TEMPORAL_TASK_QUEUE` | `resumable-examples` |
+ * | `TEMPORAL_MAX_CONCURRENT_ACTIVITIES` | `10` |
+ * | `TEMPORAL_MAX_CONCURRENT_WORKFLOWS` | `10` |
+ * | `TEMPORAL_LOG_LEVEL` | `WARN` |
+ * | `RESUMABLE_BUS_URL` | `http://127.0.0.1:3000/api/resumable/bus` |
+ * | `RESUMABLE_BUS_SECRET` | required: the app's bus secret (32+ characters) |
+ * | `RESUMABLE_WORKFLOW_BUNDLE` | a prebuilt workflow bundle to load instead of bundling at start |
+ */
+export interface WorkerConfig {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  maxConcurrentActivities: number;
+  maxConcurrentWorkflows: number;
+  logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  busUrl: string;
+  busSecret: string;
+  workflowBundle: string | undefined;
+}
+
+const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+
+/** Reads and checks the configuration; throws a readable error for a bad value. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const busSecret = env.RESUMABLE_BUS_SECRET ?? '';
+  if (busSecret.length < 32) {
+    throw new Error('RESUMABLE_BUS_SECRET must be set to the app’s bus secret (at least 32 characters)');
+  }
+  const logLevel = (env.TEMPORAL_LOG_LEVEL ?? 'WARN').toUpperCase();
+  if (!(LEVELS as readonly string[]).includes(logLevel)) {
+    throw new Error(`TEMPORAL_LOG_LEVEL must be one of ${LEVELS.join(', ')}`);
+  }
+  return {
+    address: env.TEMPORAL_ADDRESS || '127.0.0.1:7233',
+    namespace: env.TEMPORAL_NAMESPACE || 'default',
+    taskQueue: env.TEMPORAL_TASK_QUEUE || 'resumable-examples',
+    maxConcurrentActivities: positiveInt(env, 'TEMPORAL_MAX_CONCURRENT_ACTIVITIES', 10),
+    maxConcurrentWorkflows: positiveInt(env, 'TEMPORAL_MAX_CONCURRENT_WORKFLOWS', 10),
+    logLevel: logLevel as WorkerConfig['logLevel'],
+    busUrl: env.RESUMABLE_BUS_URL || 'http://127.0.0.1:3000/api/resumable/bus',
+    busSecret,
+    workflowBundle: env.RESUMABLE_WORKFLOW_BUNDLE || undefined,
+  };
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}

@@ -1,0 +1,76 @@
+/**
+ * The example worker, in its own process (like the seeds' worker.ts): runs the
+ * task, order, invoice and test-cycle workflows and pushes every update to the app
+ * over the HTTP bus (`POST <app>/api/resumable/bus`, authenticated with the bus
+ * secret). Stops cleanly on SIGINT / SIGTERM.
+ */
+import { fileURLToPath } from 'node:url';
+import { createHttpBusSender } from '@resumable/sse-publisher';
+import { createResumableSinks } from '@resumable/workflow-state/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import * as activities from './activities';
+import { readConfig } from './config';
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  Runtime.install({ logger: new DefaultLogger(config.logLevel) });
+
+  let dropped = 0;
+  const bus = createHttpBusSender({
+    url: config.busUrl,
+    secret: config.busSecret,
+    // Lost live updates are repaired by the browser from the workflow's log; just count them.
+    onError: (error, count) => {
+      dropped += count;
+      if (dropped === count || dropped % 100 === 0) console.warn(`[worker] bus: ${dropped} update(s) not delivered live (${error.message})`);
+    },
+  });
+  const connection = await NativeConnection.connect({ address: config.address });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.namespace,
+    taskQueue: config.taskQueue,
+    ...(config.workflowBundle
+      ? { workflowBundle: { codePath: config.workflowBundle } }
+      : {
+          workflowsPath: fileURLToPath(new URL('./workflows/index.ts', import.meta.url)),
+          bundlerOptions: {
+            // Workspace packages resolve to their sources, so no package build is needed.
+            webpackConfigHook: (webpack) => {
+              webpack.resolve ??= {};
+              webpack.resolve.conditionNames = ['@resumable/source', 'import', 'module', 'webpack', 'browser', 'default'];
+              return webpack;
+            },
+          },
+        }),
+    activities,
+    sinks: createResumableSinks({ bus }),
+    maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
+    maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflows,
+    shutdownGraceTime: '2s',
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[worker] ${signal}: shutting down`);
+    worker.shutdown();
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+
+  console.log(
+    `[worker] ready: task queue ${config.taskQueue} on ${config.address} (namespace ${config.namespace}), ` +
+      `live updates to ${config.busUrl}`,
+  );
+  await worker.run();
+  await bus.close();
+  await connection.close();
+  console.log('[worker] stopped');
+}
+
+main().catch((error: unknown) => {
+  console.error('[worker] failed:', error);
+  process.exit(1);
+});

@@ -1,0 +1,110 @@
+import type { BusMessage, WorkflowState } from '@resumable/protocol';
+import { connectTestClient, createTestWorker, type TestWorker } from '@resumable/temporal-dev/vitest';
+import { createResumableSinks } from '@resumable/workflow-state/worker';
+import type { Client } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import * as activities from '../src/activities';
+import { PAYMENT_COMPLETED_EVENT, WORKFLOWS, type OrderInput, type TestCycleInput } from '../src/shared';
+
+let client: Client;
+let worker: TestWorker;
+let running: Promise<void>;
+const live: BusMessage[] = [];
+
+beforeAll(async () => {
+  client = await connectTestClient();
+  // Sinks into a list: what the app's bus would receive.
+  worker = await createTestWorker('worker', {
+    activities,
+    sinks: createResumableSinks({ bus: { publish: async (message) => void live.push(message) } }),
+  });
+  running = worker.worker.run();
+});
+
+afterAll(async () => {
+  // Let the worker finish polling before its connection closes.
+  worker?.worker.shutdown();
+  await running;
+  await worker?.close();
+  await client?.connection.close();
+});
+
+const state = (id: string) => client.workflow.getHandle(id).query<WorkflowState>('getWorkflowState');
+let counter = 0;
+const id = (prefix: string) => `${prefix}-${Date.now()}-${counter++}`;
+
+describe('test cycle (seed 004)', () => {
+  it('compensates the finished phases in reverse order when a parallel phase fails, after its sibling settles', async () => {
+    const workflowId = id('cycle');
+    const handle = await client.workflow.start(WORKFLOWS.testCycle, {
+      taskQueue: worker.taskQueue,
+      workflowId,
+      args: [{ cycleId: workflowId, failAtPhase: 3, speed: 0.1 } satisfies TestCycleInput],
+    });
+    await expect(handle.result()).rejects.toThrow();
+    const log = await state(workflowId);
+    const phases = log.updates.filter((update) => update.type === 'phase').map((update) => update.data as { phase: number; state: string });
+    // Phase 4 ran beside phase 3 and finished; phase 3 failed after its database retries.
+    expect(phases.filter((phase) => phase.state !== 'running').map((phase) => `${phase.phase}:${phase.state}`)).toEqual([
+      '1:completed',
+      '2:completed',
+      '4:completed',
+      '3:failed',
+    ]);
+    const compensated = log.updates.filter((update) => update.type === 'compensation').map((update) => (update.data as { phase: number }).phase);
+    expect(compensated).toEqual([4, 2, 1]);
+    expect(log.status).toBe('FAILED');
+    expect((await handle.describe()).status.name).toBe('FAILED');
+    // Every update also went out live, with the same sequence.
+    const pushed = live.filter((message) => message.kind === 'update' && message.taskId === workflowId);
+    expect(new Set(pushed.map((message) => (message.kind === 'update' ? message.update.sequence : 0)))).toEqual(
+      new Set(log.updates.map((update) => update.sequence)),
+    );
+  });
+
+  it('replays a completed cycle (with its patched() marker) deterministically', async () => {
+    const workflowId = id('cycle');
+    const handle = await client.workflow.start(WORKFLOWS.testCycle, {
+      taskQueue: worker.taskQueue,
+      workflowId,
+      args: [{ cycleId: workflowId, speed: 0.1 } satisfies TestCycleInput],
+    });
+    expect(await handle.result()).toBe('COMPLETED');
+    const history = await handle.fetchHistory();
+    // The patch marker is in the history: a cycle started before the change would lack it and take the old path.
+    const markers = (history.events ?? []).filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_patch');
+    expect(markers).toHaveLength(1);
+    await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundles').worker as string } }, history, workflowId);
+  });
+});
+
+describe('order processing (seed 001)', () => {
+  it('takes the payment event only with its own correlation key', async () => {
+    const workflowId = id('order');
+    const handle = await client.workflow.start(WORKFLOWS.order, {
+      taskQueue: worker.taskQueue,
+      workflowId,
+      args: [{ orderId: 'ORD-1', customer: 'Ada', amount: 10 } satisfies OrderInput],
+    });
+    const pauseOf = () => handle.query<{ pausedAt: string } | null>('getPauseState');
+    await expect.poll(pauseOf, { timeout: 10_000 }).toMatchObject({ pausedAt: 'wait-approval' });
+    await handle.signal('resumable.resume', { resumedBy: 'test' });
+    await expect.poll(pauseOf, { timeout: 10_000 }).toMatchObject({ pausedAt: 'wait-payment' });
+
+    await handle.signal('resumable.trigger', { event: PAYMENT_COMPLETED_EVENT, correlation: 'ORD-2' });
+    await handle.signal('resumable.trigger', { event: PAYMENT_COMPLETED_EVENT });
+    // Queries see every signal delivered before them: both were ignored.
+    expect(await pauseOf()).toMatchObject({ pausedAt: 'wait-payment' });
+
+    await handle.signal('resumable.trigger', { event: PAYMENT_COMPLETED_EVENT, correlation: 'ORD-1' });
+    expect(await handle.result()).toBe('COMPLETED');
+    const types = (await state(workflowId)).updates.map((update) => update.type);
+    expect(types.filter((type) => type.startsWith('workflow.'))).toEqual([
+      'workflow.paused',
+      'workflow.resumed',
+      'workflow.paused',
+      'workflow.resumed',
+    ]);
+  });
+});
