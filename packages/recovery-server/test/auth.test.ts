@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../src/auth/tokens';
-import { SECRET, startHarness, startServer, type Harness, type ServerInstance } from './harness';
+import { SECRET, startServer, useServerHarness, type Harness, type ServerInstance } from './harness';
 import { tickingTask } from './workflows';
 
 describe('auth on every route', () => {
@@ -9,16 +9,14 @@ describe('auth on every route', () => {
   const id = `auth-${Date.now()}`;
   const other = `auth-other-${Date.now()}`;
 
+  useServerHarness((h, i) => {
+    harness = h;
+    instance = i;
+  }, { server: { recoverPausedOnStart: false } });
   beforeAll(async () => {
-    harness = await startHarness();
-    instance = await startServer(harness.client, { bus: harness.bus, recoverPausedOnStart: false });
     for (const workflowId of [id, other]) {
       await harness.client.workflow.execute(tickingTask, { taskQueue: harness.taskQueue, workflowId, args: [{ count: 3 }] });
     }
-  });
-  afterAll(async () => {
-    await instance?.close();
-    await harness?.close();
   });
 
   async function call(path: string, token?: string, init: RequestInit = {}) {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, startServer, type Harness, type ServerInstance } from './harness';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useServerHarness, type Harness, type ServerInstance } from './harness';
 import { tickingTask } from './workflows';
 
 describe('bad input', () => {
@@ -8,15 +8,13 @@ describe('bad input', () => {
   let token: string;
   const id = `bad-input-${Date.now()}`;
 
+  useServerHarness((h, i) => {
+    harness = h;
+    instance = i;
+  }, { server: { recoverPausedOnStart: false, limits: { maxBodyBytes: 1024 } } });
   beforeAll(async () => {
-    harness = await startHarness();
-    instance = await startServer(harness.client, { bus: harness.bus, recoverPausedOnStart: false, limits: { maxBodyBytes: 1024 } });
     await harness.client.workflow.execute(tickingTask, { taskQueue: harness.taskQueue, workflowId: id, args: [{ count: 5 }] });
     token = await harness.token('*', ['read', 'resume', 'cancel', 'trigger']);
-  });
-  afterAll(async () => {
-    await instance?.close();
-    await harness?.close();
   });
 
   const json = { 'Content-Type': 'application/json' };

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { afterAll, beforeAll } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
@@ -130,4 +131,25 @@ export function lossyBus(inner: UpdateBus, dropRate: number, duplicateRate: numb
     close: inner.close.bind(inner),
   };
   return bus;
+}
+
+/**
+ * Starts a harness and one server before the tests of a `describe` and stops them
+ * after; `use` receives both once they are up.
+ */
+export function useServerHarness(
+  use: (harness: Harness, instance: ServerInstance) => void,
+  options: { harness?: Parameters<typeof startHarness>[0]; server?: Partial<RecoveryServerOptions> } = {},
+): void {
+  let harness: Harness | undefined;
+  let instance: ServerInstance | undefined;
+  beforeAll(async () => {
+    harness = await startHarness(options.harness);
+    instance = await startServer(harness.client, { bus: harness.bus, ...options.server });
+    use(harness, instance);
+  });
+  afterAll(async () => {
+    await instance?.close();
+    await harness?.close();
+  });
 }

@@ -1,7 +1,7 @@
 import { EventSource } from 'eventsource';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { PausedWorkflow } from '@resumable/protocol';
-import { startHarness, startServer, type Harness, type ServerInstance } from './harness';
+import { startServer, useServerHarness, type Harness, type ServerInstance } from './harness';
 import { orderTask } from './workflows';
 
 interface Seen {
@@ -42,14 +42,12 @@ describe('paused workflows', () => {
   const run = Date.now();
   const ids = { a: `order-a-${run}`, b: `order-b-${run}`, c: `order-c-${run}` };
 
-  beforeAll(async () => {
-    harness = await startHarness();
-    instance = await startServer(harness.client, { bus: harness.bus });
-    token = await harness.token('*', ['read', 'resume', 'cancel', 'trigger']);
+  useServerHarness((h, i) => {
+    harness = h;
+    instance = i;
   });
-  afterAll(async () => {
-    await instance?.close();
-    await harness?.close();
+  beforeAll(async () => {
+    token = await harness.token('*', ['read', 'resume', 'cancel', 'trigger']);
   });
 
   const post = (path: string, body?: unknown) =>

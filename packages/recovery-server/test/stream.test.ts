@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInMemoryBus } from '@resumable/sse-publisher';
-import { lossyBus, startHarness, startServer, type Harness, type ServerInstance } from './harness';
+import { lossyBus, startHarness, startServer, useServerHarness, type Harness, type ServerInstance } from './harness';
 import { StreamFollower, range } from './sse-client';
 import { emitMore, finish, steppedTask, tickingTask } from './workflows';
 
@@ -70,13 +70,9 @@ describe('task stream of a closed workflow', () => {
   let harness: Harness;
   let instance: ServerInstance;
 
-  beforeAll(async () => {
-    harness = await startHarness();
-    instance = await startServer(harness.client, { bus: harness.bus });
-  });
-  afterAll(async () => {
-    await instance?.close();
-    await harness?.close();
+  useServerHarness((h, i) => {
+    harness = h;
+    instance = i;
   });
 
   it('replays everything from 0, then end; recovery GET and latest answer; a resume at the end gets 204', async () => {
@@ -152,13 +148,9 @@ describe('POST recovery', () => {
   let harness: Harness;
   let instance: ServerInstance;
 
-  beforeAll(async () => {
-    harness = await startHarness();
-    instance = await startServer(harness.client, { bus: harness.bus });
-  });
-  afterAll(async () => {
-    await instance?.close();
-    await harness?.close();
+  useServerHarness((h, i) => {
+    harness = h;
+    instance = i;
   });
 
   it('pushes exactly the missed updates down the named connection, once, in order', async () => {

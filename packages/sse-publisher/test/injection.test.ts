@@ -2,26 +2,12 @@ import { encodeSseEvent, ResumableError, type SseEvent } from '@resumable/protoc
 import { EventSource } from 'eventsource';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSsePublisher, type SseConnection } from '../src/index';
+import { INJECTION_PAYLOADS } from '../../protocol/src/sse/injection-payloads';
 import { parseStream, startServer, waitFor, type TestServer } from './helpers';
 
-// The payloads of @resumable/protocol's injection suite (src/sse/injection.test.ts),
-// pushed here through the publisher and a real socket to clients nobody here wrote.
-const PAYLOADS: Record<string, string> = {
-  LF: 'a\nb',
-  CR: 'a\rb',
-  CRLF: 'a\r\nb',
-  'lone trailing CR': 'abc\r',
-  NUL: 'a\0b',
-  'forged event': 'x\n\nevent: admin\ndata: x',
-  'forged event after CR': 'x\r\revent: admin\rdata: x',
-  'forged id and retry': 'x\nid: 999\nretry: 1',
-  BOM: '\uFEFFhello',
-  'leading space': ' padded',
-  'leading colon': ':not a comment',
-  'only line breaks': '\n\r\n\r',
-  empty: '',
-  '1 MB': `${'x'.repeat(512 * 1024)}\n${'y'.repeat(512 * 1024)}`,
-};
+// The payloads of @resumable/protocol's injection suite, pushed here through the
+// publisher and a real socket to clients nobody here wrote.
+const PAYLOADS = INJECTION_PAYLOADS;
 
 interface Seen {
   type: string;

@@ -2,24 +2,9 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { describe, expect, it } from 'vitest';
 import { ResumableError } from '../errors';
 import { encodeSseEvent, type SseEvent } from './encode';
+import { INJECTION_PAYLOADS } from './injection-payloads';
 
-/** Values attackers and unlucky payloads put in SSE fields. */
-const PAYLOADS: Record<string, string> = {
-  LF: 'a\nb',
-  CR: 'a\rb',
-  CRLF: 'a\r\nb',
-  'lone trailing CR': 'abc\r',
-  NUL: 'a\0b',
-  'forged event': 'x\n\nevent: admin\ndata: x',
-  'forged event after CR': 'x\r\revent: admin\rdata: x',
-  'forged id and retry': 'x\nid: 999\nretry: 1',
-  BOM: '\uFEFFhello',
-  'leading space': ' padded',
-  'leading colon': ':not a comment',
-  'only line breaks': '\n\r\n\r',
-  empty: '',
-  '1 MB': `${'x'.repeat(512 * 1024)}\n${'y'.repeat(512 * 1024)}`,
-};
+const PAYLOADS = INJECTION_PAYLOADS;
 
 const BEFORE: SseEvent = { id: 'before', event: 'sentinel', data: 'start' };
 const AFTER: SseEvent = { id: 'after', event: 'sentinel', data: 'end' };
