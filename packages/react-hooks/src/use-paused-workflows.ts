@@ -2,13 +2,22 @@
 import { useCallback, useMemo } from 'react';
 import {
   cancelExecution,
+  getPausedWorkflowsSubscription,
   INITIAL_PAUSED_STATE,
-  pausedRegistry,
+  peekPausedWorkflowsSubscription,
   resumeExecution,
   type PausedWorkflowsOptions,
   type PausedWorkflowsState,
-} from './client/paused-subscription';
+  type PausedWorkflowsSubscription,
+  type SharedRegistry,
+} from './client/index';
 import { useShared } from './use-shared';
+
+// Only the client entry's public API (see use-temporal-subscription.ts).
+const paused: SharedRegistry<PausedWorkflowsOptions, PausedWorkflowsSubscription> = {
+  get: getPausedWorkflowsSubscription,
+  peek: peekPausedWorkflowsSubscription,
+};
 
 /** Options of `usePausedWorkflows`. */
 export interface UsePausedWorkflowsOptions extends PausedWorkflowsOptions {
@@ -37,7 +46,7 @@ export interface UsePausedWorkflowsResult extends PausedWorkflowsState {
  * }
  */
 export function usePausedWorkflows(options: UsePausedWorkflowsOptions = {}): UsePausedWorkflowsResult {
-  const [state, latest] = useShared(options, options.enabled ?? true, pausedRegistry, INITIAL_PAUSED_STATE as PausedWorkflowsState, [
+  const [state, latest] = useShared(options, options.enabled ?? true, paused, INITIAL_PAUSED_STATE as PausedWorkflowsState, [
     options.apiBaseUrl,
   ]);
   // Actions read the newest options when called.

@@ -1,7 +1,6 @@
 'use client';
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
-import type { SharedRegistry, Subscribable } from './client/shared-stream';
-import type { RefreshToken } from './client/token';
+import type { RefreshToken, SharedRegistry, Subscribable } from './client/index';
 
 /**
  * What both hooks share: while `active`, subscribe to the shared subscription of

@@ -1,6 +1,6 @@
 'use client';
 import { useCallback, useSyncExternalStore } from 'react';
-import type { StoredTask, TaskStore } from './client/task-store';
+import type { StoredTask, TaskStore } from './client/index';
 
 /**
  * Every task of a task store; re-renders on each change.

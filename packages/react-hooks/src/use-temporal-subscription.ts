@@ -1,8 +1,20 @@
 'use client';
 import type { WorkflowUpdate } from '@resumable/protocol';
 import { useCallback, useMemo } from 'react';
-import { INITIAL_TASK_STATE, taskRegistry, type TaskState, type TaskSubscriptionOptions } from './client/task-subscription';
+import {
+  getTaskSubscription,
+  INITIAL_TASK_STATE,
+  peekTaskSubscription,
+  type SharedRegistry,
+  type TaskState,
+  type TaskSubscription,
+  type TaskSubscriptionOptions,
+} from './client/index';
 import { useShared } from './use-shared';
+
+// Only the client entry's public API: the built React entry imports it from
+// `./client.js`, so it shares one registry with apps that import the client directly.
+const tasks: SharedRegistry<TaskSubscriptionOptions, TaskSubscription> = { get: getTaskSubscription, peek: peekTaskSubscription };
 
 /** Options of `useTemporalSubscription`. */
 export interface UseTemporalSubscriptionOptions<TUpdate extends WorkflowUpdate = WorkflowUpdate>
@@ -43,7 +55,7 @@ export function useTemporalSubscription<TUpdate extends WorkflowUpdate = Workflo
   const [state, , peek] = useShared(
     options as TaskSubscriptionOptions & UseTemporalSubscriptionOptions,
     active,
-    taskRegistry,
+    tasks,
     INITIAL_TASK_STATE as TaskState,
     [apiBaseUrl, taskId],
     (task, current) => task.onUpdate((update) => (current() as UseTemporalSubscriptionOptions).onUpdate?.(update)),

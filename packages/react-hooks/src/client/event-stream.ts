@@ -1,6 +1,6 @@
-import { ResumableError } from '@resumable/protocol';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { backoffDelay, type BackoffOptions } from './backoff';
+import { ClientError } from './errors';
 import { networkError, requestHeaders, responseError, type RequestContext } from './http';
 
 /**
@@ -29,7 +29,7 @@ export interface EventStreamOptions extends StreamOptions {
   endEvent?: string;
   /** Each event as eventsource-parser reads it (`event` is undefined for unnamed ones). */
   onEvent(event: EventSourceMessage): void;
-  onStatus(status: ConnectionStatus, error?: ResumableError): void;
+  onStatus(status: ConnectionStatus, error?: ClientError): void;
 }
 
 /** A running stream; `stop()` aborts the request and ends the loop. */
@@ -79,9 +79,13 @@ export function openEventStream(options: EventStreamOptions): EventStream {
       };
     });
 
-  win?.addEventListener('online', interrupt);
-  win?.addEventListener('offline', interrupt);
-  doc?.addEventListener('visibilitychange', interrupt);
+  // The events that may end a wait or call for dropping the request.
+  const listen = (method: 'addEventListener' | 'removeEventListener') => {
+    win?.[method]('online', interrupt);
+    win?.[method]('offline', interrupt);
+    doc?.[method]('visibilitychange', interrupt);
+  };
+  listen('addEventListener');
 
   async function connect(): Promise<Outcome> {
     // Never two requests at once: the previous one is aborted before the next starts.
@@ -95,7 +99,7 @@ export function openEventStream(options: EventStreamOptions): EventStream {
       if (stopped || request.signal.aborted) return 'again';
       response = await (options.fetch ?? fetch)(options.url, { headers, signal: request.signal });
     } catch (cause) {
-      if (!request.signal.aborted) options.onStatus('reconnecting', ResumableError.is(cause) ? cause : networkError(cause));
+      if (!request.signal.aborted) options.onStatus('reconnecting', ClientError.is(cause) ? ClientError.from(cause) : networkError(cause));
       return request.signal.aborted ? 'again' : 'retry';
     }
     // "A client can be told to stop reconnecting using the HTTP 204 No Content response code." (WHATWG SSE)
@@ -165,9 +169,7 @@ export function openEventStream(options: EventStreamOptions): EventStream {
       stopped = true;
       controller?.abort();
       wake?.();
-      win?.removeEventListener('online', interrupt);
-      win?.removeEventListener('offline', interrupt);
-      doc?.removeEventListener('visibilitychange', interrupt);
+      listen('removeEventListener');
     },
   };
 }

@@ -1,4 +1,4 @@
-import { ResumableError, type ErrorCode } from '@resumable/protocol';
+import { ClientError, type ClientErrorCode } from './errors';
 import { createTokenSource, type RefreshToken, type TokenSource } from './token';
 
 /** What every request of the client needs: a `fetch` and, when auth is on, tokens. */
@@ -7,21 +7,35 @@ export interface RequestContext {
   tokens?: TokenSource | undefined;
 }
 
-const FALLBACK_CODES: Record<number, ErrorCode> = { 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 429: 'TOO_MANY_REQUESTS' };
+const FALLBACK_CODES: Record<number, ClientErrorCode> = { 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 429: 'TOO_MANY_REQUESTS' };
 
-/** Turns a failed response into a `ResumableError`, keeping the server's code and message. */
-export async function responseError(response: Response): Promise<ResumableError> {
+/** Turns a failed response into a `ClientError`, keeping the server's code, message and details. */
+export async function responseError(response: Response): Promise<ClientError> {
   const { status } = response;
   // `{"error": {code, message}}`, or not our format (a proxy's HTML page): fall back on the status.
   const error = (await response.json().catch(() => undefined))?.error;
   return typeof error?.code === 'string'
-    ? new ResumableError(error.code, String(error.message), { status })
-    : new ResumableError(FALLBACK_CODES[status] ?? 'INTERNAL', `HTTP ${status}`, { status });
+    ? new ClientError(error.code, String(error.message), { status, details: error.details })
+    : new ClientError(FALLBACK_CODES[status] ?? 'INTERNAL', `HTTP ${status}`, { status });
 }
 
-/** A network failure (offline, refused, cut) as a `ResumableError`. */
-export const networkError = (cause: unknown, message = 'Could not reach the server'): ResumableError =>
-  new ResumableError('NETWORK_ERROR', message, { cause });
+/** A network failure (offline, refused, cut) as a `ClientError` without a status. */
+export const networkError = (cause: unknown, message = 'Could not reach the server'): ClientError =>
+  new ClientError('NETWORK_ERROR', message, { cause });
+
+/**
+ * An event's JSON data; `INVALID_JSON` when it is not JSON.
+ *
+ * @example
+ * const update = parseEventData<WorkflowUpdate>(event);
+ */
+export function parseEventData<T>({ event, data }: { event: string; data: string }): T {
+  try {
+    return JSON.parse(data) as T;
+  } catch (cause) {
+    throw new ClientError('INVALID_JSON', `SSE event "${event}" does not carry JSON data`, { cause });
+  }
+}
 
 /** Request headers: `Accept` and, when auth is on, `Authorization` with a token that is not about to expire. */
 export async function requestHeaders(accept: string, tokens: TokenSource | undefined): Promise<Record<string, string>> {
@@ -31,7 +45,7 @@ export async function requestHeaders(accept: string, tokens: TokenSource | undef
 /**
  * A JSON request (a POST when `body` is given) with the bearer token; on 401 it
  * refreshes the token and tries once more with the new one. Errors reject as
- * `ResumableError`.
+ * `ClientError`.
  *
  * @example
  * const page = await requestJson<UpdatesPage>(`${api}/temporal/recovery/t1?sinceSequence=4`, undefined, { tokens });

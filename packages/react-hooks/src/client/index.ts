@@ -34,4 +34,5 @@ export {
 } from './paused-subscription';
 export { createTaskStore, type TaskStore, type StoredTask, type SequencedPatch } from './task-store';
 export type { Subscribable, SharedRegistry } from './shared-stream';
-export { ResumableError, type WorkflowUpdate, type PausedWorkflow, type UpdatesPage } from '@resumable/protocol';
+export { ClientError, type ClientErrorCode } from './errors';
+export type { WorkflowUpdate, PausedWorkflow, UpdatesPage, ErrorCode } from '@resumable/protocol';

@@ -1,6 +1,7 @@
-import { parseJsonData, ResumableError, type PausedInitialData, type PausedWorkflow } from '@resumable/protocol';
+import type { PausedInitialData, PausedWorkflow } from '@resumable/protocol';
+import { ClientError } from './errors';
 import { openEventStream, type ConnectionStatus, type StreamOptions } from './event-stream';
-import { liveContext, requestJson } from './http';
+import { liveContext, parseEventData, requestJson } from './http';
 import { apiBase, sharedRegistry, sharedStream, statusPatch, type Subscribable } from './shared-stream';
 import { createTokenSource, type RefreshToken } from './token';
 
@@ -19,7 +20,7 @@ export interface PausedWorkflowsState<TVariables = Record<string, unknown>> {
   isConnected: boolean;
   /** True once a snapshot (`paused.initial`) has arrived. */
   isLoaded: boolean;
-  error?: ResumableError | undefined;
+  error?: ClientError | undefined;
 }
 
 /** The state before the first snapshot. */
@@ -58,7 +59,7 @@ function createPausedWorkflowsSubscription(initial: PausedWorkflowsOptions, rele
         onStatus: (status, error) => store.set(statusPatch(status, error)),
         onEvent({ event = 'message', data: text, id }) {
           try {
-            const data = parseJsonData<PausedInitialData & PausedWorkflow>({ event, data: text });
+            const data = parseEventData<PausedInitialData & PausedWorkflow>({ event, data: text });
             if (event === 'paused.initial') {
               cursor = Number(id);
               store.set({ pausedWorkflows: data.pausedWorkflows, isLoaded: true });
@@ -70,7 +71,7 @@ function createPausedWorkflowsSubscription(initial: PausedWorkflowsOptions, rele
               store.set({ pausedWorkflows: event === 'workflow.paused' ? [...others, data] : others });
             }
           } catch (error) {
-            store.set({ error: ResumableError.from(error) });
+            store.set({ error: ClientError.from(error) });
           }
         },
       }),
@@ -89,7 +90,7 @@ const executionAction = (options: PausedWorkflowsOptions, executionId: string, v
 /**
  * Resumes a paused execution: `POST {apiBaseUrl}/workflow/executions/:id/resume`
  * with `{ payload }`. The paused list changes when the server's `workflow.resumed`
- * arrives. Rejects with a `ResumableError` (e.g. `NOT_PAUSED`, `FORBIDDEN`).
+ * arrives. Rejects with a `ClientError` (e.g. `NOT_PAUSED`, `FORBIDDEN`).
  *
  * @example
  * await resumeExecution({ apiBaseUrl: '/api', refreshToken }, 'order-42', { approved: true });
@@ -110,7 +111,7 @@ export function cancelExecution(options: PausedWorkflowsOptions, executionId: st
 }
 
 /** One shared paused-workflows subscription per `apiBaseUrl`. */
-export const pausedRegistry = sharedRegistry(apiBase, createPausedWorkflowsSubscription);
+const pausedRegistry = sharedRegistry(apiBase, createPausedWorkflowsSubscription);
 
 /**
  * The shared paused-workflows subscription of an `apiBaseUrl` (one connection for

@@ -1,4 +1,4 @@
-import type { ResumableError } from '@resumable/protocol';
+import type { ClientError } from './errors';
 import type { ConnectionStatus, EventStream } from './event-stream';
 
 /** State that changes over time, readable with `useSyncExternalStore` or by hand. */
@@ -44,7 +44,7 @@ export function sharedStream<TState>(initial: TState, open: () => EventStream, r
 }
 
 /** The state patch for a connection status: connection errors clear once open again. */
-export const statusPatch = (status: ConnectionStatus, error?: ResumableError) => ({
+export const statusPatch = (status: ConnectionStatus, error?: ClientError) => ({
   status,
   isConnected: status === 'open',
   ...(error || status === 'open' ? { error } : {}),

@@ -1,13 +1,7 @@
-import {
-  parseJsonData,
-  ResumableError,
-  type ConnectedEventData,
-  type EndEventData,
-  type UpdatesPage,
-  type WorkflowUpdate,
-} from '@resumable/protocol';
+import type { ConnectedEventData, EndEventData, UpdatesPage, WorkflowUpdate } from '@resumable/protocol';
+import { ClientError } from './errors';
 import { openEventStream, type ConnectionStatus, type StreamOptions } from './event-stream';
-import { liveContext, requestJson } from './http';
+import { liveContext, parseEventData, requestJson } from './http';
 import { Sequencer } from './sequencer';
 import { apiBase, sharedRegistry, sharedStream, statusPatch, type Subscribable } from './shared-stream';
 import type { RefreshToken } from './token';
@@ -53,7 +47,7 @@ export interface TaskState<TUpdate extends WorkflowUpdate = WorkflowUpdate> {
   workflowStatus?: string | undefined;
   connectionId?: string | undefined;
   /** The latest error; connection errors clear once connected again. */
-  error?: ResumableError | undefined;
+  error?: ClientError | undefined;
 }
 
 /** The state before anything is known. */
@@ -120,19 +114,19 @@ function createTaskSubscription(initial: TaskSubscriptionOptions, release: () =>
         onEvent({ event, data: text }) {
           if (event !== 'connected' && event !== 'update' && event !== 'end') return;
           try {
-            const data = parseJsonData<WorkflowUpdate & ConnectedEventData & EndEventData>({ event, data: text });
+            const data = parseEventData<WorkflowUpdate & ConnectedEventData & EndEventData>({ event, data: text });
             if (event === 'connected') store.set({ connectionId: data.connectionId });
             else if (event === 'end') {
               store.set({ workflowStatus: data.status });
               if (data.lastSequence > sequencer.head) void recoverMissedUpdates();
             } else {
-              if (!(data.sequence >= 1)) throw new ResumableError('INVALID_PARAMETER', 'Update without a sequence');
+              if (!(data.sequence >= 1)) throw new ClientError('INVALID_PARAMETER', 'Update without a sequence');
               accept(data, false);
               // A gap: fill it from the durable log before anything later is applied.
               if (sequencer.hasGap) void recoverMissedUpdates();
             }
           } catch (error) {
-            store.set({ error: ResumableError.from(error) });
+            store.set({ error: ClientError.from(error) });
           }
         },
       }),
@@ -196,7 +190,7 @@ function createTaskSubscription(initial: TaskSubscriptionOptions, release: () =>
       }
       await new Promise<void>((resolve) => (queue.length ? drained.push(resolve) : resolve()));
     } catch (error) {
-      store.set({ error: ResumableError.from(error) });
+      store.set({ error: ClientError.from(error) });
     }
     store.set({ isRecovering: false, recoveryProgress: null });
     return fetched;
@@ -227,7 +221,7 @@ function createTaskSubscription(initial: TaskSubscriptionOptions, release: () =>
 }
 
 /** One shared subscription per (apiBaseUrl, taskId). */
-export const taskRegistry = sharedRegistry(
+const taskRegistry = sharedRegistry(
   (options: TaskSubscriptionOptions) => `${apiBase(options)} ${options.taskId}`,
   createTaskSubscription,
 );
