@@ -34,12 +34,12 @@ export type UpdateOf<TMap extends UpdateMap = UpdateMap> = {
  * The whole state of a task, as answered by the `getWorkflowState` query and
  * `GET /api/temporal/recovery/:taskId/latest`.
  */
-export interface WorkflowState<TStatus extends string = string, TMap extends UpdateMap = UpdateMap> {
+export interface WorkflowStateOf<TStatus extends string, TUpdate extends WorkflowUpdate> {
   /** The Temporal workflow id. */
   taskId: string;
   status: TStatus;
   /** Updates in sequence order, from `firstSequence` to `lastSequence`. */
-  updates: UpdateOf<TMap>[];
+  updates: TUpdate[];
   /** The highest sequence ever emitted (0 before the first emit). */
   lastSequence: number;
   /** Workflow start, milliseconds since the epoch. */
@@ -53,15 +53,31 @@ export interface WorkflowState<TStatus extends string = string, TMap extends Upd
   snapshot?: unknown;
 }
 
+/**
+ * The whole state of a task with an app's update map. Defined over the update union
+ * (`WorkflowStateOf`), so a state with a specific map is assignable to the plain
+ * `WorkflowState`.
+ */
+export type WorkflowState<TStatus extends string = string, TMap extends UpdateMap = UpdateMap> = WorkflowStateOf<
+  TStatus,
+  UpdateOf<TMap>
+>;
+
 /** A page of the log: `GET /api/temporal/recovery/:taskId` and `getUpdatesSince`. */
-export interface UpdatesPage<TStatus extends string = string, TMap extends UpdateMap = UpdateMap> {
+export interface UpdatesPageOf<TStatus extends string, TUpdate extends WorkflowUpdate> {
   taskId: string;
   status: TStatus;
   lastSequence: number;
-  updates: UpdateOf<TMap>[];
+  updates: TUpdate[];
   /** True when more updates exist after the last one in this page. */
   hasMore: boolean;
 }
+
+/** A page of the log with an app's update map (see `UpdatesPageOf`). */
+export type UpdatesPage<TStatus extends string = string, TMap extends UpdateMap = UpdateMap> = UpdatesPageOf<
+  TStatus,
+  UpdateOf<TMap>
+>;
 
 /** Body of `POST /api/temporal/recovery/:taskId`. */
 export interface RecoveryRequest {

@@ -123,3 +123,13 @@ describe('worker sinks', () => {
     createResumableSinks({ bus: {} });
   });
 });
+
+describe('states and pages', () => {
+  it('are assignable to the plain protocol types, so servers can pass them on', () => {
+    expectTypeOf(log.getState()).toMatchTypeOf<WorkflowState<Status>>();
+    expectTypeOf(log.getState()).toMatchTypeOf<WorkflowState>();
+    expectTypeOf(log.getUpdatesSince(0)).toMatchTypeOf<UpdatesPage>();
+    // @ts-expect-error a status outside the app's statuses
+    expectTypeOf(log.getState()).toMatchTypeOf<WorkflowState<'OTHER'>>();
+  });
+});
