@@ -95,6 +95,13 @@ export interface RecoveryResult {
 /** `data` of the first event on a task stream. */
 export interface ConnectedEventData {
   connectionId: string;
+  /** The sequence this stream resumes after (from `Last-Event-ID`, or 0). */
+  resumeFrom?: number;
+  /**
+   * The last sequence the server knew when the stream opened. Updates up to it are
+   * a catch-up (recovery): a client can show progress from `resumeFrom` to here.
+   */
+  lastSequence?: number;
 }
 
 /** `data` of the last event on a task stream, sent once the workflow has closed. */

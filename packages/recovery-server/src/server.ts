@@ -2,6 +2,7 @@ import {
   PAUSE_EVENTS,
   ResumableError,
   TASK_EVENTS,
+  type ConnectedEventData,
   type PauseMessage,
   type UpdateBus,
   type UpdatesPage,
@@ -141,7 +142,12 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
         feed.remove(connection);
         feeds.release(taskId);
       });
-      connection.send({ event: TASK_EVENTS.connected, data: JSON.stringify({ connectionId: connection.id }) });
+      const connected: ConnectedEventData = {
+        connectionId: connection.id,
+        resumeFrom: since,
+        lastSequence: Math.max(since, feed.lastSequence),
+      };
+      connection.send({ event: TASK_EVENTS.connected, data: JSON.stringify(connected) });
       feed.add(connection, since);
     });
   }

@@ -1,10 +1,12 @@
 import { EventSource } from 'eventsource';
-import type { EndEventData, WorkflowUpdate } from '@resumable/protocol';
+import type { ConnectedEventData, EndEventData, WorkflowUpdate } from '@resumable/protocol';
 
 /** What one client saw on a task stream. */
 export interface StreamRecord {
   sequences: number[];
   connections: string[];
+  /** The data of every `connected` event, one per connection. */
+  connected: ConnectedEventData[];
   end: EndEventData | undefined;
   opens: number;
 }
@@ -15,7 +17,7 @@ export interface StreamRecord {
  * either side.
  */
 export class StreamFollower {
-  readonly record: StreamRecord = { sequences: [], connections: [], end: undefined, opens: 0 };
+  readonly record: StreamRecord = { sequences: [], connections: [], connected: [], end: undefined, opens: 0 };
   private source: EventSource | undefined;
   private finished!: (record: StreamRecord) => void;
   private failed!: (error: Error) => void;
@@ -62,7 +64,9 @@ export class StreamFollower {
     this.source = source;
     source.addEventListener('open', () => this.record.opens++);
     source.addEventListener('connected', (event) => {
-      this.record.connections.push((JSON.parse(event.data) as { connectionId: string }).connectionId);
+      const data = JSON.parse(event.data) as ConnectedEventData;
+      this.record.connected.push(data);
+      this.record.connections.push(data.connectionId);
     });
     source.addEventListener('update', (event) => {
       const update = JSON.parse(event.data) as WorkflowUpdate;

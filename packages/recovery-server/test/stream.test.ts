@@ -83,6 +83,8 @@ describe('task stream of a closed workflow', () => {
     const record = await new StreamFollower(`${instance.baseUrl}/temporal/stream/${id}`, token).done;
     expect(record.sequences).toEqual(range(1, 120));
     expect(record.end).toEqual({ status: 'DONE', lastSequence: 120 });
+    // The connected event tells the client how much of what follows is catch-up.
+    expect(record.connected[0]).toMatchObject({ resumeFrom: 0, lastSequence: 120 });
 
     const headers = { Authorization: `Bearer ${token}` };
     const page = await (await fetch(`${instance.baseUrl}/temporal/recovery/${id}?sinceSequence=100&limit=10`, { headers })).json();
