@@ -1,0 +1,486 @@
+/**
+ * Recovery-server figures for BENCHMARKS.md (section `recovery-server`):
+ *
+ * 1. live latency, bus publish → client receive, for 1, 100 and 1,000 clients on one
+ *    task while `tickingTask` emits 1,000 updates (batches of 100, 50 ms apart);
+ * 2. the workflow's history length with 0 and with 1,000 subscribers;
+ * 3. a reconnect herd: 1,000 clients resuming at once, at random Last-Event-IDs, on a
+ *    fresh server instance over a completed 1,000-update workflow.
+ *
+ * This process runs a Temporal dev server of its own, a real worker (sinks into a
+ * timed in-memory bus) and the recovery server (`toNodeHandler`, 127.0.0.1); the SSE
+ * clients run in a child process (sse-clients.ts).
+ *
+ *   npx tsx --conditions=@resumable/source packages/recovery-server/bench/recovery-server.bench.ts
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { bundleWorkflows, startDevServer, type DevServer } from '@resumable/temporal-dev';
+import { createInMemoryBus } from '@resumable/sse-publisher';
+import { createResumableSinks } from '@resumable/workflow-state/worker';
+import { machineLine, percentile, writeBenchSection } from '../../../scripts/bench-report';
+import { createRecoveryServer, type RecoveryServer } from '../src/index';
+import { toNodeHandler } from '../src/adapters/node';
+import type { tickingTask } from '../test/workflows';
+import { timedBus } from './timed-bus';
+
+const HERE = import.meta.dirname;
+const COUNT = 1000;
+const BATCH = 100;
+const PAUSE_MS = 50;
+const LIVE_SIZES = [0, 1, 100, 1000];
+const HERD = 1000;
+const SECRET = 'bench-secret-that-is-at-least-32-characters';
+const WATCHDOG_MS = 280_000;
+const now = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+// ---- the client process -------------------------------------------------------
+
+interface ClientsDone {
+  startedAt: number;
+  clients: number;
+  ended: number;
+  exact: number;
+  updates: number;
+  events: number;
+  outOfOrder: number;
+  duplicates: number;
+  failures: Record<string, number>;
+  endAt: number[];
+  /** CPU time of the client process from opening the streams to the report. */
+  cpuMs: number;
+}
+interface Summary {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+function next<T>(proc: ChildProcess, type: string): Promise<T> {
+  return new Promise((ok, fail) => {
+    const onMessage = (message: { type: string }) => {
+      if (message.type !== type) return;
+      proc.off('message', onMessage);
+      proc.off('exit', onExit);
+      ok(message as T);
+    };
+    const onExit = (code: number | null) => fail(new Error(`client process exited (${code}) while waiting for ${type}`));
+    proc.on('message', onMessage);
+    proc.once('exit', onExit);
+  });
+}
+
+/**
+ * The client process's clock minus ours, NTP-style over IPC: the ping with the
+ * smallest round trip wins, and the offset is within ± half that round trip.
+ */
+async function clockOffset(child: ChildProcess): Promise<{ offset: number; rtt: number }> {
+  let best = { offset: 0, rtt: Number.POSITIVE_INFINITY };
+  for (let id = 0; id < 50; id++) {
+    const pong = next<{ at: number }>(child, 'pong');
+    const sent = now();
+    child.send({ type: 'ping', id });
+    const { at } = await pong;
+    const back = now();
+    if (back - sent < best.rtt) best = { offset: at - (sent + back) / 2, rtt: back - sent };
+  }
+  return best;
+}
+
+// ---- Temporal -------------------------------------------------------------------
+
+/** A client that counts the queries and describes it sends (as test/harness.ts `countingClient`). */
+async function countingClient(server: DevServer) {
+  const counts = { queries: 0, describes: 0 };
+  const counter: WorkflowClientInterceptor = {
+    async query(input, nextCall) {
+      counts.queries++;
+      return nextCall(input);
+    },
+    async describe(input, nextCall) {
+      counts.describes++;
+      return nextCall(input);
+    },
+  };
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection, namespace: server.namespace, interceptors: { workflow: [counter] } });
+  return {
+    client,
+    counts,
+    reset() {
+      counts.queries = 0;
+      counts.describes = 0;
+    },
+  };
+}
+
+// ---- HTTP -------------------------------------------------------------------------
+
+interface Listening {
+  server: RecoveryServer;
+  http: Server;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/** Stream requests that reached the HTTP server, per task id. */
+const arrivals = new Map<string, number>();
+
+async function listen(server: RecoveryServer): Promise<Listening> {
+  await server.start();
+  const handler = toNodeHandler(server);
+  const http = createServer((req, res) => {
+    const match = /\/temporal\/stream\/([^/?]+)/.exec(req.url ?? '');
+    if (match?.[1]) arrivals.set(match[1], (arrivals.get(match[1]) ?? 0) + 1);
+    handler(req, res);
+  });
+  // 1,000 connects at once: a backlog above Node's default 511 (the kernel caps it at somaxconn).
+  http.listen({ port: 0, host: '127.0.0.1', backlog: 2048 });
+  await once(http, 'listening');
+  const { port } = http.address() as AddressInfo;
+  let closed: Promise<void> | undefined;
+  return {
+    server,
+    http,
+    baseUrl: `http://127.0.0.1:${port}/api`,
+    close: () =>
+      (closed ??= (async () => {
+        await server.close();
+        http.closeAllConnections();
+        await new Promise((done) => http.close(done));
+      })()),
+  };
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+/** Deterministic pseudo-random resume points (LCG), so runs are comparable. */
+function resumePoints(n: number, below: number, seed = 7): number[] {
+  let state = seed >>> 0;
+  return Array.from({ length: n }, () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return Math.floor((state / 2 ** 32) * below);
+  });
+}
+
+// ---- the run ------------------------------------------------------------------------
+
+interface LiveResult {
+  clients: number;
+  workflowId: string;
+  history: number;
+  result: number;
+  queries: number;
+  describes: number;
+  published: number;
+  /** CPU time of this process (server, worker, Temporal client) from connect to the last `end`. */
+  cpuMs: number;
+  done?: ClientsDone;
+  all?: Summary;
+  live?: Summary;
+}
+
+interface HerdResult {
+  done: ClientsDone;
+  queries: number;
+  describes: number;
+  allEndedMs: number;
+  p50: number;
+  p99: number;
+  cpuMs: number;
+}
+
+async function main(): Promise<void> {
+  const startedAt = Date.now();
+  const cleanups: (() => Promise<unknown> | unknown)[] = [];
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      for (const step of cleanups.reverse()) {
+        try {
+          await step();
+        } catch (error) {
+          console.error('[bench] cleanup step failed:', error);
+        }
+      }
+    })());
+  const watchdog = setTimeout(() => {
+    console.error(`[bench] over ${WATCHDOG_MS / 1000} s: stopping everything`);
+    void cleanup().finally(() => process.exit(1));
+  }, WATCHDOG_MS);
+
+  const errors = { server: [] as string[], bus: 0 };
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    const dev = await startDevServer({ log: () => undefined });
+    cleanups.push(() => dev.stop());
+    const bundles = await bundleWorkflows(
+      { 'recovery-server': resolve(HERE, '..', 'test', 'workflows.ts') },
+      join(tmpdir(), 'resumable-recovery-server-bench'),
+    );
+    const codePath = bundles['recovery-server'] as string;
+    const native = await NativeConnection.connect({ address: dev.address });
+    cleanups.push(() => native.close());
+    const temporal = await countingClient(dev);
+    cleanups.push(() => temporal.client.connection.close());
+
+    const bus = timedBus(createInMemoryBus());
+    const sinks = createResumableSinks({ bus, onError: () => void errors.bus++ });
+    const workers: { worker: Worker; running: Promise<void> }[] = [];
+    cleanups.push(async () => {
+      for (const { worker } of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+      await Promise.allSettled(workers.map(({ running }) => running));
+    });
+
+    const child = fork(resolve(HERE, 'sse-clients.ts'), [], {
+      cwd: resolve(HERE, '../../..'),
+      execArgv: ['--conditions=@resumable/source', '--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    cleanups.push(async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.send({ type: 'exit' });
+      await Promise.race([exited, sleep(5_000)]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    });
+    await next(child, 'ready');
+    const clockBefore = await clockOffset(child);
+
+    const onError = (error: unknown, context: string) =>
+      void errors.server.push(`${context}: ${error instanceof Error ? error.message : String(error)}`);
+    const limits = { maxStreamsPerToken: 5_000 };
+    const primary = await listen(createRecoveryServer({ temporal: { client: temporal.client }, auth: { secret: SECRET }, bus, limits, onError }));
+    cleanups.push(() => primary.close());
+
+    // 1 + 2: live latency and history length, per number of subscribers.
+    const live: LiveResult[] = [];
+    for (const clients of LIVE_SIZES) {
+      const taskQueue = `rs-bench-${clients}-${randomUUID()}`;
+      const worker = await Worker.create({ connection: native, namespace: dev.namespace, taskQueue, workflowBundle: { codePath }, sinks });
+      const workflowId = `tick-${clients}-${randomUUID()}`;
+      // Started before its worker runs: the clients can connect before the first update.
+      const handle = await temporal.client.workflow.start<typeof tickingTask>('tickingTask', {
+        taskQueue,
+        workflowId,
+        args: [{ count: COUNT, batch: BATCH, pauseMs: PAUSE_MS }],
+      });
+      // Counted from before the clients connect, so the first log read is included.
+      temporal.reset();
+      const cpuBefore = process.cpuUsage();
+      let clientsDone: Promise<ClientsDone> | undefined;
+      if (clients > 0) {
+        const token = await primary.server.mintToken({ subject: 'bench', tasks: [workflowId], actions: ['read'], ttlSeconds: 600 });
+        clientsDone = next<ClientsDone>(child, 'done');
+        child.send({
+          type: 'open',
+          url: `${primary.baseUrl}/temporal/stream/${workflowId}`,
+          token,
+          since: Array.from({ length: clients }, () => 0),
+          total: COUNT,
+          timeoutMs: 120_000,
+        });
+        await waitFor(() => arrivals.get(workflowId) === clients, 60_000, `${clients} stream requests`);
+        // Every request gets through auth and into the feed's first log read, which waits for the worker.
+        await sleep(500);
+      }
+      const running = worker.run();
+      workers.push({ worker, running });
+      const result = await handle.result();
+      const done = await clientsDone;
+      const cpu = process.cpuUsage(cpuBefore);
+      const { queries, describes } = temporal.counts;
+      const history = (await handle.fetchHistory()).events?.length ?? 0;
+      const row: LiveResult = {
+        clients,
+        workflowId,
+        history,
+        result,
+        queries,
+        describes,
+        published: bus.published(workflowId),
+        cpuMs: (cpu.user + cpu.system) / 1000,
+      };
+      if (done) {
+        const latencyReady = next<{ all: Summary; live: Summary }>(child, 'latency');
+        child.send({ type: 'latency', publish: bus.publishTimes(workflowId), offset: clockBefore.offset, liveFrom: BATCH });
+        const latency = await latencyReady;
+        Object.assign(row, { done, all: latency.all, live: latency.live });
+        const reset = next(child, 'reset');
+        child.send({ type: 'reset' });
+        await reset;
+      }
+      live.push(row);
+      console.log(
+        `[bench] ${clients} client(s): history ${history} events, ${queries} queries` +
+          (row.all ? `, latency p50 ${row.all.p50.toFixed(1)} ms p99 ${row.all.p99.toFixed(1)} ms over ${row.all.count} deliveries` : ''),
+      );
+      // The 0-subscriber run's worker stays: the herd reads that completed workflow (queries replay it).
+      if (clients > 0) {
+        worker.shutdown();
+        await running;
+      }
+    }
+    await primary.close();
+
+    // 3: the reconnect herd on a fresh instance (empty cache) over the completed 0-subscriber workflow.
+    const target = live.find((row) => row.clients === 0) as LiveResult;
+    const herdClient = await countingClient(dev);
+    cleanups.push(() => herdClient.client.connection.close());
+    const fresh = await listen(
+      createRecoveryServer({ temporal: { client: herdClient.client }, auth: { secret: SECRET }, bus: createInMemoryBus(), limits, onError }),
+    );
+    cleanups.push(() => fresh.close());
+    const token = await fresh.server.mintToken({ subject: 'bench', tasks: [target.workflowId], actions: ['read'], ttlSeconds: 600 });
+    herdClient.reset();
+    const cpuBefore = process.cpuUsage();
+    const herdDone = next<ClientsDone>(child, 'done');
+    child.send({
+      type: 'open',
+      url: `${fresh.baseUrl}/temporal/stream/${target.workflowId}`,
+      token,
+      since: resumePoints(HERD, COUNT),
+      total: COUNT,
+      timeoutMs: 120_000,
+    });
+    const done = await herdDone;
+    const cpu = process.cpuUsage(cpuBefore);
+    const toEnd = done.endAt.filter((at) => !Number.isNaN(at) && at !== null).map((at) => at - done.startedAt);
+    const herd: HerdResult = {
+      done,
+      queries: herdClient.counts.queries,
+      describes: herdClient.counts.describes,
+      allEndedMs: Math.max(...toEnd),
+      p50: percentile(toEnd, 50),
+      p99: percentile(toEnd, 99),
+      cpuMs: (cpu.user + cpu.system) / 1000,
+    };
+    console.log(`[bench] herd: all ${done.ended}/${HERD} ended after ${herd.allEndedMs.toFixed(0)} ms, ${herd.queries} queries`);
+    const reset = next(child, 'reset');
+    child.send({ type: 'reset' });
+    await reset;
+    await fresh.close();
+    const clockAfter = await clockOffset(child);
+
+    const markdown = report(live, herd, clockBefore, clockAfter, errors, (Date.now() - startedAt) / 1000);
+    writeBenchSection('recovery-server', markdown);
+    console.log(`\n${markdown}\n`);
+  } finally {
+    clearTimeout(watchdog);
+    await cleanup();
+  }
+}
+
+// ---- the report ---------------------------------------------------------------------
+
+const ms = (value: number | null | undefined) => (value == null || Number.isNaN(value) ? 'n/a' : `${value.toFixed(1)} ms`);
+const int = (value: number) => value.toLocaleString('en-US');
+
+function failures(done: ClientsDone): string {
+  const entries = Object.entries(done.failures);
+  return entries.length === 0 ? 'none' : entries.map(([what, count]) => `${count} × ${what}`).join(', ');
+}
+
+function report(
+  live: LiveResult[],
+  herd: HerdResult,
+  clockBefore: { offset: number; rtt: number },
+  clockAfter: { offset: number; rtt: number },
+  errors: { server: string[]; bus: number },
+  seconds: number,
+): string {
+  const withClients = live.filter((row) => row.done);
+  const zero = live.find((row) => row.clients === 0);
+  const thousand = live.find((row) => row.clients === 1000);
+  const lines = [
+    '## recovery-server',
+    '',
+    machineLine(),
+    'One run of `packages/recovery-server/bench/recovery-server.bench.ts` (' +
+      `${seconds.toFixed(0)} s in all). Temporal: a dev server started by the script (SQLite in memory). One process holds ` +
+      'the worker (`tickingTask` of `test/workflows.ts`, sinks from `createResumableSinks` into an in-memory bus), the ' +
+      'recovery server (`toNodeHandler`, 127.0.0.1, default stream options) and its Temporal client; the SSE clients ' +
+      'run in a second Node process (raw `http.get`, one socket each, a minimal SSE line parser). Both share 2 cores ' +
+      'with the Temporal server (and, on this machine, with other jobs), so the figures include that contention.',
+    '',
+    `### Live latency: bus publish → client receive (${int(COUNT)} updates, batches of ${BATCH}, ${PAUSE_MS} ms apart)`,
+    '',
+    'Each workflow is started before its worker runs and the clients connect first (all requests are waiting in the ' +
+      "feed's first log read), so every client is on the stream before update 1 exists. Publish time: when the " +
+      "worker's sink calls `bus.publish` (stamped before the bus hands the update on). Receive time: when the chunk " +
+      'holding the event reaches the client process. Both are `performance.timeOrigin + performance.now()` (the same ' +
+      'monotonic clock on one machine); the offset between the two processes is measured over IPC, NTP-style ' +
+      `(smallest of 50 round trips): ${clockBefore.offset.toFixed(3)} ms ± ${(clockBefore.rtt / 2).toFixed(3)} ms ` +
+      `before the run, ${clockAfter.offset.toFixed(3)} ms ± ${(clockAfter.rtt / 2).toFixed(3)} ms after, and is ` +
+      'subtracted. A batch of 100 updates is published in one burst, so later updates of a batch queue behind the ' +
+      'earlier ones: the figures include that fan-out queueing. Updates 1–100 go out when the first log read returns ' +
+      '(the query waits for the first workflow task), so two columns leave them out: the pure live path. Temporal ' +
+      'queries: all the server sent for that task, first log read and tail checks included. CPU: from the clients ' +
+      'connecting to the last `end`, in each process.',
+    '',
+    '| clients | deliveries (of expected) | exact, in order, then `end` | p50 | p99 | max | p50, updates 101–1,000 | p99, updates 101–1,000 | Temporal queries | CPU: server process / client process |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...withClients.map((row) => {
+      const done = row.done as ClientsDone;
+      return (
+        `| ${int(row.clients)} | ${int(done.updates)} (${int(row.clients * COUNT)}) | ${int(done.exact)} of ${int(row.clients)}` +
+        `${done.outOfOrder || done.duplicates ? ` (${done.outOfOrder} gaps, ${done.duplicates} duplicates)` : ''} | ` +
+        `**${ms(row.all?.p50)}** | **${ms(row.all?.p99)}** | ${ms(row.all?.max)} | ${ms(row.live?.p50)} | ${ms(row.live?.p99)} | ${row.queries} | ${row.cpuMs.toFixed(0)} ms / ${done.cpuMs.toFixed(0)} ms |`
+      );
+    }),
+    '',
+    `### History cost per subscriber`,
+    '',
+    'Events in the workflow history (`handle.fetchHistory()`) of the same `tickingTask` run with each number of ' +
+      'SSE subscribers. Streams read the log with queries, which never write history, and live updates leave ' +
+      'through sinks, which do not either.',
+    '',
+    '| subscribers | history events | updates published on the bus | workflow result |',
+    '|---|---|---|---|',
+    ...live.map((row) => `| ${int(row.clients)} | **${int(row.history)}** | ${int(row.published)} | ${row.result} |`),
+    '',
+    zero && thousand
+      ? `0 subscribers: ${int(zero.history)} events; 1,000 subscribers: ${int(thousand.history)} events: ` +
+        (zero.history === thousand.history ? '**equal**.' : `**not equal** (${thousand.history - zero.history} more).`)
+      : '',
+    '',
+    '### Reconnect herd',
+    '',
+    `${int(HERD)} clients open their streams at once, each with a random \`Last-Event-ID\` in 0–${COUNT - 1} (seeded), ` +
+      `on a fresh server instance (empty cache) over the completed ${int(COUNT)}-update workflow; each must get ` +
+      'every update after its resume point, in order, then `end`. Time runs in the client process from issuing the ' +
+      'requests. Queries and describes are counted by a client interceptor on the fresh instance\'s Temporal client ' +
+      `(a log page holds at most 500 updates; each query on the closed workflow is answered by replaying it on the worker).`,
+    '',
+    '| what | figure |',
+    '|---|---|',
+    `| all ${int(HERD)} received \`end\` after | **${herd.allEndedMs.toFixed(0)} ms** |`,
+    `| per client, time to \`end\` | p50 ${herd.p50.toFixed(0)} ms, p99 ${herd.p99.toFixed(0)} ms |`,
+    `| Temporal queries (\`getUpdatesSince\`) | **${herd.queries}** |`,
+    `| Temporal describes | ${herd.describes} |`,
+    `| clients exact (every update after the resume point once, in order, then \`end\`) | ${int(herd.done.exact)} of ${int(HERD)}; failures: ${failures(herd.done)} |`,
+    `| updates delivered | ${int(herd.done.updates)} |`,
+    `| CPU during the herd: server process (server, worker, Temporal client) / client process | ${herd.cpuMs.toFixed(0)} ms / ${herd.done.cpuMs.toFixed(0)} ms |`,
+    '',
+    `Errors reported by the servers' \`onError\`: ${errors.server.length === 0 ? 'none' : errors.server.slice(0, 3).join('; ')}; ` +
+      `bus publish failures: ${errors.bus}.`,
+  ];
+  return lines.join('\n');
+}
+
+await main();
