@@ -27,7 +27,8 @@ export function TaskBoard() {
           <p className="muted">
             Each card follows one workflow over SSE. <b>Cut connection</b> drops it while the workflow keeps running;{' '}
             <b>Reconnect</b> catches up from the workflow’s durable log, then resumes live. <b>Refresh</b> syncs the
-            status and recovers anything missed.
+            status and recovers anything missed. When a connection drops on its own, the automatic reconnect’s catch-up shows
+            the same recovery progress.
           </p>
         </div>
         <div className="actions">

@@ -123,6 +123,8 @@ export function TaskCard({ item }: { item: StartedWorkflow }) {
       <div className="bar" aria-label="progress">
         <div style={{ width: `${percent}%` }} />
       </div>
+      {/* One indicator for every recovery: Reconnect / Refresh (recoverMissedUpdates) and
+          an automatic reconnect's catch-up, which the hook paces and reports the same way. */}
       {task.isRecovering && (
         <div className="recovering" data-testid="recovering">
           <span className="spinner" aria-hidden />

@@ -17,6 +17,9 @@ export function TaskUpdates(props: Partial<UseTemporalSubscriptionOptions> & { l
     <section aria-label={label}>
       <output data-testid={`${label}-status`}>{state.status}</output>
       <output data-testid={`${label}-recovering`}>{String(state.isRecovering)}</output>
+      <output data-testid={`${label}-progress`}>
+        {state.recoveryProgress ? `${state.recoveryProgress.recovered}/${state.recoveryProgress.total}` : ''}
+      </output>
       <output data-testid={`${label}-error`}>{state.error?.code ?? ''}</output>
       <output data-testid={`${label}-connection`}>{state.connectionId ?? ''}</output>
       <button type="button" onClick={() => void state.recoverMissedUpdates()}>
@@ -35,6 +38,27 @@ export function TaskUpdates(props: Partial<UseTemporalSubscriptionOptions> & { l
 export function renderedSequences(label = 'task'): number[] {
   const list = document.querySelector(`[data-testid="${label}-list"]`);
   return [...(list?.querySelectorAll('li') ?? [])].map((item) => Number(item.textContent));
+}
+
+/** What a list showed at one DOM change, with the recovery indicator beside it. */
+export interface Frame {
+  sequences: number[];
+  recovering: boolean;
+  progress: string;
+}
+
+/**
+ * Records what a rendered `TaskUpdates` shows at every DOM change (as a user would
+ * see it, commit by commit) until the returned `stop` is called.
+ */
+export function recordFrames(label = 'task'): { frames: Frame[]; stop(): void } {
+  const frames: Frame[] = [];
+  const text = (suffix: string) => document.querySelector(`[data-testid="${label}-${suffix}"]`)?.textContent ?? '';
+  const observer = new MutationObserver(() =>
+    frames.push({ sequences: renderedSequences(label), recovering: text('recovering') === 'true', progress: text('progress') }),
+  );
+  observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+  return { frames, stop: () => observer.disconnect() };
 }
 
 /** 1..n. */

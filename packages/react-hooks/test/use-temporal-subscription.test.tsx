@@ -10,7 +10,7 @@ import { StrictMode } from 'react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getTaskSubscription } from '../src/index';
 import { startBackend, until, type Backend, type RealServer, type TickingTask } from './real-server';
-import { range, renderedSequences, sleep, TaskUpdates } from './render-helpers';
+import { range, recordFrames, renderedSequences, sleep, TaskUpdates, type Frame } from './render-helpers';
 
 let backend: Backend;
 let server: RealServer;
@@ -347,16 +347,133 @@ describe('useTemporalSubscription when the live path loses updates (real server,
       lengths.push(state.updates.length);
       if (state.recoveryProgress) progress.push(`${state.recoveryProgress.recovered}/${state.recoveryProgress.total}`);
     });
+    const recording = recordFrames();
     let recovered = 0;
     await act(async () => {
       recovered = await subscription.recoverMissedUpdates();
     });
     stop();
+    recording.stop();
     expect(recovered).toBe(6);
     expect(renderedSequences()).toEqual(range(7));
-    // One update per step, never a bulk dump.
+    // One update per step, never a bulk dump: each step was on screen with its progress.
     expect([...new Set(lengths)]).toEqual(range(7));
+    for (let length = 2; length <= 7; length++) {
+      expect(recording.frames).toContainEqual({ sequences: range(length), recovering: true, progress: `${length - 1}/6` });
+    }
     expect(progress).toEqual(expect.arrayContaining(['0/6', '1/6', '3/6', '6/6']));
     expect(subscription.getState().isRecovering).toBe(false);
+  });
+});
+
+describe("useTemporalSubscription: a reconnect's catch-up looks like a recovery (real server)", () => {
+  let own: RealServer;
+  beforeAll(async () => {
+    // Its own server: stopping it to cut connections must not disturb other tests.
+    own = await backend.startServer();
+  });
+  afterAll(() => own?.close());
+
+  /** Every list the user saw was 1..k, never shorter than the one before. */
+  function expectNoDuplicateOrGap(frames: Frame[]) {
+    expect(frames.length).toBeGreaterThan(0);
+    for (const [index, frame] of frames.entries()) {
+      expect(frame.sequences).toEqual(range(frame.sequences.length));
+      expect(frame.sequences.length).toBeGreaterThanOrEqual(frames[index - 1]?.sequences.length ?? 0);
+    }
+  }
+
+  it('after the server cuts the connection while the workflow keeps emitting, shows isRecovering with progress, paced, then live updates after it, exactly 1..N', async () => {
+    const task = await backend.startTicking('catch-up');
+    renderTask(task, { recoveryIntervalMs: 60, recoveryMaxMs: 60_000 }, own);
+    await until(() => own.openStreams(task.taskId) === 1, 10_000, 'the stream');
+    await task.emit(3);
+    await expectList([1, 2, 3]);
+    const subscription = getTaskSubscription({ apiBaseUrl: own.apiBaseUrl, taskId: task.taskId });
+    const progress: string[] = [];
+    const stopProgress = subscription.subscribe(() => {
+      const state = subscription.getState();
+      if (state.recoveryProgress) progress.push(`${state.recoveryProgress.recovered}/${state.recoveryProgress.total}`);
+    });
+    const recording = recordFrames();
+
+    // The server goes away (every connection cut); the workflow emits 20 meanwhile.
+    await own.stopListening();
+    await task.emit(20);
+    await until(async () => (await task.logLength()) === 23, 10_000, 'the log');
+    expect(renderedSequences()).toEqual([1, 2, 3]);
+    await own.listenAgain();
+    // The reconnect resumes after 3: the server says its catch-up runs to 23.
+    await waitFor(() => expect(textOf('task-recovering')).toBe('true'), { timeout: 10_000 });
+    // Live updates while the catch-up is applied (20 steps of 60 ms) queue behind it.
+    await task.emit(5);
+    await until(async () => (await task.logLength()) === 28, 10_000, 'the log');
+    expect(textOf('task-recovering')).toBe('true');
+    await expectList(range(28));
+    await waitFor(() => expect(textOf('task-recovering')).toBe('false'));
+    recording.stop();
+    stopProgress();
+
+    const { frames } = recording;
+    expectNoDuplicateOrGap(frames);
+    // Incremental: every step of the catch-up was on screen, each with its progress.
+    const shownWhileRecovering = frames.filter((frame) => frame.recovering);
+    for (let length = 4; length < 23; length++) {
+      expect(shownWhileRecovering).toContainEqual({ sequences: range(length), recovering: true, progress: `${length - 3}/20` });
+    }
+    expect(shownWhileRecovering.every((frame) => frame.progress.endsWith('/20') && frame.sequences.length <= 23)).toBe(true);
+    expect(progress).toEqual(expect.arrayContaining(['0/20', '1/20', '10/20', '19/20']));
+    expect(frames.at(-1)).toEqual({ sequences: range(28), recovering: false, progress: '' });
+    expect(subscription.getState().recoveryProgress).toBeNull();
+    // The server's catch-up on the stream, not a recovery request.
+    expect(own.streamRequests(task.taskId).map((r) => [r.lastEventId, r.status])).toEqual([
+      [undefined, 200],
+      ['3', 200],
+    ]);
+    expect(requestsAbout(own, task.taskId).filter((r) => r.path.includes('/recovery/'))).toHaveLength(0);
+  });
+
+  it('a catch-up cut short ends with what arrived; the next reconnect catches up the rest, exactly once', async () => {
+    const task = await backend.startTicking('catch-up-twice');
+    renderTask(task, { recoveryIntervalMs: 40, recoveryMaxMs: 60_000 }, own);
+    await until(() => own.openStreams(task.taskId) === 1, 10_000, 'the stream');
+    await task.emit(2);
+    await expectList([1, 2]);
+    const recording = recordFrames();
+    await own.stopListening();
+    await task.emit(15);
+    await until(async () => (await task.logLength()) === 17, 10_000, 'the log');
+    await own.listenAgain();
+    await waitFor(() => expect(textOf('task-recovering')).toBe('true'), { timeout: 10_000 });
+    // Cut again in the middle of applying the catch-up (15 steps of 40 ms).
+    await sleep(150);
+    await own.stopListening();
+    await task.emit(3);
+    await until(async () => (await task.logLength()) === 20, 10_000, 'the log');
+    await own.listenAgain();
+    await expectList(range(20));
+    await waitFor(() => expect(textOf('task-recovering')).toBe('false'));
+    recording.stop();
+    expectNoDuplicateOrGap(recording.frames);
+    expect(recording.frames.some((frame) => frame.recovering)).toBe(true);
+    expect(recording.frames.at(-1)).toEqual({ sequences: range(20), recovering: false, progress: '' });
+    const resumes = own.streamRequests(task.taskId).map((r) => r.lastEventId);
+    expect(resumes).toHaveLength(3);
+    expect(resumes.slice(0, 2)).toEqual([undefined, '2']);
+  });
+
+  it('on a first connection, applies the history as it arrives: no pacing, no recovery indicator', async () => {
+    const task = await backend.startTicking('first-load');
+    await task.emit(30);
+    await until(async () => (await task.logLength()) === 30, 10_000, 'the log');
+    const recording = recordFrames();
+    renderTask(task, { recoveryIntervalMs: 60, recoveryMaxMs: 60_000 }, own);
+    await expectList(range(30));
+    await task.emit(2);
+    await expectList(range(32));
+    recording.stop();
+    expectNoDuplicateOrGap(recording.frames);
+    expect(recording.frames.filter((frame) => frame.recovering)).toEqual([]);
+    expect(own.streamRequests(task.taskId).map((r) => r.lastEventId)).toEqual([undefined]);
   });
 });

@@ -23,8 +23,8 @@ export interface StreamOptions extends RequestContext {
 /** Options of `openEventStream`. */
 export interface EventStreamOptions extends StreamOptions {
   url: string;
-  /** The resume point for the next request, sent as `Last-Event-ID`. */
-  lastEventId?: () => string | undefined;
+  /** The resume point for the next request, sent as `Last-Event-ID` (not sent when empty or 0). */
+  lastEventId?: () => string | number | undefined;
   /** The event after which the server closes for good. */
   endEvent?: string;
   /** Each event as eventsource-parser reads it (`event` is undefined for unnamed ones). */
@@ -71,7 +71,7 @@ export function openEventStream(options: EventStreamOptions): EventStream {
   };
   const sleep = (ms?: number) =>
     new Promise<void>((resolve) => {
-      const timer = ms === undefined ? undefined : setTimeout(() => (wake = undefined, resolve()), ms);
+      const timer = ms === undefined ? undefined : setTimeout(() => wake?.(), ms);
       wake = () => {
         clearTimeout(timer);
         wake = undefined;
@@ -95,7 +95,7 @@ export function openEventStream(options: EventStreamOptions): EventStream {
     try {
       const headers = await requestHeaders('text/event-stream', options.tokens);
       const id = options.lastEventId?.();
-      if (id) headers['Last-Event-ID'] = id;
+      if (id) headers['Last-Event-ID'] = `${id}`;
       if (stopped || request.signal.aborted) return 'again';
       response = await (options.fetch ?? fetch)(options.url, { headers, signal: request.signal });
     } catch (cause) {

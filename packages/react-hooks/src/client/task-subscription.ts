@@ -16,13 +16,19 @@ export interface TaskSubscriptionOptions extends StreamOptions {
   refreshToken?: RefreshToken;
   /** Updates per recovery request (`limit`). Default 100. */
   recoveryPageSize?: number;
-  /** Time between steps while applying recovered updates, in ms. 0 applies them at once. Default 16. */
+  /**
+   * Time between steps while applying recovered updates (a recovery, or a reconnect's
+   * catch-up), in ms. 0 applies them at once. Default 16.
+   */
   recoveryIntervalMs?: number;
-  /** Upper bound for applying one recovery, in ms: steps grow so it finishes in time. Default 1000. */
+  /**
+   * Upper bound for applying one recovery or catch-up, in ms: steps grow so it finishes
+   * in time, however many updates it has (thousands take no longer). Default 1000.
+   */
   recoveryMaxMs?: number;
 }
 
-/** Progress of a recovery: `recovered` of `total` missed updates are applied. */
+/** Progress of a recovery or catch-up: `recovered` of `total` missed updates are applied. */
 export interface RecoveryProgress {
   recovered: number;
   total: number;
@@ -32,8 +38,14 @@ export interface RecoveryProgress {
 export interface TaskState<TUpdate extends WorkflowUpdate = WorkflowUpdate> {
   status: ConnectionStatus;
   isConnected: boolean;
+  /**
+   * True while missed updates are applied: during `recoverMissedUpdates()`, and while
+   * a reconnect's catch-up (what the server sends after `Last-Event-ID`, up to the
+   * `lastSequence` of its `connected` event) is applied. Not on the first connection:
+   * its history is the initial state, applied as it arrives.
+   */
   isRecovering: boolean;
-  /** Progress of the running recovery, or null. */
+  /** Progress of the running recovery or catch-up, or null. */
   recoveryProgress: RecoveryProgress | null;
   /** Every applied update, in sequence order, each once. */
   updates: TUpdate[];
@@ -64,7 +76,8 @@ export const INITIAL_TASK_STATE: TaskState<never> = {
  * One task's stream, shared by every subscriber: live updates from
  * `GET {apiBaseUrl}/temporal/stream/:taskId`, deduplicated by sequence, with gaps
  * filled from `GET {apiBaseUrl}/temporal/recovery/:taskId` before anything later is
- * applied. Get it with `getTaskSubscription`.
+ * applied. A reconnect's catch-up is shown like a recovery (`isRecovering`, progress,
+ * paced steps), with live updates queued behind it. Get it with `getTaskSubscription`.
  *
  * @example
  * const task = getTaskSubscription({ taskId: 'task-1', refreshToken });
@@ -83,23 +96,47 @@ export interface TaskSubscription<TUpdate extends WorkflowUpdate = WorkflowUpdat
   recoverMissedUpdates(): Promise<number>;
 }
 
-// [update, recovered?]
-type Queued = [WorkflowUpdate, boolean];
-
 function createTaskSubscription(initial: TaskSubscriptionOptions, release: () => void): TaskSubscription {
   const sequencer = new Sequencer<WorkflowUpdate>();
-  const queue: Queued[] = [];
+  const queue: WorkflowUpdate[] = [];
   const updateListeners = new Set<(update: WorkflowUpdate) => void>();
-  let drained: (() => void)[] = [];
+  // Resolves the running recovery's wait for the queue to empty (one recovery at a time).
+  let drained: (() => void) | undefined;
   let pacing: ReturnType<typeof setTimeout> | undefined;
   let stepSize = 1;
+  let stepped = 0;
   let recovery: Promise<number> | undefined;
   let recoverAgain = false;
+  let recovering = false;
+  // The running recovery or catch-up: updates up to `to` are paced; progress counts from `from`.
+  let from = 0;
+  let to = 0;
 
   const options = () => self.options;
   const context = liveContext(options);
   const path = (kind: string) => `${apiBase(options())}/temporal/${kind}/${encodeURIComponent(options().taskId)}`;
   const interval = () => options().recoveryIntervalMs ?? 16;
+
+  /**
+   * The recovery state after a change: on while recovering or short of `to`. Whenever
+   * `to` is 0 the queue is empty (a step waits only while `to` is set), so a new
+   * `from` is never above what is applied.
+   */
+  const progress = (last = store.getState().lastSequence): Partial<TaskState> => {
+    if (!recovering && last >= to) to = 0;
+    return recovering || to
+      ? { isRecovering: true, recoveryProgress: { recovered: last - from, total: to - from } }
+      : { isRecovering: false, recoveryProgress: null };
+  };
+
+  /** Paces everything up to `until`, with progress from `start` unless one runs already. */
+  const extend = (start: number, until: number, patch?: Partial<TaskState>): void => {
+    if (!to) from = start;
+    to = Math.max(to, until);
+    // Steps grow with the backlog, so one recovery takes about recoveryMaxMs at most.
+    stepSize = Math.ceil((to - from) / ((options().recoveryMaxMs ?? 1000) / interval())) || 1;
+    store.set({ ...patch, ...progress() });
+  };
 
   const store = sharedStream<TaskState>(
     INITIAL_TASK_STATE,
@@ -109,19 +146,29 @@ function createTaskSubscription(initial: TaskSubscriptionOptions, release: () =>
         ...context(),
         url: path('stream'),
         endEvent: 'end',
-        lastEventId: () => (sequencer.head ? String(sequencer.head) : undefined),
-        onStatus: (status, error) => store.set(statusPatch(status, error)),
+        lastEventId: () => sequencer.head,
+        onStatus(status, error) {
+          // A catch-up belongs to its connection: cut short, it ends with what arrived.
+          if (status !== 'open' && !recovering) to = Math.min(to, sequencer.head);
+          store.set({ ...statusPatch(status, error), ...progress() });
+        },
         onEvent({ event, data: text }) {
           if (event !== 'connected' && event !== 'update' && event !== 'end') return;
           try {
             const data = parseEventData<WorkflowUpdate & ConnectedEventData & EndEventData>({ event, data: text });
-            if (event === 'connected') store.set({ connectionId: data.connectionId });
-            else if (event === 'end') {
+            if (event === 'connected') {
+              store.set({ connectionId: data.connectionId });
+              // A resume (something was applied before): the server's catch-up, after
+              // `resumeFrom` (our `Last-Event-ID`, the head) up to `lastSequence`, is shown
+              // like a recovery. A first connection's history is the initial state:
+              // applied as it arrives, unpaced, without the indicator.
+              if (sequencer.head && sequencer.head < data.lastSequence) extend(sequencer.head, data.lastSequence);
+            } else if (event === 'end') {
               store.set({ workflowStatus: data.status });
               if (data.lastSequence > sequencer.head) void recoverMissedUpdates();
             } else {
               if (!(data.sequence >= 1)) throw new ClientError('INVALID_PARAMETER', 'Update without a sequence');
-              accept(data, false);
+              accept(data);
               // A gap: fill it from the durable log before anything later is applied.
               if (sequencer.hasGap) void recoverMissedUpdates();
             }
@@ -134,44 +181,45 @@ function createTaskSubscription(initial: TaskSubscriptionOptions, release: () =>
   );
 
   /** Sequences an update and queues what became ready; returns how many were queued. */
-  const accept = (update: WorkflowUpdate, recovered: boolean): number => {
+  const accept = (update: WorkflowUpdate): number => {
     const ready = sequencer.accept(update);
-    for (const next of ready) queue.push([next, recovered]);
+    queue.push(...ready);
     pump();
     return ready.length;
   };
 
-  /** Applies queued updates in order; recovered ones in paced steps. */
+  /**
+   * Applies queued updates in order. Those of a recovery or catch-up go in steps of
+   * `stepSize`, one step per interval; whatever queues meanwhile (live ones too) waits.
+   * The last one ends the catch-up (`to` = 0), so what queued behind it follows at once.
+   */
   const pump = (): void => {
-    for (let applied = 0; !pacing && queue.length; ) {
-      const [update, recovered] = queue[0] as Queued;
-      if (recovered && interval() && applied++ >= stepSize) {
-        pacing = setTimeout(() => {
-          pacing = undefined;
-          pump();
-        }, interval());
-        return;
-      }
-      queue.shift();
-      const { updates, recoveryProgress: progress } = store.getState();
+    while (!pacing && queue.length) {
+      const update = queue.shift() as WorkflowUpdate;
       store.set({
-        updates: [...updates, update],
+        updates: [...store.getState().updates, update],
         latestUpdate: update,
         latestData: update.data,
         lastSequence: update.sequence,
         lastTimestamp: update.timestamp,
-        ...(recovered && progress && { recoveryProgress: { ...progress, recovered: progress.recovered + 1 } }),
+        ...progress(update.sequence),
       });
       updateListeners.forEach((listener) => listener(update));
+      if (update.sequence <= to && interval() && !(++stepped % stepSize)) {
+        pacing = setTimeout(() => {
+          pacing = undefined;
+          pump();
+        }, interval());
+      }
     }
-    if (!queue.length) drained = (drained.forEach((resolve) => resolve()), []);
+    if (!queue.length) drained?.();
   };
 
   const recover = async (): Promise<number> => {
-    const start = sequencer.head;
-    let since = start;
+    let since = sequencer.head;
     let fetched = 0;
-    store.set({ isRecovering: true, recoveryProgress: { recovered: 0, total: 0 } });
+    recovering = true;
+    extend(since, since);
     try {
       for (;;) {
         const page = await requestJson<UpdatesPage>(
@@ -179,20 +227,20 @@ function createTaskSubscription(initial: TaskSubscriptionOptions, release: () =>
           undefined,
           context(),
         );
-        const total = Math.max(page.lastSequence - start, 0);
-        store.set({ workflowStatus: page.status, recoveryProgress: { recovered: store.getState().recoveryProgress?.recovered ?? 0, total } });
-        // Steps grow with the backlog, so one recovery takes about recoveryMaxMs at most.
-        stepSize = Math.ceil(total / ((options().recoveryMaxMs ?? 1000) / interval())) || 1;
-        for (const update of page.updates) fetched += accept(update, true);
+        extend(since, page.lastSequence, { workflowStatus: page.status });
+        for (const update of page.updates) fetched += accept(update);
         const last = page.updates[page.updates.length - 1];
         if (!page.hasMore || !last) break;
         since = last.sequence;
       }
-      await new Promise<void>((resolve) => (queue.length ? drained.push(resolve) : resolve()));
+      await new Promise<void>((resolve) => (queue.length ? (drained = resolve) : resolve()));
     } catch (error) {
+      // What did not arrive will not be applied by this recovery: end it with what did.
+      to = Math.min(to, sequencer.head);
       store.set({ error: ClientError.from(error) });
     }
-    store.set({ isRecovering: false, recoveryProgress: null });
+    recovering = false;
+    store.set(progress());
     return fetched;
   };
 
@@ -206,7 +254,6 @@ function createTaskSubscription(initial: TaskSubscriptionOptions, release: () =>
       }
     }));
   };
-
   const self: TaskSubscription = {
     options: initial,
     getState: store.getState,
