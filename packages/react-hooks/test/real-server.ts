@@ -20,6 +20,7 @@ import { createInMemoryBus, createSsePublisher } from '@resumable/sse-publisher'
 import { connectTestClient, createTestWorker, type TestWorker } from '@resumable/temporal-dev/vitest';
 import { createResumableSinks } from '@resumable/workflow-state/worker';
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import { afterAll, beforeAll } from 'vitest';
 import { emitTicks, finishTicks, tickOnSignal } from './workflows';
 
 export const SECRET = 'react-hooks-test-secret-of-at-least-32-characters';
@@ -125,6 +126,30 @@ export async function startBackend(): Promise<Backend> {
   });
   const running = backend.worker.worker.run();
   return backend;
+}
+
+/** A test file's back end and its shared recovery server; set once its beforeAll has run. */
+export interface RealStack {
+  readonly backend: Backend;
+  readonly server: RealServer;
+}
+
+/**
+ * Registers beforeAll/afterAll in the calling file: starts the back end and one
+ * recovery server on it, and closes both afterwards. Read `backend` and `server`
+ * inside hooks and tests, not at module level.
+ */
+export function useRealStack(): RealStack {
+  const stack = {} as { backend: Backend; server: RealServer };
+  beforeAll(async () => {
+    stack.backend = await startBackend();
+    stack.server = await stack.backend.startServer();
+  });
+  afterAll(async () => {
+    await stack.server?.close();
+    await stack.backend?.close();
+  });
+  return stack;
 }
 
 /** A recovery server with test-friendly timings, on a real socket. */

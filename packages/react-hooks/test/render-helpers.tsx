@@ -1,4 +1,14 @@
-import { useTemporalSubscription, type UseTemporalSubscriptionOptions } from '../src/index';
+import { ResumableError } from '@resumable/protocol';
+import { cleanup } from '@testing-library/react';
+import { useState } from 'react';
+import { afterEach, beforeEach } from 'vitest';
+import {
+  usePausedWorkflows,
+  useTemporalSubscription,
+  type UsePausedWorkflowsOptions,
+  type UseTemporalSubscriptionOptions,
+} from '../src/index';
+import { startContractServer, type ContractServer } from './contract-server';
 
 /** Fast retries so reconnect tests stay quick. */
 export const FAST_BACKOFF = { initialDelayMs: 10, maxDelayMs: 40 };
@@ -32,6 +42,65 @@ export function TaskUpdates(props: Partial<UseTemporalSubscriptionOptions> & { l
       </ol>
     </section>
   );
+}
+
+/**
+ * A component that lists paused workflows with resume and cancel buttons, the way an
+ * approvals screen would; a failed action shows its error code. `extra` adds a
+ * "resume {extra} again" button for an execution that may no longer be listed.
+ */
+export function PausedApprovals(props: UsePausedWorkflowsOptions & { label?: string; extra?: string }) {
+  const { label = 'list', extra, ...options } = props;
+  const { pausedWorkflows, isConnected, resume, cancel } = usePausedWorkflows({ backoff: FAST_BACKOFF, ...options });
+  const [failure, setFailure] = useState('');
+  const act = (work: Promise<unknown>) => work.catch((error: unknown) => setFailure(ResumableError.is(error) ? error.code : 'other'));
+  return (
+    <section>
+      <output data-testid={`${label}-connected`}>{String(isConnected)}</output>
+      <output data-testid={`${label}-failure`}>{failure}</output>
+      <ul data-testid={label}>
+        {pausedWorkflows.map((w) => (
+          <li key={w.executionId} data-paused-at={w.pausedAt}>
+            {w.executionId}
+            <button type="button" onClick={() => act(resume(w.executionId, { approved: true }))}>
+              resume {w.executionId}
+            </button>
+            <button type="button" onClick={() => act(cancel(w.executionId, 'withdrawn'))}>
+              cancel {w.executionId}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {extra && (
+        <button type="button" onClick={() => act(resume(extra))}>
+          resume {extra} again
+        </button>
+      )}
+    </section>
+  );
+}
+
+/** The execution ids a rendered `PausedApprovals` lists, in list order. */
+export function pausedShown(label = 'list'): string[] {
+  const list = document.querySelector(`[data-testid="${label}"]`);
+  return [...(list?.querySelectorAll('li') ?? [])].map((li) => li.firstChild?.textContent ?? '');
+}
+
+/**
+ * Registers beforeEach/afterEach in the calling file: a fresh stand-in contract
+ * server per test; after each test, what it rendered is unmounted, then the server
+ * closes. Read `server` inside tests, not at module level.
+ */
+export function useContractServer(): { readonly server: ContractServer } {
+  const holder = {} as { server: ContractServer };
+  beforeEach(async () => {
+    holder.server = await startContractServer();
+  });
+  afterEach(async () => {
+    cleanup();
+    await holder.server.close();
+  });
+  return holder;
 }
 
 /** The sequences a rendered list shows. */

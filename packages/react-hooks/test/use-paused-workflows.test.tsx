@@ -4,79 +4,23 @@
  * for approval on a real worker; `@resumable/recovery-server` serves the paused
  * stream and the resume/cancel actions on a real socket.
  */
-import { ResumableError, SIGNAL_NAMES } from '@resumable/protocol';
+import { SIGNAL_NAMES } from '@resumable/protocol';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { StrictMode, useState } from 'react';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { usePausedWorkflows, type RefreshToken } from '../src/index';
-import { startBackend, uniqueId, until, type Backend, type RealServer } from './real-server';
-import { sleep } from './render-helpers';
+import { StrictMode } from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { uniqueId, until, useRealStack } from './real-server';
+import { PausedApprovals, pausedShown, sleep } from './render-helpers';
 import { awaitApproval } from './workflows';
 
-let backend: Backend;
-let server: RealServer;
-beforeAll(async () => {
-  backend = await startBackend();
-  server = await backend.startServer();
-});
-afterAll(async () => {
-  await server?.close();
-  await backend?.close();
-});
+const stack = useRealStack();
 afterEach(cleanup);
 
-interface ApprovalsProps {
-  apiBaseUrl: string;
-  refreshToken: RefreshToken;
-  label?: string;
-  /** An execution to offer "resume" for even when it is not listed. */
-  extra?: string;
-}
-
-function Approvals({ apiBaseUrl, refreshToken, label = 'list', extra }: ApprovalsProps) {
-  const { pausedWorkflows, isConnected, resume, cancel } = usePausedWorkflows({
-    apiBaseUrl,
-    refreshToken,
-    backoff: { initialDelayMs: 10, maxDelayMs: 40 },
-  });
-  const [failure, setFailure] = useState('');
-  const act = (work: Promise<unknown>) => work.catch((error: unknown) => setFailure(ResumableError.is(error) ? error.code : 'other'));
-  return (
-    <section>
-      <output data-testid={`${label}-connected`}>{String(isConnected)}</output>
-      <output data-testid={`${label}-failure`}>{failure}</output>
-      <ul data-testid={label}>
-        {pausedWorkflows.map((w) => (
-          <li key={w.executionId} data-paused-at={w.pausedAt}>
-            {w.executionId}
-            <button type="button" onClick={() => act(resume(w.executionId, { approved: true }))}>
-              resume {w.executionId}
-            </button>
-            <button type="button" onClick={() => act(cancel(w.executionId, 'withdrawn'))}>
-              cancel {w.executionId}
-            </button>
-          </li>
-        ))}
-      </ul>
-      {extra && (
-        <button type="button" onClick={() => act(resume(extra))}>
-          resume {extra} again
-        </button>
-      )}
-    </section>
-  );
-}
-
-const shown = (label = 'list') =>
-  [...(document.querySelector(`[data-testid="${label}"]`)?.querySelectorAll('li') ?? [])]
-    .map((li) => li.firstChild?.textContent ?? '')
-    .sort();
 const expectShown = (ids: string[], label = 'list') =>
-  waitFor(() => expect(shown(label)).toEqual([...ids].sort()), { timeout: 10_000 });
+  waitFor(() => expect(pausedShown(label).sort()).toEqual([...ids].sort()), { timeout: 10_000 });
 
 const startApproval = (workflowId: string) =>
-  backend.client.workflow.start(awaitApproval, {
-    taskQueue: backend.worker.taskQueue,
+  stack.backend.client.workflow.start(awaitApproval, {
+    taskQueue: stack.backend.worker.taskQueue,
     workflowId,
     args: [{ orderId: workflowId }],
   });
@@ -84,10 +28,10 @@ const startApproval = (workflowId: string) =>
 describe('usePausedWorkflows against the real recovery server', () => {
   it('shows paused workflows as they pause; resume and cancel through the hook remove them', async () => {
     const [approve, reject] = [uniqueId('approve'), uniqueId('reject')];
-    const token = await server.token([approve, reject], { actions: ['read', 'resume', 'cancel'] });
-    render(<Approvals apiBaseUrl={server.apiBaseUrl} refreshToken={() => token} />);
+    const token = await stack.server.token([approve, reject], { actions: ['read', 'resume', 'cancel'] });
+    render(<PausedApprovals apiBaseUrl={stack.server.apiBaseUrl} refreshToken={() => token} />);
     await waitFor(() => expect(screen.getByTestId('list-connected').textContent).toBe('true'), { timeout: 10_000 });
-    expect(shown()).toEqual([]);
+    expect(pausedShown()).toEqual([]);
 
     const [approving, rejecting] = [await startApproval(approve), await startApproval(reject)];
     await expectShown([approve, reject]);
@@ -101,20 +45,20 @@ describe('usePausedWorkflows against the real recovery server', () => {
     await expectShown([]);
     await expect(rejecting.result()).resolves.toBe('cancelled');
 
-    const posts = server.requests.filter((r) => r.method === 'POST');
+    const posts = stack.server.requests.filter((r) => r.method === 'POST');
     expect(posts.map((r) => [r.path, r.status, r.authorization])).toEqual([
       [`/api/workflow/executions/${approve}/resume`, 202, `Bearer ${token}`],
       [`/api/workflow/executions/${reject}/cancel`, 202, `Bearer ${token}`],
     ]);
     expect(screen.getByTestId('list-failure').textContent).toBe('');
-    expect(server.pausedStreamRequests().map((r) => r.authorization)).toEqual([`Bearer ${token}`]);
+    expect(stack.server.pausedStreamRequests().map((r) => r.authorization)).toEqual([`Bearer ${token}`]);
   });
 
   it('rejects an action on an execution that is no longer paused with the server error code', async () => {
     const id = uniqueId('done');
-    const token = await server.token([id], { actions: ['read', 'resume'] });
+    const token = await stack.server.token([id], { actions: ['read', 'resume'] });
     const handle = await startApproval(id);
-    render(<Approvals apiBaseUrl={server.apiBaseUrl} refreshToken={() => token} extra={id} />);
+    render(<PausedApprovals apiBaseUrl={stack.server.apiBaseUrl} refreshToken={() => token} extra={id} />);
     await expectShown([id]);
     fireEvent.click(screen.getByText(`resume ${id}`));
     await expectShown([]);
@@ -124,14 +68,14 @@ describe('usePausedWorkflows against the real recovery server', () => {
   });
 
   it('opens one connection for StrictMode and two components', async () => {
-    const own = await backend.startServer();
+    const own = await stack.backend.startServer();
     try {
       const id = uniqueId('strict');
       const token = await own.token([id]);
       render(
         <StrictMode>
-          <Approvals apiBaseUrl={own.apiBaseUrl} refreshToken={() => token} label="a" />
-          <Approvals apiBaseUrl={own.apiBaseUrl} refreshToken={() => token} label="b" />
+          <PausedApprovals apiBaseUrl={own.apiBaseUrl} refreshToken={() => token} label="a" />
+          <PausedApprovals apiBaseUrl={own.apiBaseUrl} refreshToken={() => token} label="b" />
         </StrictMode>,
       );
       const handle = await startApproval(id);
@@ -147,11 +91,11 @@ describe('usePausedWorkflows against the real recovery server', () => {
   });
 
   it('takes a fresh snapshot after a reconnect: a pause that ended meanwhile is gone', async () => {
-    const own = await backend.startServer();
+    const own = await stack.backend.startServer();
     try {
       const [ends, stays] = [uniqueId('ends'), uniqueId('stays')];
       const token = await own.token([ends, stays]);
-      render(<Approvals apiBaseUrl={own.apiBaseUrl} refreshToken={() => token} />);
+      render(<PausedApprovals apiBaseUrl={own.apiBaseUrl} refreshToken={() => token} />);
       const [ending, staying] = [await startApproval(ends), await startApproval(stays)];
       await expectShown([ends, stays]);
       await own.stopListening();

@@ -4,39 +4,31 @@
  * stand-in wire-contract server (test/contract-server.ts): it can put a hole in a
  * live stream, which the real server repairs before sending.
  */
-import { cleanup, render, waitFor } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { render, waitFor } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
 import type { WorkflowUpdate } from '../src/index';
-import { startContractServer, type ContractServer } from './contract-server';
-import { range, renderedSequences, TaskUpdates } from './render-helpers';
+import { range, renderedSequences, TaskUpdates, useContractServer } from './render-helpers';
 
-let server: ContractServer;
-beforeEach(async () => {
-  server = await startContractServer();
-});
-afterEach(async () => {
-  cleanup();
-  await server.close();
-});
+const standIn = useContractServer();
 
 describe('useTemporalSubscription against the stand-in contract server (a gap inside the live stream)', () => {
   it('on a gap in the live stream, fetches the missing range (page by page) before applying anything later', async () => {
     const seen: number[] = [];
     render(
       <TaskUpdates
-        apiBaseUrl={server.apiBaseUrl}
+        apiBaseUrl={standIn.server.apiBaseUrl}
         recoveryPageSize={2}
         onUpdate={(update: WorkflowUpdate) => seen.push(update.sequence)}
       />,
     );
-    await server.until(() => server.openStreams('task') === 1);
-    server.emit('task', 2);
-    server.emit('task', 5, { live: false });
-    server.emit('task', 3); // 8, 9, 10 arrive live after a hole of 3..7
-    server.emit('task', 1, { live: false }); // 11 only in the log: recovery reaches it too
+    await standIn.server.until(() => standIn.server.openStreams('task') === 1);
+    standIn.server.emit('task', 2);
+    standIn.server.emit('task', 5, { live: false });
+    standIn.server.emit('task', 3); // 8, 9, 10 arrive live after a hole of 3..7
+    standIn.server.emit('task', 1, { live: false }); // 11 only in the log: recovery reaches it too
     await waitFor(() => expect(renderedSequences()).toEqual(range(11)));
     expect(seen).toEqual(range(11));
-    const pages = server.requests.filter((r) => r.path === '/api/temporal/recovery/task');
+    const pages = standIn.server.requests.filter((r) => r.path === '/api/temporal/recovery/task');
     expect(pages.map((r) => r.query.get('sinceSequence'))).toEqual(['2', '4', '6', '8', '10']);
     expect(pages.every((r) => r.query.get('limit') === '2')).toBe(true);
   });

@@ -9,22 +9,13 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-libra
 import { StrictMode } from 'react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getTaskSubscription } from '../src/index';
-import { startBackend, until, type Backend, type RealServer, type TickingTask } from './real-server';
+import { until, useRealStack, type RealServer, type TickingTask } from './real-server';
 import { range, recordFrames, renderedSequences, sleep, TaskUpdates, type Frame } from './render-helpers';
 
-let backend: Backend;
-let server: RealServer;
-beforeAll(async () => {
-  backend = await startBackend();
-  server = await backend.startServer();
-});
-afterAll(async () => {
-  await server?.close();
-  await backend?.close();
-});
+const stack = useRealStack();
 afterEach(() => {
   cleanup();
-  backend.dropLive = undefined;
+  stack.backend.dropLive = undefined;
 });
 
 const expectList = (expected: number[], label = 'task') =>
@@ -43,37 +34,71 @@ function cutFromServer(on: RealServer): string {
   return connectionId;
 }
 
-function renderTask(task: TickingTask, props: Partial<Parameters<typeof TaskUpdates>[0]> = {}, on = server) {
+type TaskProps = Partial<Parameters<typeof TaskUpdates>[0]>;
+
+function renderTask(task: TickingTask, props: TaskProps = {}, on = stack.server) {
   return render(<TaskUpdates apiBaseUrl={on.apiBaseUrl} taskId={task.taskId} refreshToken={tokensFor(on, task.taskId)} {...props} />);
+}
+
+/**
+ * Renders the task, waits for its stream to open, then has the workflow emit `count`
+ * updates and waits until the list shows 1..count.
+ */
+async function renderStreaming(task: TickingTask, count: number, props: TaskProps = {}, on = stack.server) {
+  renderTask(task, props, on);
+  await until(() => on.openStreams(task.taskId) === 1, 10_000, 'the stream');
+  await task.emit(count);
+  await expectList(range(count));
+}
+
+/** Mints tokens for one task on the shared server that expire after `ttlSeconds`, keeping each one minted. */
+function mintingTokens(task: TickingTask, ttlSeconds: number) {
+  const minted: string[] = [];
+  const mint = async () => {
+    const token = await stack.server.token([task.taskId], { ttlSeconds });
+    minted.push(token);
+    return token;
+  };
+  return { minted, mint };
+}
+
+/** Cuts the hook's connection on the shared server and waits until its `streamRequests`-th stream request is open. */
+async function cutAndAwaitReconnect(task: TickingTask, streamRequests: number) {
+  cutFromServer(stack.server);
+  await until(
+    () => stack.server.streamRequests(task.taskId).length === streamRequests && stack.server.openStreams(task.taskId) === 1,
+    10_000,
+    'the reconnect',
+  );
 }
 
 describe('useTemporalSubscription against the real recovery server', () => {
   it('renders live updates as the workflow emits them, with the token in the Authorization header', async () => {
-    const task = await backend.startTicking('live');
+    const task = await stack.backend.startTicking('live');
     renderTask(task);
     await waitFor(() => expect(textOf('task-status')).toBe('open'), { timeout: 10_000 });
-    expect(server.openStreams(task.taskId)).toBe(1);
+    expect(stack.server.openStreams(task.taskId)).toBe(1);
     await task.emit(2);
     await expectList([1, 2]);
     await task.emit(3);
     await expectList(range(5));
-    const [request] = server.streamRequests(task.taskId);
-    expect(server.streamRequests(task.taskId)).toHaveLength(1);
+    const [request] = stack.server.streamRequests(task.taskId);
+    expect(stack.server.streamRequests(task.taskId)).toHaveLength(1);
     expect(request?.authorization).toMatch(/^Bearer v1\./);
     expect(request?.lastEventId).toBeUndefined();
   });
 
   it('reconnects each time the server cuts the connection and shows exactly 1..N', async () => {
-    const task = await backend.startTicking('cut');
+    const task = await stack.backend.startTicking('cut');
     renderTask(task);
-    await until(() => server.openStreams(task.taskId) === 1, 10_000, 'the stream');
+    await until(() => stack.server.openStreams(task.taskId) === 1, 10_000, 'the stream');
     let n = 0;
     const resumes: (string | undefined)[] = [undefined];
     for (let round = 0; round < 3; round++) {
       await task.emit(3);
       n += 3;
       await expectList(range(n));
-      const cut = cutFromServer(server);
+      const cut = cutFromServer(stack.server);
       resumes.push(String(n));
       // Emitted while the client is away or coming back: it arrives through the resume point.
       await task.emit(2);
@@ -83,50 +108,47 @@ describe('useTemporalSubscription against the real recovery server', () => {
     await task.emit(1);
     n += 1;
     await expectList(range(n));
-    const streams = server.streamRequests(task.taskId);
+    const streams = stack.server.streamRequests(task.taskId);
     expect(streams.map((r) => r.lastEventId)).toEqual(resumes);
     expect(streams.map((r) => r.status)).toEqual([200, 200, 200, 200]);
-    expect(server.server.publisher.findChannel(`task:${task.taskId}`)?.size).toBe(1);
+    expect(stack.server.server.publisher.findChannel(`task:${task.taskId}`)?.size).toBe(1);
   });
 
   it('stops for good after `end` and makes no more requests', async () => {
-    const task = await backend.startTicking('end');
-    renderTask(task);
-    await until(() => server.openStreams(task.taskId) === 1, 10_000, 'the stream');
-    await task.emit(3);
-    await expectList([1, 2, 3]);
+    const task = await stack.backend.startTicking('end');
+    await renderStreaming(task, 3);
     await task.finish();
     await waitFor(() => expect(textOf('task-status')).toBe('ended'), { timeout: 10_000 });
     expect(renderedSequences()).toEqual([1, 2, 3]);
-    expect(getTaskSubscription({ apiBaseUrl: server.apiBaseUrl, taskId: task.taskId }).getState().workflowStatus).toBe('DONE');
-    const count = requestsAbout(server, task.taskId).length;
-    expect(server.openStreams(task.taskId)).toBe(0);
+    expect(getTaskSubscription({ apiBaseUrl: stack.server.apiBaseUrl, taskId: task.taskId }).getState().workflowStatus).toBe('DONE');
+    const count = requestsAbout(stack.server, task.taskId).length;
+    expect(stack.server.openStreams(task.taskId)).toBe(0);
     await sleep(600); // many backoff periods (10–40 ms)
-    expect(requestsAbout(server, task.taskId)).toHaveLength(count);
+    expect(requestsAbout(stack.server, task.taskId)).toHaveLength(count);
     expect(count).toBe(1);
   });
 
   it('connects when enabled flips from false to true, and disconnects when it flips back', async () => {
-    const task = await backend.startTicking('enabled');
+    const task = await stack.backend.startTicking('enabled');
     await task.emit(2);
     await until(async () => (await task.logLength()) === 2, 10_000, 'the log');
-    const props = { apiBaseUrl: server.apiBaseUrl, taskId: task.taskId, refreshToken: tokensFor(server, task.taskId) };
+    const props = { apiBaseUrl: stack.server.apiBaseUrl, taskId: task.taskId, refreshToken: tokensFor(stack.server, task.taskId) };
     const { rerender } = render(<TaskUpdates {...props} enabled={false} />);
     await sleep(100);
-    expect(requestsAbout(server, task.taskId)).toHaveLength(0);
+    expect(requestsAbout(stack.server, task.taskId)).toHaveLength(0);
     expect(textOf('task-status')).toBe('idle');
     rerender(<TaskUpdates {...props} enabled />);
     await expectList([1, 2]);
-    expect(server.streamRequests(task.taskId)).toHaveLength(1);
+    expect(stack.server.streamRequests(task.taskId)).toHaveLength(1);
     rerender(<TaskUpdates {...props} enabled={false} />);
-    await until(() => server.openStreams(task.taskId) === 0, 5_000, 'the stream to close');
+    await until(() => stack.server.openStreams(task.taskId) === 0, 5_000, 'the stream to close');
     expect(textOf('task-status')).toBe('idle');
   });
 
   it('opens one connection under StrictMode with two components on the same task', async () => {
-    const task = await backend.startTicking('strict');
+    const task = await stack.backend.startTicking('strict');
     await task.emit(3);
-    const props = { apiBaseUrl: server.apiBaseUrl, taskId: task.taskId, refreshToken: tokensFor(server, task.taskId) };
+    const props = { apiBaseUrl: stack.server.apiBaseUrl, taskId: task.taskId, refreshToken: tokensFor(stack.server, task.taskId) };
     render(
       <StrictMode>
         <TaskUpdates {...props} label="a" />
@@ -139,72 +161,54 @@ describe('useTemporalSubscription against the real recovery server', () => {
     await expectList(range(5), 'a');
     await expectList(range(5), 'b');
     await sleep(100);
-    expect(server.streamRequests(task.taskId)).toHaveLength(1);
+    expect(stack.server.streamRequests(task.taskId)).toHaveLength(1);
     // The server's own count: one connection on the task's channel.
-    expect(server.server.publisher.findChannel(`task:${task.taskId}`)?.size).toBe(1);
+    expect(stack.server.server.publisher.findChannel(`task:${task.taskId}`)?.size).toBe(1);
   });
 
   it('closes the shared connection when the last component unmounts', async () => {
-    const task = await backend.startTicking('unmount');
+    const task = await stack.backend.startTicking('unmount');
     const { unmount } = renderTask(task);
-    await until(() => server.openStreams(task.taskId) === 1, 10_000, 'the stream');
+    await until(() => stack.server.openStreams(task.taskId) === 1, 10_000, 'the stream');
     unmount();
-    await until(() => server.openStreams(task.taskId) === 0, 5_000, 'the stream to close');
+    await until(() => stack.server.openStreams(task.taskId) === 0, 5_000, 'the stream to close');
     await sleep(100);
-    expect(server.streamRequests(task.taskId)).toHaveLength(1);
-    expect(server.server.publisher.findChannel(`task:${task.taskId}`)?.size ?? 0).toBe(0);
+    expect(stack.server.streamRequests(task.taskId)).toHaveLength(1);
+    expect(stack.server.server.publisher.findChannel(`task:${task.taskId}`)?.size ?? 0).toBe(0);
   });
 
   it('refreshes a token before it expires, so a reconnect never carries a nearly expired one', async () => {
-    const task = await backend.startTicking('refresh');
-    const minted: string[] = [];
+    const task = await stack.backend.startTicking('refresh');
     // `exp` is in whole seconds: valid 11–12 s, so within 2.1 s it is inside the client's 10 s margin.
-    const refreshToken = async () => {
-      const token = await server.token([task.taskId], { ttlSeconds: 12 });
-      minted.push(token);
-      return token;
-    };
-    renderTask(task, { refreshToken });
-    await until(() => server.openStreams(task.taskId) === 1, 10_000, 'the stream');
-    await task.emit(2);
-    await expectList([1, 2]);
+    const { minted, mint } = mintingTokens(task, 12);
+    await renderStreaming(task, 2, { refreshToken: mint });
     await sleep(2_100);
-    cutFromServer(server);
-    await until(() => server.streamRequests(task.taskId).length === 2 && server.openStreams(task.taskId) === 1, 10_000, 'the reconnect');
+    await cutAndAwaitReconnect(task, 2);
     await task.emit(2);
     await expectList(range(4));
     expect(minted).toHaveLength(2);
-    expect(server.streamRequests(task.taskId).map((r) => [r.authorization, r.status])).toEqual([
+    expect(stack.server.streamRequests(task.taskId).map((r) => [r.authorization, r.status])).toEqual([
       [`Bearer ${minted[0]}`, 200],
       [`Bearer ${minted[1]}`, 200],
     ]);
   });
 
   it('on 401 TOKEN_EXPIRED refreshes the token and the stream continues', async () => {
-    const task = await backend.startTicking('expired');
-    const minted: string[] = [];
+    const task = await stack.backend.startTicking('expired');
     // The app claims an hour, but the server minted 2 s: only the server's 401 tells the truth.
-    const refreshToken = async () => {
-      const token = await server.token([task.taskId], { ttlSeconds: 2 });
-      minted.push(token);
-      return { token, expiresAt: Date.now() + 3_600_000 };
-    };
-    renderTask(task, { refreshToken });
-    await until(() => server.openStreams(task.taskId) === 1, 10_000, 'the stream');
-    await task.emit(2);
-    await expectList([1, 2]);
+    const { minted, mint } = mintingTokens(task, 2);
+    await renderStreaming(task, 2, { refreshToken: async () => ({ token: await mint(), expiresAt: Date.now() + 3_600_000 }) });
     await sleep(2_100);
-    cutFromServer(server);
-    await until(() => server.streamRequests(task.taskId).length === 3 && server.openStreams(task.taskId) === 1, 10_000, 'the reconnect');
+    await cutAndAwaitReconnect(task, 3);
     await task.emit(2);
     await expectList(range(4));
     expect(textOf('task-error')).toBe('');
-    expect(server.streamRequests(task.taskId).map((r) => [r.authorization, r.status])).toEqual([
+    expect(stack.server.streamRequests(task.taskId).map((r) => [r.authorization, r.status])).toEqual([
       [`Bearer ${minted[0]}`, 200],
       [`Bearer ${minted[0]}`, 401],
       [`Bearer ${minted[1]}`, 200],
     ]);
-    const refused = await fetch(`${server.apiBaseUrl}/temporal/stream/${task.taskId}`, {
+    const refused = await fetch(`${stack.server.apiBaseUrl}/temporal/stream/${task.taskId}`, {
       headers: { Authorization: `Bearer ${minted[0]}` },
     });
     expect(refused.status).toBe(401);
@@ -212,41 +216,38 @@ describe('useTemporalSubscription against the real recovery server', () => {
   });
 
   it('gives up on 403 (a token for another task) with a FORBIDDEN error instead of retrying', async () => {
-    const task = await backend.startTicking('forbidden');
-    renderTask(task, { refreshToken: () => server.token(['some-other-task']) });
+    const task = await stack.backend.startTicking('forbidden');
+    renderTask(task, { refreshToken: () => stack.server.token(['some-other-task']) });
     await waitFor(() => expect(textOf('task-status')).toBe('error'), { timeout: 10_000 });
     expect(textOf('task-error')).toBe('FORBIDDEN');
     await sleep(200);
-    expect(server.streamRequests(task.taskId).map((r) => r.status)).toEqual([403]);
+    expect(stack.server.streamRequests(task.taskId).map((r) => r.status)).toEqual([403]);
   });
 
   it('waits while offline, then reconnects on `online`; a closed, fully delivered task answers 204 and it stops', async () => {
     let online = true;
     Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => online });
     try {
-      const task = await backend.startTicking('offline');
-      renderTask(task);
-      await until(() => server.openStreams(task.taskId) === 1, 10_000, 'the stream');
-      await task.emit(2);
-      await expectList([1, 2]);
+      const task = await stack.backend.startTicking('offline');
+      await renderStreaming(task, 2);
       online = false;
       act(() => void window.dispatchEvent(new Event('offline')));
-      await until(() => server.openStreams(task.taskId) === 0, 5_000, 'the stream to close');
+      await until(() => stack.server.openStreams(task.taskId) === 0, 5_000, 'the stream to close');
       expect(textOf('task-status')).toBe('offline');
       await task.finish();
       await task.handle.result();
       // Longer than the server trusts a cached "running" (250 ms): it must see the close.
       await sleep(400);
-      expect(server.streamRequests(task.taskId)).toHaveLength(1);
+      expect(stack.server.streamRequests(task.taskId)).toHaveLength(1);
       online = true;
       act(() => void window.dispatchEvent(new Event('online')));
       await waitFor(() => expect(textOf('task-status')).toBe('ended'), { timeout: 10_000 });
-      expect(server.streamRequests(task.taskId).map((r) => [r.lastEventId, r.status])).toEqual([
+      expect(stack.server.streamRequests(task.taskId).map((r) => [r.lastEventId, r.status])).toEqual([
         [undefined, 200],
         ['2', 204],
       ]);
       await sleep(300);
-      expect(server.streamRequests(task.taskId)).toHaveLength(2);
+      expect(stack.server.streamRequests(task.taskId)).toHaveLength(2);
       expect(renderedSequences()).toEqual([1, 2]);
     } finally {
       delete (navigator as { onLine?: boolean }).onLine;
@@ -257,30 +258,27 @@ describe('useTemporalSubscription against the real recovery server', () => {
     let visibility: DocumentVisibilityState = 'visible';
     Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility });
     try {
-      const task = await backend.startTicking('hidden');
-      renderTask(task, { pauseWhenHidden: true });
-      await until(() => server.openStreams(task.taskId) === 1, 10_000, 'the stream');
-      await task.emit(1);
-      await expectList([1]);
+      const task = await stack.backend.startTicking('hidden');
+      await renderStreaming(task, 1, { pauseWhenHidden: true });
       visibility = 'hidden';
       act(() => void document.dispatchEvent(new Event('visibilitychange')));
-      await until(() => server.openStreams(task.taskId) === 0, 5_000, 'the stream to close');
+      await until(() => stack.server.openStreams(task.taskId) === 0, 5_000, 'the stream to close');
       await task.emit(1);
       await sleep(100);
-      expect(server.streamRequests(task.taskId)).toHaveLength(1);
+      expect(stack.server.streamRequests(task.taskId)).toHaveLength(1);
       visibility = 'visible';
       act(() => void document.dispatchEvent(new Event('visibilitychange')));
       await expectList([1, 2]);
-      expect(server.streamRequests(task.taskId).map((r) => r.lastEventId)).toEqual([undefined, '1']);
+      expect(stack.server.streamRequests(task.taskId).map((r) => r.lastEventId)).toEqual([undefined, '1']);
     } finally {
       delete (document as { visibilityState?: string }).visibilityState;
     }
   });
 
   it('retries with backoff while the server is unreachable, then connects when it is back', async () => {
-    const own = await backend.startServer();
+    const own = await stack.backend.startServer();
     try {
-      const task = await backend.startTicking('down');
+      const task = await stack.backend.startTicking('down');
       await own.stopListening();
       renderTask(task, { backoff: { initialDelayMs: 20, maxDelayMs: 80 } }, own);
       await waitFor(() => expect(textOf('task-error')).toBe('NETWORK_ERROR'), { timeout: 5_000 });
@@ -301,23 +299,20 @@ describe('useTemporalSubscription when the live path loses updates (real server,
   beforeAll(async () => {
     // The server would repair a lost tail itself after `tailCheckMs`; a minute keeps
     // it from doing so during the test, so only the client can fill the gap.
-    lossy = await backend.startServer({ stream: { tailCheckMs: 60_000, maxTailCheckMs: 60_000, idleMs: 2_000 } });
+    lossy = await stack.backend.startServer({ stream: { tailCheckMs: 60_000, maxTailCheckMs: 60_000, idleMs: 2_000 } });
   });
   afterAll(() => lossy?.close());
 
   async function loseLive(task: TickingTask, count: number, expectedLog: number) {
-    backend.dropLive = (message) => message.kind === 'update' && message.taskId === task.taskId;
+    stack.backend.dropLive = (message) => message.kind === 'update' && message.taskId === task.taskId;
     await task.emit(count);
     await until(async () => (await task.logLength()) === expectedLog, 10_000, 'the log');
-    backend.dropLive = undefined;
+    stack.backend.dropLive = undefined;
   }
 
   it('recoverMissedUpdates() fills a gap from the durable log', async () => {
-    const task = await backend.startTicking('gap');
-    renderTask(task, {}, lossy);
-    await until(() => lossy.openStreams(task.taskId) === 1, 10_000, 'the stream');
-    await task.emit(3);
-    await expectList([1, 2, 3]);
+    const task = await stack.backend.startTicking('gap');
+    await renderStreaming(task, 3, {}, lossy);
     await loseLive(task, 4, 7);
     await sleep(200);
     expect(renderedSequences()).toEqual([1, 2, 3]);
@@ -333,11 +328,8 @@ describe('useTemporalSubscription when the live path loses updates (real server,
   });
 
   it('applies recovered updates incrementally, with observable progress', async () => {
-    const task = await backend.startTicking('paced');
-    renderTask(task, { recoveryIntervalMs: 15, recoveryMaxMs: 10_000 }, lossy);
-    await until(() => lossy.openStreams(task.taskId) === 1, 10_000, 'the stream');
-    await task.emit(1);
-    await expectList([1]);
+    const task = await stack.backend.startTicking('paced');
+    await renderStreaming(task, 1, { recoveryIntervalMs: 15, recoveryMaxMs: 10_000 }, lossy);
     await loseLive(task, 6, 7);
     const subscription = getTaskSubscription({ apiBaseUrl: lossy.apiBaseUrl, taskId: task.taskId });
     const lengths: number[] = [];
@@ -370,7 +362,7 @@ describe("useTemporalSubscription: a reconnect's catch-up looks like a recovery 
   let own: RealServer;
   beforeAll(async () => {
     // Its own server: stopping it to cut connections must not disturb other tests.
-    own = await backend.startServer();
+    own = await stack.backend.startServer();
   });
   afterAll(() => own?.close());
 
@@ -384,11 +376,8 @@ describe("useTemporalSubscription: a reconnect's catch-up looks like a recovery 
   }
 
   it('after the server cuts the connection while the workflow keeps emitting, shows isRecovering with progress, paced, then live updates after it, exactly 1..N', async () => {
-    const task = await backend.startTicking('catch-up');
-    renderTask(task, { recoveryIntervalMs: 60, recoveryMaxMs: 60_000 }, own);
-    await until(() => own.openStreams(task.taskId) === 1, 10_000, 'the stream');
-    await task.emit(3);
-    await expectList([1, 2, 3]);
+    const task = await stack.backend.startTicking('catch-up');
+    await renderStreaming(task, 3, { recoveryIntervalMs: 60, recoveryMaxMs: 60_000 }, own);
     const subscription = getTaskSubscription({ apiBaseUrl: own.apiBaseUrl, taskId: task.taskId });
     const progress: string[] = [];
     const stopProgress = subscription.subscribe(() => {
@@ -434,11 +423,8 @@ describe("useTemporalSubscription: a reconnect's catch-up looks like a recovery 
   });
 
   it('a catch-up cut short ends with what arrived; the next reconnect catches up the rest, exactly once', async () => {
-    const task = await backend.startTicking('catch-up-twice');
-    renderTask(task, { recoveryIntervalMs: 40, recoveryMaxMs: 60_000 }, own);
-    await until(() => own.openStreams(task.taskId) === 1, 10_000, 'the stream');
-    await task.emit(2);
-    await expectList([1, 2]);
+    const task = await stack.backend.startTicking('catch-up-twice');
+    await renderStreaming(task, 2, { recoveryIntervalMs: 40, recoveryMaxMs: 60_000 }, own);
     const recording = recordFrames();
     await own.stopListening();
     await task.emit(15);
@@ -463,7 +449,7 @@ describe("useTemporalSubscription: a reconnect's catch-up looks like a recovery 
   });
 
   it('on a first connection, applies the history as it arrives: no pacing, no recovery indicator', async () => {
-    const task = await backend.startTicking('first-load');
+    const task = await stack.backend.startTicking('first-load');
     await task.emit(30);
     await until(async () => (await task.logLength()) === 30, 10_000, 'the log');
     const recording = recordFrames();

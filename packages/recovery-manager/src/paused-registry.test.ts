@@ -1,19 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ResumableError, type PausedWorkflow } from '@resumable/protocol';
 import { PausedRegistry, type PausedChange } from './paused-registry';
-
-function pause(executionId: string, overrides: Partial<PausedWorkflow> = {}): PausedWorkflow {
-  return {
-    executionId,
-    workflowId: 'checkout',
-    pausedAt: 'wait-payment',
-    pausedTime: '2026-01-15T10:30:00.000Z',
-    waitingFor: ['payment.completed'],
-    timeoutAt: null,
-    variables: { orderId: executionId },
-    ...overrides,
-  };
-}
+import { pause } from '../test/pauses';
 
 describe('PausedRegistry', () => {
   it('adds, gets, lists and removes pauses, numbering every change', () => {

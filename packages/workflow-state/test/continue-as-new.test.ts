@@ -1,31 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@temporalio/client';
+import { describe, expect, it } from 'vitest';
 import type { WorkflowUpdate } from '@resumable/protocol';
-import { connectTestClient } from '@resumable/temporal-dev/vitest';
 import { updatesSinceQuery, workflowStateQuery } from '../src/index';
-import { createResumableSinks } from '../src/worker/index';
-import { startWorker, type RunningWorker } from './harness';
-import { RecordingBus } from './recording-bus';
+import { useWorkflowHarness } from './harness';
 import { continuing, lateEmitSignal } from './workflows';
 
 describe('continue-as-new on a real worker', () => {
-  let client: Client;
-  let worker: RunningWorker;
-  const bus = new RecordingBus();
-
-  beforeAll(async () => {
-    client = await connectTestClient();
-    worker = await startWorker({ sinks: createResumableSinks({ bus }) });
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await client?.connection.close();
-  });
+  const harness = useWorkflowHarness();
+  const { bus } = harness;
 
   it('keeps one contiguous sequence across two continue-as-new, visible by workflow id', async () => {
     const workflowId = `continuing-${Date.now()}`;
-    const handle = await client.workflow.start(continuing, {
-      taskQueue: worker.taskQueue,
+    const handle = await harness.client.workflow.start(continuing, {
+      taskQueue: harness.worker.taskQueue,
       workflowId,
       args: [{ perRun: 40, runs: 3 }],
     });
@@ -36,13 +22,13 @@ describe('continue-as-new on a real worker', () => {
     // Three runs of one workflow id (visibility is eventually consistent).
     const runIds = async () => {
       const ids = new Set<string>();
-      for await (const execution of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) ids.add(execution.runId);
+      for await (const execution of harness.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) ids.add(execution.runId);
       return ids.size;
     };
     await expect.poll(runIds, { timeout: 20_000, interval: 250 }).toBe(3);
 
     // A handle by workflow id alone reaches the latest run, which holds everything.
-    const byId = client.workflow.getHandle(workflowId);
+    const byId = harness.client.workflow.getHandle(workflowId);
     const state = await byId.query(workflowStateQuery);
     expect(state.taskId).toBe(workflowId);
     expect(state.status).toBe('DONE');
@@ -59,7 +45,7 @@ describe('continue-as-new on a real worker', () => {
     }
 
     // The start time is the first run's, not the last run's.
-    const first = await client.workflow.getHandle(workflowId, firstRunId).describe();
+    const first = await harness.client.workflow.getHandle(workflowId, firstRunId).describe();
     expect(state.startTime).toBe(first.startTime.getTime());
 
     const page = await byId.query(updatesSinceQuery, 70, 20);
@@ -67,7 +53,7 @@ describe('continue-as-new on a real worker', () => {
     expect(page.hasMore).toBe(true);
 
     // The earlier runs answer for the part of the log they held when they closed.
-    const firstRunState = await client.workflow.getHandle(workflowId, firstRunId).query(workflowStateQuery);
+    const firstRunState = await harness.client.workflow.getHandle(workflowId, firstRunId).query(workflowStateQuery);
     expect(firstRunState.lastSequence).toBe(40);
 
     // The live path saw all 120, numbered the same way.
@@ -76,14 +62,14 @@ describe('continue-as-new on a real worker', () => {
 
   it('waits for running handlers before continuing, so their updates are carried', async () => {
     const workflowId = `continuing-late-${Date.now()}`;
-    const handle = await client.workflow.start(continuing, {
-      taskQueue: worker.taskQueue,
+    const handle = await harness.client.workflow.start(continuing, {
+      taskQueue: harness.worker.taskQueue,
       workflowId,
       args: [{ perRun: 5, runs: 2, lateHandler: true }],
     });
     await handle.signal(lateEmitSignal, 'from handler');
     await expect(handle.result()).resolves.toEqual({ lastSequence: 11, runs: 2 });
-    const state = await client.workflow.getHandle(workflowId).query(workflowStateQuery);
+    const state = await harness.client.workflow.getHandle(workflowId).query(workflowStateQuery);
     expect(state.updates.map((update) => [update.sequence, (update.data as { note: string }).note])).toEqual([
       [1, 'run 1'],
       [2, 'run 1'],

@@ -1,32 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { describe, expect, it } from 'vitest';
+import type { WorkflowHandle } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES, type PausedWorkflow, type WorkflowUpdate } from '@resumable/protocol';
-import { connectTestClient } from '@resumable/temporal-dev/vitest';
 import { cancelSignal, pauseStateQuery, resumeSignal, triggerSignal, workflowStateQuery } from '../src/index';
-import { createResumableSinks } from '../src/worker/index';
-import { startWorker, type RunningWorker } from './harness';
-import { RecordingBus } from './recording-bus';
+import { useWorkflowHarness } from './harness';
 import { pausing, proceedSignal, type PausingInput } from './workflows';
 
 const PAUSE_TYPES = ['workflow.paused', 'workflow.resumed', 'workflow.cancelled', 'workflow.timeout'];
 
 describe('pauses on a real worker', () => {
-  let client: Client;
-  let worker: RunningWorker;
-  const bus = new RecordingBus();
-
-  beforeAll(async () => {
-    client = await connectTestClient();
-    worker = await startWorker({ sinks: createResumableSinks({ bus }) });
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await client?.connection.close();
-  });
+  const harness = useWorkflowHarness();
+  const { bus } = harness;
 
   async function startPausing(prefix: string, input: PausingInput): Promise<WorkflowHandle<typeof pausing>> {
-    return client.workflow.start(pausing, {
-      taskQueue: worker.taskQueue,
+    return harness.client.workflow.start(pausing, {
+      taskQueue: harness.worker.taskQueue,
       workflowId: `${prefix}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
       args: [input],
     });
@@ -40,7 +27,7 @@ describe('pauses on a real worker', () => {
   /** Workflow ids a visibility query lists (eventually consistent). */
   async function listed(query: string): Promise<string[]> {
     const ids: string[] = [];
-    for await (const execution of client.workflow.list({ query })) ids.push(execution.workflowId);
+    for await (const execution of harness.client.workflow.list({ query })) ids.push(execution.workflowId);
     return ids;
   }
 

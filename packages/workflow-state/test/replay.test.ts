@@ -1,14 +1,13 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import type { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import type { Workflow } from '@temporalio/workflow';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
-import { connectTestClient } from '@resumable/temporal-dev/vitest';
 import { pauseStateQuery, resumeSignal, cancelSignal } from '../src/index';
 import { createResumableSinks } from '../src/worker/index';
-import { startWorker, type RunningWorker } from './harness';
+import { useWorkflowHarness } from './harness';
 import { RecordingBus } from './recording-bus';
 import { compacting, continuing, emitMany, pausing } from './workflows';
 
@@ -31,20 +30,18 @@ async function replay(history: unknown, workflowId: string): Promise<RecordingBu
 }
 
 describe('replay of histories recorded from the real server', () => {
-  let client: Client;
-  let worker: RunningWorker;
-  const liveBus = new RecordingBus();
+  const harness = useWorkflowHarness();
+  const liveBus = harness.bus;
   /** Fixture name → { workflowId, history JSON } recorded in this run. */
   const recorded = new Map<string, { workflowId: string; json: string }>();
 
   async function record(name: string, handle: WorkflowHandle, runId?: string): Promise<void> {
-    const history = await client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
+    const history = await harness.client.workflow.getHandle(handle.workflowId, runId).fetchHistory();
     recorded.set(name, { workflowId: handle.workflowId, json: historyToJSON(history) });
   }
 
   beforeAll(async () => {
-    client = await connectTestClient();
-    worker = await startWorker({ sinks: createResumableSinks({ bus: liveBus }) });
+    const { client, worker } = harness;
     const start = <T extends Workflow>(workflow: T, id: string, args: Parameters<T>) =>
       client.workflow.start(workflow as Workflow, {
         taskQueue: worker.taskQueue,
@@ -90,11 +87,6 @@ describe('replay of histories recorded from the real server', () => {
       if (RECORD || !existsSync(file)) writeFileSync(file, `${JSON.stringify({ workflowId, history: JSON.parse(json) }, null, 1)}\n`);
     }
   });
-  afterAll(async () => {
-    await worker?.stop();
-    await client?.connection.close();
-  });
-
   it('the live run pushed updates through the sink (so replay had something to suppress)', () => {
     for (const { workflowId } of recorded.values()) {
       expect(liveBus.sequencesOf(workflowId).length, workflowId).toBeGreaterThan(0);

@@ -1,11 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { describe, expect, it } from 'vitest';
+import type { WorkflowHandle } from '@temporalio/client';
 import { MAX_UPDATES_PAGE, QUERY_NAMES, type UpdatesPage, type WorkflowState, type WorkflowUpdate } from '@resumable/protocol';
-import { connectTestClient } from '@resumable/temporal-dev/vitest';
 import { DEFAULT_LIMITS, updatesSinceQuery, workflowStateQuery } from '../src/index';
-import { createResumableSinks } from '../src/worker/index';
-import { startWorker, type RunningWorker } from './harness';
-import { RecordingBus } from './recording-bus';
+import { useWorkflowHarness } from './harness';
 import { compacting, emitMany, misuse, proceedSignal } from './workflows';
 
 /** Reads the whole log through getUpdatesSince, page by page, checking each page. */
@@ -34,23 +31,13 @@ function expectContiguous(updates: WorkflowUpdate[], from: number, to: number, t
 }
 
 describe('the update log on a real worker', () => {
-  let client: Client;
-  let worker: RunningWorker;
-  const bus = new RecordingBus();
-
-  beforeAll(async () => {
-    client = await connectTestClient();
-    worker = await startWorker({ sinks: createResumableSinks({ bus }) });
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await client?.connection.close();
-  });
+  const harness = useWorkflowHarness();
+  const { bus } = harness;
 
   it('holds 1,000 emits as sequences 1..1000 and pages them while running and after completion', async () => {
     const workflowId = `emit-many-${Date.now()}`;
-    const handle = await client.workflow.start(emitMany, {
-      taskQueue: worker.taskQueue,
+    const handle = await harness.client.workflow.start(emitMany, {
+      taskQueue: harness.worker.taskQueue,
       workflowId,
       args: [{ count: 1000, batch: 250, holdAfter: 500, holdAtEnd: true }],
     });
@@ -99,8 +86,8 @@ describe('the update log on a real worker', () => {
   });
 
   it('refuses bad getUpdatesSince arguments with a clear error and keeps answering', async () => {
-    const handle = await client.workflow.start(emitMany, {
-      taskQueue: worker.taskQueue,
+    const handle = await harness.client.workflow.start(emitMany, {
+      taskQueue: harness.worker.taskQueue,
       workflowId: `bad-args-${Date.now()}`,
       args: [{ count: 3, batch: 10 }],
     });
@@ -115,8 +102,8 @@ describe('the update log on a real worker', () => {
 
   it('keeps getWorkflowState and pages under the byte budget, stating firstSequence', async () => {
     // 3,000 updates of ~1 KiB: ~3 MiB in all, far more than one answer may carry.
-    const handle = await client.workflow.start(emitMany, {
-      taskQueue: worker.taskQueue,
+    const handle = await harness.client.workflow.start(emitMany, {
+      taskQueue: harness.worker.taskQueue,
       workflowId: `big-${Date.now()}`,
       args: [{ count: 3000, batch: 1000, padding: 1000 }],
     });
@@ -138,8 +125,8 @@ describe('the update log on a real worker', () => {
   });
 
   it('compacts old updates into a snapshot and says where the log starts', async () => {
-    const handle = await client.workflow.start(compacting, {
-      taskQueue: worker.taskQueue,
+    const handle = await harness.client.workflow.start(compacting, {
+      taskQueue: harness.worker.taskQueue,
       workflowId: `compact-${Date.now()}`,
       args: [{ count: 260, keep: 100 }],
     });
@@ -161,8 +148,8 @@ describe('the update log on a real worker', () => {
     ['double-pause', /already waits at "first"/],
     ['oversized', /Update "blob" is \d+ bytes as JSON; the limit is 131072/],
   ] as const)('misuse %s fails the workflow task with a clear message', async (kind, message) => {
-    const handle = await client.workflow.start(misuse, {
-      taskQueue: worker.taskQueue,
+    const handle = await harness.client.workflow.start(misuse, {
+      taskQueue: harness.worker.taskQueue,
       workflowId: `misuse-${kind}-${Date.now()}`,
       args: [kind],
     });

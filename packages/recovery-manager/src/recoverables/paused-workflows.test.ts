@@ -1,21 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { PausedWorkflow } from '@resumable/protocol';
 import { PausedRegistry } from '../paused-registry';
 import { RecoveryManager } from '../recovery-manager';
 import { pausedWorkflowsRecoverable, type ListedPause, type PauseLookup, type PauseSource } from './paused-workflows';
-
-function pause(executionId: string, overrides: Partial<PausedWorkflow> = {}): PausedWorkflow {
-  return {
-    executionId,
-    workflowId: 'checkout',
-    pausedAt: 'wait-payment',
-    pausedTime: '2026-01-15T10:30:00.000Z',
-    waitingFor: ['payment.completed'],
-    timeoutAt: null,
-    variables: { orderId: executionId },
-    ...overrides,
-  };
-}
+import { pause } from '../../test/pauses';
 
 type Answer = PauseLookup | Error | 'hang';
 
