@@ -29,6 +29,11 @@ export interface RecoveryServerOptions {
   pausedRegistry?: PausedRegistry;
   /** Rebuild the paused list from Temporal visibility in `start()` (default true). */
   recoverPausedOnStart?: boolean;
+  /**
+   * After start, reconcile the paused list with Temporal visibility this often, ms
+   * (default 30000; 0 turns it off). Repairs pause changes a lossy bus dropped.
+   */
+  pausedResyncMs?: number;
   limits?: {
     /** Largest JSON body accepted, bytes (default 64 KiB). */
     maxBodyBytes?: number;
@@ -58,4 +63,5 @@ export const DEFAULTS = {
   maxTailCheckMs: 15_000,
   idleMs: 30_000,
   describeTtlMs: 250,
+  pausedResyncMs: 30_000,
 } as const;

@@ -86,6 +86,30 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
   const busReceiver = options.busSecret ? createHttpBusReceiver({ secret: options.busSecret, bus }) : undefined;
   let pausedSubscription: Promise<() => Promise<void>> | undefined;
   let started: Promise<RecoveryReport | undefined> | undefined;
+  let resyncTimer: ReturnType<typeof setInterval> | undefined;
+  let resyncing: Promise<RecoveryReport> | undefined;
+
+  /**
+   * Reconciles the paused list with Temporal visibility. At start-up it fills the
+   * list; afterwards it repairs what a lossy bus dropped (a pause or resume message
+   * that never arrived), announcing each correction as a normal delta.
+   */
+  function rebuildPaused(context: string): Promise<RecoveryReport> {
+    resyncing ??= (async () => {
+      try {
+        const manager = new RecoveryManager();
+        manager.register(pausedWorkflowsRecoverable({ client: await gateway.client(), registry }));
+        const report = await manager.recoverAll();
+        for (const failure of report.components.filter((component) => component.status === 'failed')) {
+          onError(failure.error, `${context} of ${failure.name}`);
+        }
+        return report;
+      } finally {
+        resyncing = undefined;
+      }
+    })();
+    return resyncing;
+  }
   let closing = false;
 
   // Every pause change is broadcast once on the 'paused' channel, with its cursor as id.
@@ -346,11 +370,11 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
       started ??= (async () => {
         await listenForPauses();
         if (options.recoverPausedOnStart === false) return undefined;
-        const manager = new RecoveryManager();
-        manager.register(pausedWorkflowsRecoverable({ client: await gateway.client(), registry }));
-        const report = await manager.recoverAll();
-        for (const failure of report.components.filter((component) => component.status === 'failed')) {
-          onError(failure.error, `start-up recovery of ${failure.name}`);
+        const report = await rebuildPaused('start-up recovery');
+        const every = options.pausedResyncMs ?? DEFAULTS.pausedResyncMs;
+        if (every > 0 && !closing) {
+          resyncTimer = setInterval(() => void rebuildPaused('paused-list resync'), every);
+          resyncTimer.unref?.();
         }
         return report;
       })();
@@ -362,6 +386,7 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
     },
     async close() {
       closing = true;
+      clearInterval(resyncTimer);
       stopChanges();
       await publisher.shutdown({ graceMs: 0 });
       await feeds.close();

@@ -146,4 +146,34 @@ describe('paused workflows', () => {
       .toBe('wait-approval');
     await handle.terminate('test done');
   });
+
+  it('repairs the list from Temporal when the bus loses every pause message', async () => {
+    const { createInMemoryBus } = await import('@resumable/sse-publisher');
+    const serverBus = createInMemoryBus();
+    // The worker's pause messages never arrive; its task updates do.
+    const dropPauses = {
+      publish: (message: Parameters<typeof serverBus.publish>[0]) =>
+        message.kind === 'pause' ? Promise.resolve() : serverBus.publish(message),
+      subscribe: serverBus.subscribe.bind(serverBus),
+      close: serverBus.close.bind(serverBus),
+    };
+    const { startHarness } = await import('./harness');
+    const lossy = await startHarness({ bus: serverBus, workerBus: dropPauses });
+    const repaired = await startServer(lossy.client, { bus: serverBus, pausedResyncMs: 300 });
+    try {
+      const token = await lossy.token('*', ['read', 'resume']);
+      const follower = followPaused(`${repaired.baseUrl}/workflow/paused-stream`, token);
+      const id = `order-lossy-${Date.now()}`;
+      const handle = await lossy.client.workflow.start(orderTask, { taskQueue: lossy.taskQueue, workflowId: id, args: [{ orderId: id }] });
+      await expect.poll(follower.list, { timeout: 20_000, interval: 200 }).toContain(`${id}@wait-approval`);
+      await handle.terminate('test done');
+      await expect.poll(follower.list, { timeout: 20_000, interval: 200 }).not.toContain(`${id}@wait-approval`);
+      expect(follower.events.some((e) => e.event === 'workflow.paused' && e.data.executionId === id)).toBe(true);
+      follower.close();
+    } finally {
+      await repaired.close();
+      await lossy.close();
+    }
+  }, 60_000);
 });
+
