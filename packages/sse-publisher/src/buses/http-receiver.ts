@@ -83,7 +83,7 @@ function bearer(header: string | null): string | null {
  * @example
  * const bus = createInMemoryBus();
  * const receive = createHttpBusReceiver({ secret: process.env.RESUMABLE_BUS_SECRET!, bus });
- * // Next.js: app/api/internal/bus/route.ts
+ * // Next.js: app/api/resumable/bus/route.ts (or let @resumable/recovery-server mount it: `busSecret`)
  * export const POST = receive;
  */
 export function createHttpBusReceiver(options: HttpBusReceiverOptions): (request: Request) => Promise<Response> {

@@ -6,7 +6,7 @@ import { busMessageProblem } from './validate';
  * Options of `createHttpBusSender()`.
  *
  * @example
- * createHttpBusSender({ url: 'http://127.0.0.1:3000/api/internal/bus', secret, maxAttempts: 5, onError: console.warn });
+ * createHttpBusSender({ url: 'http://127.0.0.1:3000/api/resumable/bus', secret, maxAttempts: 5, onError: console.warn });
  */
 export interface HttpBusSenderOptions {
   /** The receiver's URL (where the server mounted `createHttpBusReceiver`). */
@@ -89,7 +89,7 @@ function sleep(ms: number): Promise<void> {
  * loss from the workflow's log by sequence).
  *
  * @example
- * const bus = createHttpBusSender({ url: 'http://127.0.0.1:3000/api/internal/bus', secret: process.env.RESUMABLE_BUS_SECRET! });
+ * const bus = createHttpBusSender({ url: 'http://127.0.0.1:3000/api/resumable/bus', secret: process.env.RESUMABLE_BUS_SECRET! });
  * await bus.publish({ kind: 'update', taskId: 'order-1', update });
  * await bus.close(); // sends what is queued, for up to closeTimeoutMs
  */
