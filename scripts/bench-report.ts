@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
@@ -36,4 +37,19 @@ export function percentile(values: number[], p: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
+}
+
+/** The next IPC message of `type` from a benchmark's child process; rejects if the child exits first. */
+export function nextMessage<T>(proc: ChildProcess, type: string): Promise<T> {
+  return new Promise((ok, fail) => {
+    const onMessage = (message: { type: string }) => {
+      if (message.type !== type) return;
+      proc.off('message', onMessage);
+      proc.off('exit', onExit);
+      ok(message as T);
+    };
+    const onExit = (code: number | null) => fail(new Error(`child exited (${code}) while waiting for ${type}`));
+    proc.on('message', onMessage);
+    proc.once('exit', onExit);
+  });
 }

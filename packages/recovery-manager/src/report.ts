@@ -1,20 +1,13 @@
 import type { ErrorBody } from '@resumable/protocol';
-import type { ComponentStatus, RecoveryIssue, RecoveryReport } from './recoverable';
+import type { ComponentReport, RecoveryReport } from './recoverable';
 
 /** A `RecoveryReport` as plain JSON (errors as `{ code, message }` bodies). */
 export interface RecoveryReportJSON {
   ok: boolean;
   startedAt: string;
   durationMs: number;
-  components: {
-    name: string;
-    status: ComponentStatus;
-    durationMs: number;
-    counts: Record<string, number>;
-    issues: RecoveryIssue[];
-    issuesDropped: number;
-    error?: ErrorBody['error'];
-  }[];
+  /** Each component's report, with its error as a wire body. */
+  components: (Omit<ComponentReport, 'error'> & { error?: ErrorBody['error'] })[];
 }
 
 /**

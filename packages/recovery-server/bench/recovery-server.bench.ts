@@ -25,7 +25,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { bundleWorkflows, startDevServer, type DevServer } from '@resumable/temporal-dev';
 import { createInMemoryBus } from '@resumable/sse-publisher';
 import { createResumableSinks } from '@resumable/workflow-state/worker';
-import { machineLine, percentile, writeBenchSection } from '../../../scripts/bench-report';
+import { machineLine, nextMessage, percentile, writeBenchSection } from '../../../scripts/bench-report';
 import { createRecoveryServer, type RecoveryServer } from '../src/index';
 import { toNodeHandler } from '../src/adapters/node';
 import type { tickingTask } from '../test/workflows';
@@ -65,19 +65,7 @@ interface Summary {
   max: number;
 }
 
-function next<T>(proc: ChildProcess, type: string): Promise<T> {
-  return new Promise((ok, fail) => {
-    const onMessage = (message: { type: string }) => {
-      if (message.type !== type) return;
-      proc.off('message', onMessage);
-      proc.off('exit', onExit);
-      ok(message as T);
-    };
-    const onExit = (code: number | null) => fail(new Error(`client process exited (${code}) while waiting for ${type}`));
-    proc.on('message', onMessage);
-    proc.once('exit', onExit);
-  });
-}
+const next = nextMessage;
 
 /**
  * The client process's clock minus ours, NTP-style over IPC: the ping with the

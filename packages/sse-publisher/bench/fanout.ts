@@ -8,7 +8,7 @@
  */
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { machineLine, percentile, writeBenchSection } from '../../../scripts/bench-report';
+import { machineLine, nextMessage, percentile, writeBenchSection } from '../../../scripts/bench-report';
 
 const HERE = import.meta.dirname;
 const ROOT = resolve(HERE, '../../..');
@@ -35,19 +35,7 @@ function child(file: string, args: string[], fds: number): ChildProcess {
   });
 }
 
-function next<T>(proc: ChildProcess, type: string): Promise<T> {
-  return new Promise((ok, fail) => {
-    const onMessage = (message: { type: string }) => {
-      if (message.type !== type) return;
-      proc.off('message', onMessage);
-      proc.off('exit', onExit);
-      ok(message as T);
-    };
-    const onExit = (code: number | null) => fail(new Error(`child exited (${code}) while waiting for ${type}`));
-    proc.on('message', onMessage);
-    proc.once('exit', onExit);
-  });
-}
+const next = nextMessage;
 
 interface Result {
   impl: Impl;
