@@ -27,6 +27,12 @@ export const ERROR_STATUS = {
   TOO_MANY_REQUESTS: 429,
   INTERNAL: 500,
   TEMPORAL_UNAVAILABLE: 503,
+  /**
+   * The workflow's task keeps failing (a bug, a determinism violation, an oversized
+   * update) and Temporal is retrying it: its log cannot be read until a retry
+   * succeeds. Retryable: answered with `Retry-After`.
+   */
+  WORKFLOW_TASK_FAILING: 503,
   SHUTTING_DOWN: 503,
   /** A client could not reach the server (offline, refused, or the connection was cut). */
   NETWORK_ERROR: 503,

@@ -52,3 +52,35 @@ export async function awaitApproval(input: { orderId: string }): Promise<string>
   log.emit('outcome', { type: outcome.type });
   return outcome.type;
 }
+
+/** Lets `stumbleAfterEmit` go on past `first`. */
+export const proceed = defineSignal('proceed');
+/** The "fix" for `stumbleAfterEmit`'s bug: its next task attempt succeeds. */
+export const fix = defineSignal('fix');
+
+/**
+ * Issue 17 for the browser test: emits `first`; on `proceed` it emits `second` and
+ * then throws a plain Error (a bug, not a Temporal failure), so the workflow task
+ * fails after the sink has already pushed `second` live, and `second` never enters
+ * the log. Temporal retries the task; once `fix` has arrived the retry emits
+ * `fix-received` at that sequence instead: the durable log ends as
+ * `[first, fix-received, second, third]`.
+ */
+export async function stumbleAfterEmit(): Promise<number> {
+  const log = createUpdateLog<Status, { step: { label: string } }>({ status: 'IN_PROGRESS' });
+  const seen = { proceed: false, fix: false };
+  setHandler(proceed, () => void (seen.proceed = true));
+  setHandler(fix, () => void (seen.fix = true));
+  const step = (label: string) => log.emit('step', { label });
+  step('first');
+  await condition(() => seen.proceed);
+  if (!seen.fix) {
+    step('second');
+    throw new Error('stumbleAfterEmit: a bug right after log.emit');
+  }
+  step('fix-received');
+  step('second');
+  log.setStatus('DONE');
+  step('third');
+  return log.lastSequence;
+}

@@ -37,7 +37,14 @@ export interface RecoveryServerOptions {
   limits?: {
     /** Largest JSON body accepted, bytes (default 64 KiB). */
     maxBodyBytes?: number;
-    /** Open streams per token (default 16). */
+    /**
+     * Open streams (task and paused together) per token (default 16). A new stream
+     * past the limit is accepted and the token's oldest stream is closed (close
+     * reason `evicted`), so streams of clients that vanished without closing their
+     * socket can never lock a user out; an evicted client that is still there
+     * reconnects and resumes by Last-Event-ID. More live tabs than this on one token
+     * keep evicting each other, one reconnect per `retry:` delay each.
+     */
     maxStreamsPerToken?: number;
   };
   stream?: {

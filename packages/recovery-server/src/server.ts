@@ -29,6 +29,7 @@ import { Router, isStreamPlan, type Outcome, type RouteContext, type StreamPlan 
 import { DEFAULTS, type RecoveryServerOptions } from './options';
 import { applyPauseMessage, changeEvent } from './paused/paused-feed';
 import { FeedRegistry } from './stream/feed-registry';
+import { TokenStreamLimiter, type TokenStream } from './stream/token-streams';
 import type { PublisherConnection } from './stream/types';
 import { TemporalGateway } from './temporal/gateway';
 
@@ -81,7 +82,7 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
     idleMs: options.stream?.idleMs ?? DEFAULTS.idleMs,
     onError: (error, taskId) => onError(error, `task ${taskId}`),
   });
-  const streamsPerToken = new Map<string, number>();
+  const tokenStreams = new TokenStreamLimiter(maxStreamsPerToken);
   const pauseSequences = new Map<string, number>();
   const busReceiver = options.busSecret ? createHttpBusReceiver({ secret: options.busSecret, bus }) : undefined;
   let pausedSubscription: Promise<() => Promise<void>> | undefined;
@@ -124,21 +125,10 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
 
   // ---- streams ----------------------------------------------------------------
 
-  function countStream(caller: Caller): () => void {
-    if (caller.token === '') return () => undefined;
-    const open = streamsPerToken.get(caller.token) ?? 0;
-    if (open >= maxStreamsPerToken) {
-      throw new ResumableError('TOO_MANY_REQUESTS', `At most ${maxStreamsPerToken} open streams per token`);
-    }
-    streamsPerToken.set(caller.token, open + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const left = (streamsPerToken.get(caller.token) ?? 1) - 1;
-      if (left <= 0) streamsPerToken.delete(caller.token);
-      else streamsPerToken.set(caller.token, left);
-    };
+  // Past the limit the token's oldest stream is closed, not the new one refused:
+  // streams of vanished clients must not lock their user out (see TokenStreamLimiter).
+  function countStream(caller: Caller): TokenStream {
+    return tokenStreams.admit(caller.token);
   }
 
   function streamPlan(headers: Record<string, string>, start: (connection: PublisherConnection) => void): StreamPlan {
@@ -159,10 +149,9 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
       feeds.release(taskId);
       throw error;
     }
-    const release = countStream(caller);
+    const counted = countStream(caller);
     return streamPlan(corsHeaders(options.cors, request), (connection) => {
       connection.onClose(() => {
-        release();
         feed.remove(connection);
         feeds.release(taskId);
       });
@@ -173,13 +162,15 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
       };
       connection.send({ event: TASK_EVENTS.connected, data: JSON.stringify(connected) });
       feed.add(connection, since);
+      // Last, so that an eviction (even at once) closes a fully registered stream.
+      counted.bind(connection);
     });
   }
 
   async function pausedStream({ request, url }: RouteContext): Promise<Outcome> {
     const caller = await guard.check(request, url, 'read');
     await listenForPauses();
-    const release = countStream(caller);
+    const counted = countStream(caller);
     const visible = (executionId: string) => mayAccessTask(caller.claims, executionId);
     return streamPlan(corsHeaders(options.cors, request), (connection) => {
       if (caller.claims.tasks === '*') {
@@ -187,7 +178,7 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
         const snapshot = registry.snapshot();
         connection.send({ id: snapshot.cursor, event: PAUSE_EVENTS.initial, data: JSON.stringify(snapshot) });
         connection.attach('paused');
-        connection.onClose(release);
+        counted.bind(connection);
         return;
       }
       const { snapshot, unsubscribe } = registry.subscribeWithSnapshot((change) => {
@@ -199,10 +190,8 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
         event: PAUSE_EVENTS.initial,
         data: JSON.stringify({ cursor: snapshot.cursor, pausedWorkflows }),
       });
-      connection.onClose(() => {
-        unsubscribe();
-        release();
-      });
+      connection.onClose(unsubscribe);
+      counted.bind(connection);
     });
   }
 

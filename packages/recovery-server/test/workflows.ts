@@ -1,5 +1,5 @@
 import { createUpdateLog } from '@resumable/workflow-state';
-import { condition, defineSignal, setHandler, sleep } from '@temporalio/workflow';
+import { condition, defineSignal, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 
 type Status = 'IN_PROGRESS' | 'DONE';
 type Updates = { tick: { n: number } };
@@ -74,4 +74,69 @@ export async function orderTask(input: { orderId: string; timeoutMs?: number }):
   log.setStatus('DONE');
   log.emit('step', { name: 'paid' });
   return outcomes;
+}
+
+/** How `glitchTask` fails its workflow task after emitting, until it is fixed. */
+export type GlitchFailure = 'oversized' | 'throw' | 'determinism';
+
+export const proceed = defineSignal('proceed');
+export const fix = defineSignal('fix');
+
+/**
+ * The hostile case of issue 17: emits `first`; on `proceed` emits `second` and then
+ * fails the workflow task (an oversized emit, a plain exception, or a determinism
+ * violation), so Temporal retries the task and `second` never enters the log. The
+ * retry that runs after `fix` emits `fix-received` at that sequence instead, then
+ * `second` and `third`, and completes: durable log `[first, fix-received, second, third]`.
+ */
+export async function glitchTask(input: { failure: GlitchFailure }): Promise<number> {
+  const log = createUpdateLog<Status, { step: { label: string }; blob: { text: string } }>({
+    status: 'IN_PROGRESS',
+    limits: { updateBytes: 4096 },
+  });
+  let proceeding = false;
+  let fixed = false;
+  setHandler(proceed, () => void (proceeding = true));
+  setHandler(fix, () => void (fixed = true));
+  log.emit('step', { label: 'first' });
+  await condition(() => proceeding);
+  if (fixed) log.emit('step', { label: 'fix-received' });
+  log.emit('step', { label: 'second' });
+  if (!fixed) failTask(input.failure, log);
+  log.setStatus('DONE');
+  log.emit('step', { label: 'third' });
+  return log.lastSequence;
+}
+
+function failTask(failure: GlitchFailure, log: { emit(type: 'blob', data: { text: string }): unknown }): void {
+  // A ResumableError or a plain Error is not a Temporal failure: it fails the workflow
+  // task, not the workflow, and Temporal retries the task.
+  if (failure === 'oversized') log.emit('blob', { text: 'x'.repeat(8192) });
+  else if (failure === 'throw') throw new Error('a bug after an emit');
+  // The sandbox refuses WeakRef (GC is not deterministic): a DeterminismViolationError.
+  else new WeakRef({});
+}
+
+/**
+ * Emits `{ n, historyLength }` per `emitMore`: a task that Temporal retries (after a
+ * timeout or a failure) has a longer history, so the retry's update differs from the
+ * lost attempt's at the same sequence. Completes on `finish`.
+ */
+export async function attemptTask(): Promise<number> {
+  const log = createUpdateLog<Status, { attempt: { n: number; historyLength: number } }>({ status: 'IN_PROGRESS' });
+  let pending = 0;
+  let done = false;
+  setHandler(emitMore, (count) => void (pending += count));
+  setHandler(finish, () => void (done = true));
+  for (;;) {
+    await condition(() => pending > 0 || done);
+    while (pending > 0) {
+      pending--;
+      log.emit('attempt', { n: log.lastSequence + 1, historyLength: workflowInfo().historyLength });
+    }
+    if (done) break;
+  }
+  log.setStatus('DONE');
+  log.emit('attempt', { n: log.lastSequence + 1, historyLength: workflowInfo().historyLength });
+  return log.lastSequence;
 }

@@ -7,14 +7,18 @@ import type { Sink } from './sink';
  * Why a connection closed:
  * - `client-closed`: the client went away (socket closed, request aborted, reader cancelled);
  * - `closed`: the server called `close()`;
- * - `slow-consumer`: more than `maxBufferedBytes` were waiting for the client;
+ * - `slow-consumer`: more than `maxBufferedBytes` were waiting for the client, or bytes
+ *   were waiting and the client took none of them for `maxStalledHeartbeats` heartbeats;
+ * - `evicted`: the server called `close('evicted')` to make room for a newer stream
+ *   (e.g. a per-user stream limit); like `slow-consumer`, the backlog is dropped and
+ *   the transport cut at once, since the client it was for is likely gone;
  * - `shutdown`: the publisher shut down (or refused the connection while shutting down);
  * - `error`: writing to the transport failed.
  *
  * @example
  * connection.onClose((reason: CloseReason) => reason === 'slow-consumer' && log.warn('client too slow'));
  */
-export type CloseReason = 'client-closed' | 'closed' | 'slow-consumer' | 'shutdown' | 'error';
+export type CloseReason = 'client-closed' | 'closed' | 'slow-consumer' | 'evicted' | 'shutdown' | 'error';
 
 /** What a connection needs from the publisher that owns it. */
 export interface ConnectionHost {
@@ -46,6 +50,9 @@ export class SseConnection {
   /** True when the bound is below the transport's high-water mark, so every write must be measured. */
   readonly #measureAlways: boolean;
   #reason: CloseReason | null = null;
+  /** Bytes that had left for the client at the last heartbeat, and heartbeats in a row since any left. */
+  #leftAtHeartbeat = 0;
+  #stalledHeartbeats = 0;
   #listeners: ((reason: CloseReason) => void)[] | undefined;
   #closed: Promise<CloseReason> | undefined;
 
@@ -171,7 +178,7 @@ export class SseConnection {
     this.#reason = reason;
     for (const channel of this.#channels.splice(0)) channel._remove(this);
     this.#host.connectionClosed(this);
-    if (reason === 'slow-consumer' || reason === 'error' || reason === 'client-closed') this.#sink.destroy();
+    if (reason === 'slow-consumer' || reason === 'evicted' || reason === 'error' || reason === 'client-closed') this.#sink.destroy();
     else this.#sink.end();
     const listeners = this.#listeners;
     this.#listeners = undefined;
@@ -197,6 +204,37 @@ export class SseConnection {
       return false;
     }
     return this.#reason === null;
+  }
+
+  /**
+   * @internal Called on every heartbeat tick, before the heartbeat is written.
+   * Closes the connection as a slow consumer when bytes were waiting at each of the
+   * last `maxStalled` ticks and none of them left in between: a peer that stopped
+   * reading (or vanished) without closing its socket, caught long before its
+   * backlog reaches `maxBufferedBytes`.
+   *
+   * The limit: only bytes Node (or the stream's queue) holds are visible, not those
+   * the kernel accepted. Until the kernel's send buffer is full nothing is waiting
+   * here, so a stalled peer of a quiet stream (heartbeats only) is not detected this
+   * way; the kernel's retransmission timeout closes it (about 15 minutes with Linux
+   * defaults). And Node counts a write as gone only once all of it reached the
+   * kernel, so a live client slower than about one catch-up slice (one writev) per
+   * `maxStalled` heartbeats is cut too; it reconnects and resumes by Last-Event-ID.
+   */
+  _heartbeat(frame: Frame, maxStalled: number): void {
+    if (this.#reason !== null) return;
+    if (maxStalled > 0) {
+      const waiting = this.#sink.bufferedBytes;
+      const left = this.#sink.writtenBytes - waiting;
+      if (waiting > 0 && left <= this.#leftAtHeartbeat) this.#stalledHeartbeats += 1;
+      else this.#stalledHeartbeats = 0;
+      this.#leftAtHeartbeat = left;
+      if (this.#stalledHeartbeats >= maxStalled) {
+        this.close('slow-consumer');
+        return;
+      }
+    }
+    this._write(frame);
   }
 
   /** @internal Resolves when the transport has fully closed. */

@@ -29,9 +29,9 @@ describe('createSsePublisher', () => {
     vi.advanceTimersByTime(3000);
     for (const { connection } of opened) connection.close();
     expect(vi.getTimerCount()).toBe(0);
-    // Three heartbeats each, as comments.
+    // The default retry, then three heartbeats each, as comments.
     const bodies = await Promise.all(opened.map(({ response }) => readAll(response)));
-    expect(bodies.every((body) => body === ': \n\n'.repeat(3))).toBe(true);
+    expect(bodies.every((body) => body === `retry: 1000\n\n${': \n\n'.repeat(3)}`)).toBe(true);
   });
 
   it('collects an empty channel at once when it has nothing to replay, else after channelIdleMs', () => {
@@ -98,7 +98,75 @@ describe('createSsePublisher', () => {
     expect(code(() => createSsePublisher({ maxBufferedBytes: 0 }))).toBe('INVALID_PARAMETER');
     expect(code(() => createSsePublisher({ replay: { maxEvents: 1.5 } }))).toBe('INVALID_PARAMETER');
     expect(code(() => createSsePublisher({ retryMs: -5 }))).toBe('INVALID_SSE_FIELD');
+    expect(code(() => createSsePublisher({ maxStalledHeartbeats: -1 }))).toBe('INVALID_PARAMETER');
     expect(code(() => createSsePublisher().channel(''))).toBe('INVALID_PARAMETER');
+  });
+
+  it('sends retry: 1000 once by default; retryMs: null sends none, 0 is sent as is', async () => {
+    const first = async (options?: Parameters<typeof createSsePublisher>[0]) => {
+      const { connection, response } = createSsePublisher(options).openWeb(new Request('http://x/'));
+      connection.send({ id: 1, data: 'one' });
+      connection.close();
+      return readAll(response);
+    };
+    expect(await first()).toBe('retry: 1000\n\nid: 1\ndata: one\n\n');
+    expect(await first({ retryMs: null })).toBe('id: 1\ndata: one\n\n');
+    expect(await first({ retryMs: 0 })).toBe('retry: 0\n\nid: 1\ndata: one\n\n');
+    expect(await first({ retryMs: 750 })).toBe('retry: 750\n\nid: 1\ndata: one\n\n');
+  });
+
+  it('closes a connection whose client took none of its waiting bytes for maxStalledHeartbeats heartbeats', async () => {
+    vi.useFakeTimers();
+    const publisher = createSsePublisher({ heartbeatMs: 1000, maxStalledHeartbeats: 3 });
+    const stalled = publisher.openWeb(new Request('http://x/stalled'), { channel: 't' });
+    const reading = publisher.openWeb(new Request('http://x/reading'), { channel: 't' });
+    const reader = reading.response.body!.getReader();
+    let read = 0;
+    const pump = (async () => {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        read += value.byteLength;
+      }
+    })();
+    publisher.broadcast('t', { id: 1, data: 'x'.repeat(100) });
+    await vi.advanceTimersByTimeAsync(2000);
+    // Two heartbeats without progress: not yet.
+    expect(stalled.connection.isClosed).toBe(false);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(stalled.connection.closeReason).toBe('slow-consumer');
+    // Far under maxBufferedBytes: the stall check cut it, not the bound.
+    expect(publisher.stats().closed).toEqual({ 'slow-consumer': 1 });
+    // The reader that keeps taking its bytes is kept, however long it runs.
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(reading.connection.isClosed).toBe(false);
+    expect(read).toBeGreaterThan(100);
+    reading.connection.close();
+    await pump;
+  });
+
+  it('a client that takes some bytes between heartbeats is not stalled; maxStalledHeartbeats: 0 turns the check off', async () => {
+    vi.useFakeTimers();
+    const slow = createSsePublisher({ heartbeatMs: 1000, maxStalledHeartbeats: 2 });
+    const off = createSsePublisher({ heartbeatMs: 1000, maxStalledHeartbeats: 0 });
+    const trickle = slow.openWeb(new Request('http://x/trickle'), { channel: 't' });
+    const unread = off.openWeb(new Request('http://x/unread'), { channel: 't' });
+    off.broadcast('t', { id: 1, data: 'y' });
+    const reader = trickle.response.body!.getReader();
+    for (let i = 1; i <= 10; i += 1) {
+      // Always more waiting than it reads, but it reads one chunk per interval.
+      slow.broadcast('t', { id: i * 2, data: 'a' });
+      slow.broadcast('t', { id: i * 2 + 1, data: 'b' });
+      await reader.read();
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(trickle.connection.bufferedBytes).toBeGreaterThan(0);
+    }
+    expect(trickle.connection.isClosed).toBe(false);
+    // Then it stops reading: two heartbeats later it is cut.
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(trickle.connection.closeReason).toBe('slow-consumer');
+    expect(unread.connection.isClosed).toBe(false);
+    unread.connection.close();
   });
 
   it('gives every connection a distinct unguessable id', () => {

@@ -16,10 +16,24 @@ import { NodeSink, NULL_SINK, WebSink } from './sink';
 export interface SsePublisherOptions {
   /** Interval of comment heartbeats, in milliseconds (0 turns them off). Default 15000. */
   heartbeatMs?: number;
-  /** Sent once as `retry:` at the start of every stream: the client's reconnection delay. */
-  retryMs?: number;
+  /**
+   * Sent once as `retry:` at the start of every stream: the client's reconnection
+   * delay, in milliseconds. Default 1000 (without it each browser picks its own,
+   * a few seconds). `null` sends no `retry:` line, leaving the delay to the client; `0` is
+   * sent as is and means "reconnect at once".
+   */
+  retryMs?: number | null;
   /** Bytes a connection may have waiting for its client before it is closed as a slow consumer. Default 1 MiB. */
   maxBufferedBytes?: number;
+  /**
+   * Heartbeats in a row at which a connection had bytes waiting and its client took
+   * none of them, after which it is closed as a slow consumer (the client resumes by
+   * Last-Event-ID when it comes back). Catches a peer that stopped reading without
+   * closing its socket once the kernel's buffers are full, long before
+   * `maxBufferedBytes` is reached. Default 4 (about a minute at the default
+   * heartbeat); 0 turns the check off, as does `heartbeatMs: 0`.
+   */
+  maxStalledHeartbeats?: number;
   /** Per-channel replay buffer bounds. Defaults: 512 events, 1 MiB. */
   replay?: Partial<ReplayLimits>;
   /** How long a channel nobody listens to keeps its replay buffer, in milliseconds. Default 5 minutes. */
@@ -111,12 +125,17 @@ export interface SsePublisher {
 
 const DEFAULTS = {
   heartbeatMs: 15_000,
+  retryMs: 1_000,
+  maxStalledHeartbeats: 4,
   maxBufferedBytes: 1024 * 1024,
   replay: { maxEvents: 512, maxBytes: 1024 * 1024 },
   channelIdleMs: 5 * 60_000,
   // Without heartbeats the maintenance sweep still runs, this often.
   sweepMs: 30_000,
 };
+
+/** Idle time before TCP keep-alive probes start on a stream's socket. */
+const KEEPALIVE_DELAY_MS = 30_000;
 
 function positiveInteger(name: string, value: number | undefined, fallback: number, allowZero = true): number {
   if (value === undefined) return fallback;
@@ -134,6 +153,7 @@ class Publisher implements SsePublisher, ConnectionHost, ChannelHost {
   readonly maxBufferedBytes: number;
   readonly replay: ReplayLimits;
   readonly #heartbeatMs: number;
+  readonly #maxStalledHeartbeats: number;
   readonly #channelIdleMs: number;
   readonly #retry: Frame | null;
   readonly #heartbeat: Frame = commentFrame('');
@@ -148,13 +168,14 @@ class Publisher implements SsePublisher, ConnectionHost, ChannelHost {
   constructor(options: SsePublisherOptions) {
     this.#heartbeatMs = positiveInteger('heartbeatMs', options.heartbeatMs, DEFAULTS.heartbeatMs);
     this.maxBufferedBytes = positiveInteger('maxBufferedBytes', options.maxBufferedBytes, DEFAULTS.maxBufferedBytes, false);
+    this.#maxStalledHeartbeats = positiveInteger('maxStalledHeartbeats', options.maxStalledHeartbeats, DEFAULTS.maxStalledHeartbeats);
     this.replay = {
       maxEvents: positiveInteger('replay.maxEvents', options.replay?.maxEvents, DEFAULTS.replay.maxEvents),
       maxBytes: positiveInteger('replay.maxBytes', options.replay?.maxBytes, DEFAULTS.replay.maxBytes),
     };
     this.#channelIdleMs = positiveInteger('channelIdleMs', options.channelIdleMs, DEFAULTS.channelIdleMs);
     // Encoded (and so validated) once, up front.
-    this.#retry = options.retryMs === undefined ? null : retryFrame(options.retryMs);
+    this.#retry = options.retryMs === null ? null : retryFrame(options.retryMs ?? DEFAULTS.retryMs);
     this.#headers = { ...SSE_HEADERS, ...options.headers };
     this.#generateId = options.generateId ?? (() => globalThis.crypto.randomUUID());
   }
@@ -182,6 +203,10 @@ class Publisher implements SsePublisher, ConnectionHost, ChannelHost {
     // Small frames must leave at once (Nagle would hold them), and a quiet stream is not idle.
     socket.setNoDelay(true);
     socket.setTimeout(0);
+    // Lets the kernel find a peer that vanished (host gone, no FIN or RST) while
+    // nothing is in flight: heartbeats off, or an interval longer than this delay.
+    // With bytes unacknowledged, TCP's retransmission timeout decides instead.
+    socket.setKeepAlive(true, KEEPALIVE_DELAY_MS);
     const sink = new NodeSink(res);
     const connection = new SseConnection(this, sink, this.#generateId(), lastEventId);
     sink.owner = connection;
@@ -357,7 +382,9 @@ class Publisher implements SsePublisher, ConnectionHost, ChannelHost {
   #tick(): void {
     if (this.#heartbeatMs > 0) {
       const frame = this.#heartbeat;
-      for (const connection of this.#connections.values()) connection._write(frame);
+      const maxStalled = this.#maxStalledHeartbeats;
+      // A connection closed as stalled leaves the map during the loop: Map iteration allows that.
+      for (const connection of this.#connections.values()) connection._heartbeat(frame, maxStalled);
     }
     const now = Date.now();
     for (const channel of this.#channels.values()) {

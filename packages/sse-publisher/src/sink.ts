@@ -16,6 +16,11 @@ export interface Sink {
   readonly highWaterMark: number;
   /** Bytes accepted but not yet handed to the network (or to the stream's reader). */
   readonly bufferedBytes: number;
+  /**
+   * Bytes accepted so far, counted as `bufferedBytes` counts them (so with HTTP
+   * chunk framing on Node): `writtenBytes - bufferedBytes` is what has left.
+   */
+  readonly writtenBytes: number;
   /** Ends the stream after what is buffered has been sent. */
   end(): void;
   /** Drops the stream and whatever is buffered at once. */
@@ -55,6 +60,7 @@ export class NodeSink implements Sink {
   /** Closed with `client-closed` when the client goes away (a field, not a closure: this is per connection). */
   owner: { close(reason: 'client-closed'): void } | undefined;
   #gone = false;
+  #written = 0;
   #waiters: (() => void)[] | undefined;
 
   constructor(res: ServerResponse) {
@@ -95,7 +101,12 @@ export class NodeSink implements Sink {
 
   write(frame: Frame): boolean {
     const socket = this.#socket;
-    if (socket === null) return this.#res.write(frame.bytes);
+    if (socket === null) {
+      const length = frame.byteLength;
+      // res.write() frames a chunked body itself: `<hex length>CRLF<bytes>CRLF`.
+      this.#written += this.#res.chunkedEncoding === true ? length + length.toString(16).length + 4 : length;
+      return this.#res.write(frame.bytes);
+    }
     if (socket.destroyed) {
       // Gone, and 'close' is on its way: report it now rather than count a dead backlog.
       this._closed();
@@ -109,7 +120,9 @@ export class NodeSink implements Sink {
         process.nextTick(uncorkAll);
       }
     }
-    return socket.write(frame.chunk);
+    const chunk = frame.chunk;
+    this.#written += chunk.byteLength;
+    return socket.write(chunk);
   }
 
   get highWaterMark(): number {
@@ -119,6 +132,10 @@ export class NodeSink implements Sink {
   get bufferedBytes(): number {
     // OutgoingMessage.writableLength counts its own queue plus the socket's.
     return this.#gone ? 0 : this.#res.writableLength;
+  }
+
+  get writtenBytes(): number {
+    return this.#written;
   }
 
   end(): void {
@@ -143,6 +160,7 @@ export class WebSink implements Sink {
   readonly #controller: ReadableStreamDefaultController<Uint8Array>;
   readonly #highWaterMark: number;
   #done = false;
+  #written = 0;
 
   constructor(controller: ReadableStreamDefaultController<Uint8Array>, highWaterMark: number) {
     this.#controller = controller;
@@ -150,7 +168,9 @@ export class WebSink implements Sink {
   }
 
   write(frame: Frame): boolean {
-    this.#controller.enqueue(frame.bytes);
+    const bytes = frame.bytes;
+    this.#written += bytes.byteLength;
+    this.#controller.enqueue(bytes);
     return (this.#controller.desiredSize ?? 0) > 0;
   }
 
@@ -162,6 +182,10 @@ export class WebSink implements Sink {
     if (this.#done) return 0;
     const desired = this.#controller.desiredSize;
     return desired === null ? 0 : Math.max(0, this.#highWaterMark - desired);
+  }
+
+  get writtenBytes(): number {
+    return this.#written;
   }
 
   end(): void {
@@ -200,6 +224,7 @@ export const NULL_SINK: Sink = {
   write: () => true,
   highWaterMark: 0,
   bufferedBytes: 0,
+  writtenBytes: 0,
   end: ignore,
   destroy: ignore,
   finished: () => Promise.resolve(),

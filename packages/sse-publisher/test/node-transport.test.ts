@@ -95,7 +95,8 @@ describe('openNode on a real socket', () => {
     expect(http10).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
     expect(http10).not.toMatch(/transfer-encoding/i);
     expect(http10).not.toMatch(/connection: keep-alive/i);
-    expect(http10.slice(http10.indexOf('\r\n\r\n') + 4)).toBe('id: 1\nevent: update\ndata: a\ndata: b\n\n');
+    // The default retry first, then the event: raw bytes, no chunk framing.
+    expect(http10.slice(http10.indexOf('\r\n\r\n') + 4)).toBe('retry: 1000\n\nid: 1\nevent: update\ndata: a\ndata: b\n\n');
 
     const head = await rawExchange(server.port, 'HEAD /stream/head HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', async () => {
       await waitFor(() => opened.length === 2, 'the HEAD connection');
@@ -216,6 +217,43 @@ describe('openNode on a real socket', () => {
     expect(sent).toBe(64 * 1024 * 1024);
     expect(grew).toBeLessThan(16 * 1024 * 1024);
     expect(publisher.stats()).toMatchObject({ connections: 1, closed: { 'slow-consumer': 1 } });
+  }, 60_000);
+
+  it('closes a socket whose peer stopped reading once its backlog made no progress for maxStalledHeartbeats heartbeats', async () => {
+    const heartbeatMs = 50;
+    const { publisher, server, opened } = await setup({ heartbeatMs, maxStalledHeartbeats: 3, maxBufferedBytes: 64 * 1024 * 1024 });
+    const reader = parseStream((await fetch(`${server.url}/stream/quiet`)).body!);
+    const stalled = await stalledClient(server.port, '/stream/quiet');
+    cleanups.push(() => stalled.destroy());
+    await waitFor(() => opened.length === 2, 'two connections');
+    const [live, slow] = opened as [SseConnection, SseConnection];
+    // Fill the kernel's buffers on the way to the stalled peer, until Node itself holds bytes for it
+    // (after a turn of the event loop, once this tick's writes went to the kernel).
+    let events = 0;
+    do {
+      publisher.broadcast('quiet', { data: 'q'.repeat(32 * 1024) });
+      events += 1;
+      do await new Promise((resolve) => setImmediate(resolve));
+      while (live.bufferedBytes > 256 * 1024);
+    } while (slow.bufferedBytes === 0 && events < 4096);
+    const backlog = slow.bufferedBytes;
+    expect(backlog).toBeGreaterThan(0);
+    const stalledAt = Date.now();
+    await slow.closed;
+    expect(slow.closeReason).toBe('slow-consumer');
+    // Cut by the stall check (at least two quiet intervals), far below the byte bound.
+    expect(Date.now() - stalledAt).toBeGreaterThanOrEqual(2 * heartbeatMs - 10);
+    expect(backlog).toBeLessThan(64 * 1024 * 1024);
+    // The server closed the socket: the peer sees it as soon as it reads again.
+    const peerClosed = new Promise<void>((resolve) => stalled.once('close', () => resolve()));
+    stalled.resume();
+    await peerClosed;
+    // The client that reads keeps its stream through many more heartbeats.
+    await waitFor(() => reader.events.length === events, 'the reader to get everything', 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 10 * heartbeatMs));
+    expect(live.isClosed).toBe(false);
+    expect(publisher.stats().closed).toEqual({ 'slow-consumer': 1 });
+    await reader.cancel();
   }, 60_000);
 
   it('shutdown closes everything, refuses newcomers with 503, and drops a stalled client after the grace period', async () => {

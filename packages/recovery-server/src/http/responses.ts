@@ -1,5 +1,7 @@
 import { ResumableError } from '@resumable/protocol';
 
+const RETRY_AFTER_SECONDS = 2;
+
 const JSON_HEADERS = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' };
 
 /** A JSON response. */
@@ -12,6 +14,8 @@ export function errorResponse(error: unknown, headers: Record<string, string> = 
   const failure = ResumableError.from(error);
   const extra: Record<string, string> = { ...headers };
   if (failure.status === 401) extra['WWW-Authenticate'] = 'Bearer';
+  // Every 503 is worth retrying (Temporal away, a task being retried, a restart): say when.
+  if (failure.status === 503) extra['Retry-After'] = String(RETRY_AFTER_SECONDS);
   // Internal errors keep their details in logs, not on the wire.
   const body =
     failure.code === 'INTERNAL' ? { error: { code: 'INTERNAL', message: 'Internal server error' } } : failure.toBody();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SseEvent, UpdatesPage, WorkflowUpdate } from '@resumable/protocol';
+import { ResumableError, type SseEvent, type UpdatesPage, type WorkflowUpdate } from '@resumable/protocol';
 import { createInMemoryBus } from '@resumable/sse-publisher';
 import type { ExecutionInfo } from '../temporal/gateway';
 import { TaskFeed, type FeedSource } from './task-feed';
@@ -18,6 +18,8 @@ class FakeLog implements FeedSource {
   firstSequence = 1;
   reads = 0;
   pageSize = 500;
+  /** While true, reads fail as Temporal's do while the workflow's task is failing. */
+  taskFailing = false;
 
   emit(count: number): WorkflowUpdate[] {
     const made: WorkflowUpdate[] = [];
@@ -29,13 +31,14 @@ class FakeLog implements FeedSource {
 
   async readUpdates(_taskId: string, since: number, limit: number): Promise<UpdatesPage> {
     this.reads++;
+    if (this.taskFailing) throw new ResumableError('WORKFLOW_TASK_FAILING', 'the task is failing');
     const after = this.updates.filter((u) => u.sequence > since && u.sequence >= this.firstSequence);
     const page = after.slice(0, Math.min(limit, this.pageSize));
     return { taskId: TASK, status: this.running ? 'RUNNING' : 'DONE', lastSequence: this.updates.length, updates: page, hasMore: after.length > page.length };
   }
 
   async describe(): Promise<ExecutionInfo> {
-    return { running: this.running, executionStatus: this.running ? 'RUNNING' : 'COMPLETED' };
+    return { running: this.running, executionStatus: this.running ? 'RUNNING' : 'COMPLETED', taskFailing: this.taskFailing };
   }
 }
 
@@ -82,6 +85,13 @@ class FakeConnection implements StreamConnection {
   get ended(): boolean {
     return this.events.some((e) => e.event === 'end');
   }
+  /** What each update event carried, as `sequence:label`. */
+  get contents(): string[] {
+    return this.events
+      .filter((e) => e.event === 'update')
+      .map((e) => JSON.parse(e.data) as WorkflowUpdate<string, { label?: string; n: number }>)
+      .map((u) => `${u.sequence}:${u.data.label ?? u.data.n}`);
+  }
 }
 
 function setup(options: Partial<ConstructorParameters<typeof TaskFeed>[4]> = {}) {
@@ -118,7 +128,7 @@ describe('TaskFeed', () => {
     expect(client.sequences).toEqual([3, 4, 5]);
     const next = log.emit(3);
     await live([next[0]!, next[0]!, next[1]!, next[2]!, next[1]!]);
-    expect(client.sequences).toEqual([3, 4, 5, 6, 7, 8]);
+    await expect.poll(() => client.sequences).toEqual([3, 4, 5, 6, 7, 8]);
   });
 
   it('holds a live update that skips ahead until the gap is read from the log', async () => {
@@ -182,8 +192,8 @@ describe('TaskFeed', () => {
     const early = await connect(0);
     await settle();
     await live(log.emit(2));
-    expect(late.sequences).toEqual(range(36, 42));
-    expect(early.sequences).toEqual(range(1, 42));
+    await expect.poll(() => late.sequences).toEqual(range(36, 42));
+    await expect.poll(() => early.sequences).toEqual(range(1, 42));
   });
 
   it('starts a client below a compacted log at the first update the log still holds', async () => {
@@ -212,9 +222,11 @@ describe('TaskFeed', () => {
     await settle();
     const replay = feed.replay(client.id, 2);
     await live(log.emit(1));
-    expect(await replay).toEqual({ recovered: 5, lastSequence: 7 });
-    await settle();
-    expect(client.sequences).toEqual([...range(1, 6), 3, 4, 5, 6, 7]);
+    // 7 is in the replay, or follows it once the log confirmed it: never in between.
+    const result = await replay;
+    expect(result?.lastSequence).toBeGreaterThanOrEqual(6);
+    expect(result?.recovered).toBe((result?.lastSequence ?? 0) - 2);
+    await expect.poll(() => client.sequences).toEqual([...range(1, 6), 3, 4, 5, 6, 7]);
     expect(await feed.replay('unknown', 0)).toBeUndefined();
   });
 
@@ -226,5 +238,90 @@ describe('TaskFeed', () => {
     await live(log.emit(5)); // live updates arrive while the slices are being written
     await expect.poll(() => client.sequences.length, { timeout: 5_000 }).toBe(5005);
     expect(client.sequences).toEqual(range(1, 5005));
+  });
+
+  describe('content: the durable log always wins', () => {
+    /** An update as a failed workflow task pushed it live: same sequence, other content. */
+    const claimed = (sequence: number, label: string): WorkflowUpdate => ({ ...update(sequence), data: { n: sequence, label } });
+    const labelled = (log: FakeLog, label: string) => {
+      const [made] = log.emit(1);
+      made!.data = { n: made!.sequence, label };
+      return made!;
+    };
+
+    it('never forwards a live update the log does not hold, and sends the log\'s copy of that sequence', async () => {
+      const { log, live, connect } = setup();
+      labelled(log, 'first');
+      const client = await connect(0);
+      await settle();
+      // The task that emitted "second" at 2 failed: the log never got it.
+      await live([claimed(2, 'second')]);
+      await settle();
+      expect(client.contents).toEqual(['1:first']);
+      // The retried task recorded other content at 2, then more.
+      const fixed = [labelled(log, 'fix-received'), labelled(log, 'second'), labelled(log, 'third')];
+      await live(fixed);
+      await expect.poll(() => client.contents).toEqual(['1:first', '2:fix-received', '3:second', '4:third']);
+      // A late copy of the failed attempt's message changes nothing, and later clients get the same.
+      await live([claimed(2, 'second')]);
+      const later = await connect(0);
+      await settle();
+      expect(client.contents).toEqual(['1:first', '2:fix-received', '3:second', '4:third']);
+      expect(later.contents).toEqual(client.contents);
+    });
+
+    it('forwards what the log says when live content and log disagree', async () => {
+      const { log, live, connect } = setup();
+      const client = await connect(0);
+      const [real] = log.emit(1);
+      await live([claimed(real!.sequence, 'not what the log says')]);
+      await expect.poll(() => client.events.filter((e) => e.event === 'update').map((e) => e.data)).toEqual([JSON.stringify(real)]);
+    });
+
+    it('keeps streams open while the task is failing, serving the cache, then catches up when a retry succeeds', async () => {
+      const { log, live, connect } = setup({ tailCheckMs: 10_000, maxTailCheckMs: 10_000 });
+      labelled(log, 'first');
+      const warm = await connect(0);
+      await settle();
+      log.taskFailing = true;
+      await live([claimed(2, 'second')]);
+      // A new client of this instance is served from the cache; prepare() does not throw.
+      const during = await connect(0);
+      await settle();
+      expect(during.isClosed).toBe(false);
+      expect(during.contents).toEqual(['1:first']);
+      expect(warm.contents).toEqual(['1:first']);
+      log.taskFailing = false;
+      await live([labelled(log, 'fix-received'), labelled(log, 'second')]);
+      await expect.poll(() => during.contents).toEqual(['1:first', '2:fix-received', '3:second']);
+      expect(warm.contents).toEqual(during.contents);
+    });
+
+    it('opens a stream on a fresh instance while the task is failing, and delivers once the log can be read', async () => {
+      const { log, live, connect, feed } = setup({ tailCheckMs: 10_000, maxTailCheckMs: 10_000 });
+      labelled(log, 'first');
+      log.taskFailing = true;
+      await expect(feed.prepare(0)).resolves.toEqual({ finished: false });
+      const client = await connect(0);
+      await settle();
+      expect(client.isClosed).toBe(false);
+      expect(client.contents).toEqual([]);
+      log.taskFailing = false;
+      await live([labelled(log, 'fix-received')]);
+      await expect.poll(() => client.contents).toEqual(['1:first', '2:fix-received']);
+    });
+  });
+
+  it('sends end as soon as the closed workflow\'s last update is delivered, not at the next tail check', async () => {
+    // Tail checks far away: only the confirming read's closed check can end the stream.
+    const { log, live, connect } = setup({ tailCheckMs: 60_000, maxTailCheckMs: 60_000 });
+    log.emit(2);
+    const client = await connect(0);
+    await settle();
+    const last = log.emit(1);
+    log.running = false;
+    await live(last);
+    await expect.poll(() => client.ended, { timeout: 1_000 }).toBe(true);
+    expect(client.sequences).toEqual([1, 2, 3]);
   });
 });

@@ -1,5 +1,6 @@
 import {
   MAX_UPDATES_PAGE,
+  ResumableError,
   TASK_EVENTS,
   taskTopic,
   type EndEventData,
@@ -27,6 +28,11 @@ export interface TaskFeedOptions {
   /** How long a describe() answer is trusted. */
   describeTtlMs: number;
   onError?: (error: unknown, taskId: string) => void;
+  /**
+   * @internal Benchmarks only: forward live updates before the log confirms them,
+   * as the feed did before the content guarantee. Breaks that guarantee.
+   */
+  forwardUnconfirmed?: boolean;
 }
 
 interface Client {
@@ -39,17 +45,38 @@ interface Client {
  * One task's stream on this server instance: the hand-off from the durable log to
  * the live bus.
  *
- * - `updates[0 … n]` holds sequences `low … high`, contiguous; `high` only grows.
- * - A live update at `high + 1` is appended and broadcast to attached clients (whose
- *   cursor is always `high`); at or below `high` it is a duplicate and dropped; above
- *   `high + 1` it waits in `ahead` while the gap is read from the log.
+ * The invariant: **everything this feed holds or sends for sequence N is the durable
+ * update N**, read from the workflow's log. A live message is a claim, not a fact:
+ * the worker pushes it before Temporal has recorded the workflow task, and a task
+ * that then fails (or a worker that dies) is retried, possibly with other content
+ * at the same sequence. So a live message only says "the log has grown past `high`";
+ * the feed confirms it with a log read and forwards the log's copy.
+ *
+ * - `updates[0 … n]` holds sequences `low … high`, contiguous, all read from the
+ *   log; `high` only grows.
+ * - A live update above `high` raises `heard` and starts a confirming read of the
+ *   log's tail (Temporal answers a query only after the in-flight task completed, so
+ *   the read sees what that task recorded). At or below `high` it is dropped.
+ * - A confirming read that brought the feed up to everything heard asks at once
+ *   whether the workflow has closed, so `end` follows the last update promptly.
  * - A new client catches up from the cache (reading older pages from the log first
  *   when it resumes below `low`), then attaches at `high` synchronously, so nothing
  *   falls between catch-up and live.
  * - Log reads are serialised; concurrent clients share them (the 2nd read starts from
  *   the lowest resume point that arrived meanwhile).
+ * - While the workflow's task is failing, the log cannot be read: clients stay
+ *   connected and wait (served from the cache as far as it goes); the next live
+ *   message or tail check reads again.
  * - When the bus has been quiet, the log's tail is checked, so a lost last update
  *   is still delivered and a closed workflow ends its streams.
+ *
+ * ```
+ *   bus: update N > high ──► heard = N ──► confirming read ──► log copy appended ──► broadcast
+ *                                               │                     │
+ *                                   task failing│                     └─ caught up with heard?
+ *                                               ▼                           └─► describe ─ closed ─► final read ─► end
+ *                                   clients wait; tail check / next live message reads again
+ * ```
  */
 export class TaskFeed {
   private updates: WorkflowUpdate[] = [];
@@ -59,7 +86,12 @@ export class TaskFeed {
   private logStart = 1;
   private tailQueued: Promise<void> | undefined;
   private finishing: Promise<void> | undefined;
-  private readonly ahead = new Map<number, WorkflowUpdate>();
+  /** The highest sequence the live path announced; above `high` until a read confirms it. */
+  private heard = 0;
+  /** True while Temporal reports the workflow's task as failing (reads cannot succeed). */
+  private failing = false;
+  private closedCheck: Promise<void> | undefined;
+  private recheckClosed = false;
   private status = '';
   private closed = false;
   private readonly catchingUp = new Set<Client>();
@@ -103,11 +135,18 @@ export class TaskFeed {
    */
   async prepare(since: number): Promise<{ finished: boolean }> {
     await this.subscribe();
-    if (!this.closed) {
-      const info = await this.describe();
-      if (!info.running) await this.finish(since);
+    try {
+      if (!this.closed) {
+        const info = await this.describe();
+        if (!info.running) await this.finish(since);
+        else if (info.taskFailing) this.failing = true;
+      }
+      if (!this.failing || this.covers(since)) await this.cover(since);
+    } catch (error) {
+      // A failing task: the stream opens anyway and serves what is known; the rest
+      // follows once a retry of the task succeeds.
+      if (!this.noteFailing(error)) throw error;
     }
-    await this.cover(since);
     return { finished: this.closed && since >= this.high };
   }
 
@@ -181,22 +220,36 @@ export class TaskFeed {
 
   private subscribe(): Promise<Unsubscribe> {
     this.unsubscribe ??= this.bus.subscribe(taskTopic(this.taskId), (message) => {
-      if (message.kind === 'update' && message.taskId === this.taskId) this.onLive(message.update, message.status);
+      if (message.kind === 'update' && message.taskId === this.taskId) this.receive(message.update);
     });
     return this.unsubscribe;
   }
 
-  private describe(): Promise<ExecutionInfo> {
+  /** `fresh`: ask Temporal now, not a cached answer (e.g. right after a read returned). */
+  private describe(fresh = false): Promise<ExecutionInfo> {
     if (this.closed) return Promise.resolve({ running: false, executionStatus: 'CLOSED' });
     const now = Date.now();
-    if (!this.describeCache || now - this.describeCache.at > this.options.describeTtlMs) {
-      const value = this.source.describe(this.taskId);
+    const cached = this.describeCache;
+    if (fresh || !cached || now - cached.at > this.options.describeTtlMs) {
+      const value = this.source.describe(this.taskId).then((info) => {
+        this.failing = info.taskFailing === true;
+        return info;
+      });
       this.describeCache = { at: now, value };
       value.catch(() => {
         if (this.describeCache?.value === value) this.describeCache = undefined;
       });
+      return value;
     }
-    return this.describeCache.value;
+    return cached.value;
+  }
+
+  /** Records a "task failing" error; true when `error` was one (an expected state, not a fault). */
+  private noteFailing(error: unknown): boolean {
+    if (!ResumableError.is(error) || error.code !== 'WORKFLOW_TASK_FAILING') return false;
+    this.failing = true;
+    this.scheduleTailCheck(false);
+    return true;
   }
 
   // ---- the log ------------------------------------------------------------
@@ -226,6 +279,7 @@ export class TaskFeed {
 
   private async readPage(since: number): Promise<UpdatesPage> {
     const page = await this.source.readUpdates(this.taskId, since, MAX_UPDATES_PAGE);
+    this.failing = false;
     if (page.status) this.status = page.status;
     return page;
   }
@@ -250,13 +304,12 @@ export class TaskFeed {
       page = await this.readPage(cursor);
     }
     if (this.high >= 0) {
-      for (const update of collected) this.onLive(update, undefined, true);
+      for (const update of collected) this.accept(update);
       return;
     }
     this.updates = collected;
     this.low = start + 1;
     this.high = cursor;
-    this.drainAhead();
     this.advanced();
   }
 
@@ -285,8 +338,8 @@ export class TaskFeed {
     }
   }
 
-  /** Reads everything after `high` (gap fill and tail check); before any read, after `since`. */
-  private readTail(since = 0): Promise<void> {
+  /** Reads everything after `high` (confirmation, gap fill, tail check); before any read, after `since`. */
+  private readTail(since = this.lowestCursor()): Promise<void> {
     // Calls that arrive while a read waits to start share it.
     if (this.tailQueued) return this.tailQueued;
     const read = this.serialise(async () => {
@@ -295,7 +348,7 @@ export class TaskFeed {
       for (;;) {
         const before = this.high;
         const page = await this.readPage(before);
-        for (const update of page.updates) this.onLive(update, undefined, true);
+        for (const update of page.updates) this.accept(update);
         // Stop when the log has no more, or its answer did not move us on.
         if (!page.hasMore || this.high === before) break;
       }
@@ -304,33 +357,69 @@ export class TaskFeed {
     return read;
   }
 
+  /** Where a first read should start: the lowest resume point of the waiting clients. */
+  private lowestCursor(): number {
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const client of [...this.catchingUp, ...this.waiting]) lowest = Math.min(lowest, client.cursor);
+    return Number.isFinite(lowest) ? lowest : 0;
+  }
+
   // ---- the live path -------------------------------------------------------
 
   /**
-   * Takes an update from the bus (or from a log read, `fromLog`). A gap seen on the
-   * bus starts a log read; a gap in a log read's own answer does not (that would
-   * loop): the next tail check tries again.
+   * Takes a message from the bus. Its content is not forwarded: the log's copy is.
+   * A sequence above `high` means the log has grown: read it (a confirming read).
    */
-  private onLive(update: WorkflowUpdate, status?: string, fromLog = false): void {
-    if (this.disposed) return;
-    if (status) this.status = status;
-    if (this.high < 0 || update.sequence > this.high + 1) {
-      if (update.sequence > this.high) this.ahead.set(update.sequence, update);
-      if (this.high >= 0 && !fromLog) void this.readTail().catch((error) => this.options.onError?.(error, this.taskId));
-    } else if (update.sequence === this.high + 1) {
-      this.append(update);
-      this.drainAhead();
-      this.advanced();
+  private receive(update: WorkflowUpdate): void {
+    if (this.disposed || update.sequence <= this.high) return;
+    if (this.options.forwardUnconfirmed && this.high >= 0 && update.sequence === this.high + 1) {
+      this.accept(update);
+    } else {
+      this.heard = Math.max(this.heard, update.sequence);
+      // Before the first read, prepare() is reading already, unless the task was failing.
+      if (this.high >= 0 || this.failing) this.confirm();
     }
     this.scheduleTailCheck(true);
   }
 
-  private drainAhead(): void {
-    for (const [sequence] of this.ahead) if (sequence <= this.high) this.ahead.delete(sequence);
-    for (let next = this.ahead.get(this.high + 1); next; next = this.ahead.get(this.high + 1)) {
-      this.ahead.delete(next.sequence);
-      this.append(next);
+  /** Reads the log's tail for what the bus announced, then checks for the workflow's end. */
+  private confirm(): void {
+    void this.readTail()
+      .then(() => {
+        if (this.heard <= this.high) this.checkClosed();
+      })
+      .catch((error) => {
+        if (!this.noteFailing(error)) this.options.onError?.(error, this.taskId);
+      });
+  }
+
+  /**
+   * Everything heard is delivered: if the workflow has closed, its streams end now
+   * rather than at the next tail check (clients cut meanwhile would get 204 instead).
+   */
+  private checkClosed(): void {
+    if (this.closed || this.disposed) return;
+    if (this.closedCheck) {
+      this.recheckClosed = true;
+      return;
     }
+    this.closedCheck = this.describe(true)
+      .then((info) => (info.running ? undefined : this.finish(this.high)))
+      .catch((error) => this.options.onError?.(error, this.taskId))
+      .finally(() => {
+        this.closedCheck = undefined;
+        if (this.recheckClosed) {
+          this.recheckClosed = false;
+          this.checkClosed();
+        }
+      });
+  }
+
+  /** Takes an update read from the log: the next one is appended and broadcast. */
+  private accept(update: WorkflowUpdate): void {
+    if (this.disposed || update.sequence !== this.high + 1) return;
+    this.append(update);
+    this.advanced();
   }
 
   private append(update: WorkflowUpdate): void {
@@ -368,7 +457,13 @@ export class TaskFeed {
     for (;;) {
       if (client.connection.isClosed) return this.remove(client.connection);
       if (!this.covers(client.cursor)) {
-        await this.cover(client.cursor);
+        if (this.failing) return this.wait(client);
+        try {
+          await this.cover(client.cursor);
+        } catch (error) {
+          if (this.noteFailing(error)) return this.wait(client);
+          throw error;
+        }
         // A read that could not reach the resume point would loop forever: give up;
         // the client reconnects and tries again.
         if (!this.covers(client.cursor)) throw new Error(`log of ${this.taskId} cannot reach ${client.cursor}`);
@@ -407,6 +502,13 @@ export class TaskFeed {
       this.scheduleTailCheck(false);
       return;
     }
+  }
+
+  /** The log cannot be read now: the client stays connected and waits for the next read. */
+  private wait(client: Client): void {
+    this.catchingUp.delete(client);
+    this.waiting.add(client);
+    this.scheduleTailCheck(false);
   }
 
   private end(client: Client): void {
@@ -450,9 +552,9 @@ export class TaskFeed {
       // Describe first: a read that starts after "closed" holds the final tail.
       const info = await this.describe();
       if (!info.running) return await this.finish(this.high);
-      await this.readTail();
+      if (!info.taskFailing) await this.readTail();
     } catch (error) {
-      this.options.onError?.(error, this.taskId);
+      if (!this.noteFailing(error)) this.options.onError?.(error, this.taskId);
     }
     this.tailDelay = Math.min(this.tailDelay * 2, this.options.maxTailCheckMs);
     this.scheduleTailCheck(false);

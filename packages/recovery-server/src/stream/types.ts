@@ -20,4 +20,6 @@ export interface StreamChannels {
 /** A connection as the publisher hands it out: a stream connection with a close hook. */
 export interface PublisherConnection extends StreamConnection {
   onClose(listener: (reason: string) => void): () => void;
+  /** `evicted`: cut at once to make room for a newer stream of the same token. */
+  close(reason?: 'closed' | 'error' | 'evicted'): void;
 }

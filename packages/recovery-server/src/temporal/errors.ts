@@ -5,6 +5,7 @@ const GRPC_NOT_FOUND = 5;
 const GRPC_DEADLINE_EXCEEDED = 4;
 const GRPC_UNAVAILABLE = 14;
 const GRPC_INVALID_ARGUMENT = 3;
+const GRPC_FAILED_PRECONDITION = 9;
 
 function grpcCode(error: unknown): number | undefined {
   for (let current = error, depth = 0; current && depth < 4; depth++) {
@@ -35,8 +36,24 @@ export function fromTemporalError(error: unknown, id: string): ResumableError {
     return new ResumableError('CONFLICT', `Workflow "${id}" cannot answer now: ${message}`, { cause: error });
   }
   const code = grpcCode(error);
+  // Temporal answers a query with FAILED_PRECONDITION while the workflow's task is
+  // failing (and retried), or before its first task ran: the log exists, it just
+  // cannot be read until a task succeeds.
+  if (code === GRPC_FAILED_PRECONDITION) return taskFailing(id, error);
   if (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED || /UNAVAILABLE|ECONNREFUSED|DEADLINE/i.test(message)) {
     return new ResumableError('TEMPORAL_UNAVAILABLE', 'Temporal is unavailable; try again shortly', { cause: error });
   }
   return new ResumableError('INTERNAL', message, { cause: error });
+}
+
+/**
+ * The wire error for a workflow whose log cannot be read because its workflow task
+ * keeps failing: 503 with a clear code, so clients retry instead of giving up.
+ */
+export function taskFailing(id: string, cause?: unknown): ResumableError {
+  return new ResumableError(
+    'WORKFLOW_TASK_FAILING',
+    `Workflow "${id}" cannot answer now: its workflow task is failing and Temporal is retrying it`,
+    { cause },
+  );
 }

@@ -11,7 +11,7 @@ import {
   type WorkflowState,
 } from '@resumable/protocol';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
-import { fromTemporalError } from './errors';
+import { fromTemporalError, taskFailing } from './errors';
 
 /** How to reach Temporal. Every field falls back to the usual environment variables. */
 export interface TemporalOptions {
@@ -25,6 +25,24 @@ export interface TemporalOptions {
   tls?: ConnectionOptions['tls'];
   /** Temporal Cloud API key: `TEMPORAL_API_KEY`. */
   apiKey?: string;
+  /**
+   * A query still unanswered after this many ms makes the gateway ask whether the
+   * workflow's task is failing (and again each interval). If it is, the query gives
+   * up at once with `WORKFLOW_TASK_FAILING` instead of waiting for Temporal's own
+   * answer (a FAILED_PRECONDITION after the task's timeout, 10 s by default). Default 1000.
+   */
+  stuckCheckMs?: number;
+}
+
+const DEFAULT_STUCK_CHECK_MS = 1000;
+
+/** Temporal retries a failed workflow task as attempt 2, 3, …: attempt > 1 means "failing". */
+async function isTaskFailing(client: Client, taskId: string): Promise<boolean> {
+  return failingTask((await client.workflow.getHandle(taskId).describe()).raw);
+}
+
+function failingTask(raw: { pendingWorkflowTask?: { attempt?: number | null } | null }): boolean {
+  return (raw.pendingWorkflowTask?.attempt ?? 0) > 1;
 }
 
 /** Where a workflow is in its life, as far as streaming cares. */
@@ -32,6 +50,8 @@ export interface ExecutionInfo {
   running: boolean;
   /** Temporal's execution status, e.g. `RUNNING`, `COMPLETED`, `FAILED`. */
   executionStatus: string;
+  /** True while the workflow's task is being retried after a failure (attempt 2 or later). */
+  taskFailing?: boolean;
 }
 
 /**
@@ -85,14 +105,37 @@ export class TemporalGateway {
 
   /** `getUpdatesSince(since, limit)` on the latest run of `taskId`. */
   readUpdates(taskId: string, since: number, limit = MAX_UPDATES_PAGE): Promise<UpdatesPage> {
-    return this.call(taskId, (client) =>
-      client.workflow.getHandle(taskId).query<UpdatesPage, [number, number]>(QUERY_NAMES.updatesSince, since, limit),
-    );
+    return this.query<UpdatesPage>(taskId, QUERY_NAMES.updatesSince, since, limit);
   }
 
   /** `getWorkflowState()` on the latest run of `taskId`. */
   readState(taskId: string): Promise<WorkflowState> {
-    return this.call(taskId, (client) => client.workflow.getHandle(taskId).query<WorkflowState>(QUERY_NAMES.state));
+    return this.query<WorkflowState>(taskId, QUERY_NAMES.state);
+  }
+
+  /**
+   * A query that gives up early when the workflow's task is failing: Temporal holds
+   * such a query until the task attempt times out and then refuses it, while the
+   * caller (a browser waiting on a stream or a recovery page) deserves a fast answer.
+   */
+  private query<T>(taskId: string, name: string, ...args: unknown[]): Promise<T> {
+    return this.call(taskId, async (client) => {
+      const controller = new AbortController();
+      const every = this.options.stuckCheckMs ?? DEFAULT_STUCK_CHECK_MS;
+      const timer = setInterval(() => {
+        void isTaskFailing(client, taskId).then(
+          (failing) => failing && controller.abort(taskFailing(taskId)),
+          () => undefined,
+        );
+      }, every);
+      try {
+        return await client.withAbortSignal(controller.signal, () => client.workflow.getHandle(taskId).query<T, unknown[]>(name, ...args));
+      } catch (error) {
+        throw controller.signal.aborted ? controller.signal.reason : error;
+      } finally {
+        clearInterval(timer);
+      }
+    });
   }
 
   /** The current pause of an execution, or null. */
@@ -107,7 +150,7 @@ export class TemporalGateway {
     return this.call(taskId, async (client) => {
       const description = await client.workflow.getHandle(taskId).describe();
       const executionStatus = description.status.name;
-      return { running: executionStatus === 'RUNNING', executionStatus };
+      return { running: executionStatus === 'RUNNING', executionStatus, taskFailing: failingTask(description.raw) };
     });
   }
 
