@@ -168,7 +168,11 @@ function resumePoints(n: number, below: number, seed = 7): number[] {
 
 // ---- the run ------------------------------------------------------------------------
 
+/** How the server treats a live update: `confirmed` (the log's copy, after a read) or `unconfirmed` (the bus's, at once: the behaviour before the content guarantee). */
+type LiveMode = 'confirmed' | 'unconfirmed';
+
 interface LiveResult {
+  mode: LiveMode;
   clients: number;
   workflowId: string;
   history: number;
@@ -253,12 +257,28 @@ async function main(): Promise<void> {
     const onError = (error: unknown, context: string) =>
       void errors.server.push(`${context}: ${error instanceof Error ? error.message : String(error)}`);
     const limits = { maxStreamsPerToken: 5_000 };
-    const primary = await listen(createRecoveryServer({ temporal: { client: temporal.client }, auth: { secret: SECRET }, bus, limits, onError }));
-    cleanups.push(() => primary.close());
+    const servers: Record<LiveMode, Listening> = {
+      confirmed: await listen(createRecoveryServer({ temporal: { client: temporal.client }, auth: { secret: SECRET }, bus, limits, onError })),
+      unconfirmed: await listen(
+        createRecoveryServer({
+          temporal: { client: temporal.client },
+          auth: { secret: SECRET },
+          bus,
+          limits,
+          onError,
+          stream: { forwardUnconfirmed: true },
+        }),
+      ),
+    };
+    cleanups.push(() => servers.confirmed.close(), () => servers.unconfirmed.close());
 
-    // 1 + 2: live latency and history length, per number of subscribers.
+    // 1 + 2: live latency and history length, per number of subscribers, the old way and the new, interleaved.
     const live: LiveResult[] = [];
-    for (const clients of LIVE_SIZES) {
+    const runs = LIVE_SIZES.flatMap((clients): { clients: number; mode: LiveMode }[] =>
+      clients === 0 ? [{ clients, mode: 'confirmed' }] : [{ clients, mode: 'unconfirmed' }, { clients, mode: 'confirmed' }],
+    );
+    for (const { clients, mode } of runs) {
+      const primary = servers[mode];
       const taskQueue = `rs-bench-${clients}-${randomUUID()}`;
       const worker = await Worker.create({ connection: native, namespace: dev.namespace, taskQueue, workflowBundle: { codePath }, sinks });
       const workflowId = `tick-${clients}-${randomUUID()}`;
@@ -295,6 +315,7 @@ async function main(): Promise<void> {
       const { queries, describes } = temporal.counts;
       const history = (await handle.fetchHistory()).events?.length ?? 0;
       const row: LiveResult = {
+        mode,
         clients,
         workflowId,
         history,
@@ -315,7 +336,7 @@ async function main(): Promise<void> {
       }
       live.push(row);
       console.log(
-        `[bench] ${clients} client(s): history ${history} events, ${queries} queries` +
+        `[bench] ${clients} client(s), ${mode}: history ${history} events, ${queries} queries` +
           (row.all ? `, latency p50 ${row.all.p50.toFixed(1)} ms p99 ${row.all.p99.toFixed(1)} ms over ${row.all.count} deliveries` : ''),
       );
       // The 0-subscriber run's worker stays: the herd reads that completed workflow (queries replay it).
@@ -324,7 +345,8 @@ async function main(): Promise<void> {
         await running;
       }
     }
-    await primary.close();
+    await servers.confirmed.close();
+    await servers.unconfirmed.close();
 
     // 3: the reconnect herd on a fresh instance (empty cache) over the completed 0-subscriber workflow.
     const target = live.find((row) => row.clients === 0) as LiveResult;
@@ -394,7 +416,7 @@ function report(
 ): string {
   const withClients = live.filter((row) => row.done);
   const zero = live.find((row) => row.clients === 0);
-  const thousand = live.find((row) => row.clients === 1000);
+  const thousand = live.find((row) => row.clients === 1000 && row.mode === 'confirmed');
   const lines = [
     '## recovery-server',
     '',
@@ -406,7 +428,13 @@ function report(
       'run in a second Node process (raw `http.get`, one socket each, a minimal SSE line parser). Both share 2 cores ' +
       'with the Temporal server (and, on this machine, with other jobs), so the figures include that contention.',
     '',
-    `### Live latency: bus publish → client receive (${int(COUNT)} updates, batches of ${BATCH}, ${PAUSE_MS} ms apart)`,
+    `### Live latency: emit (sink publish) → client receive (${int(COUNT)} updates, batches of ${BATCH}, ${PAUSE_MS} ms apart)`,
+    '',
+    'Two servers on the same bus and Temporal client, runs interleaved: **confirmed** is the shipped behaviour (a live ' +
+      "update is a claim; the server forwards the log's copy after a confirming read, so a failed workflow task can " +
+      'never put wrong content on a screen); **unconfirmed** forwards the bus copy at once, as the server did before ' +
+      '(kept as an internal switch for this comparison only). The difference is the price of the content guarantee: ' +
+      "the in-flight workflow task's completion plus one `getUpdatesSince` round trip, shared by every client of the task.",
     '',
     'Each workflow is started before its worker runs and the clients connect first (all requests are waiting in the ' +
       "feed's first log read), so every client is on the stream before update 1 exists. Publish time: when the " +
@@ -418,17 +446,17 @@ function report(
       'subtracted. A batch of 100 updates is published in one burst, so later updates of a batch queue behind the ' +
       'earlier ones: the figures include that fan-out queueing. Updates 1–100 go out when the first log read returns ' +
       '(the query waits for the first workflow task), so two columns leave them out: the pure live path. Temporal ' +
-      'queries: all the server sent for that task, first log read and tail checks included. CPU: from the clients ' +
+      'queries and describes: all the server sent for that task, first log read, confirming reads and tail checks included. CPU: from the clients ' +
       'connecting to the last `end`, in each process.',
     '',
-    '| clients | deliveries (of expected) | exact, in order, then `end` | p50 | p99 | max | p50, updates 101–1,000 | p99, updates 101–1,000 | Temporal queries | CPU: server process / client process |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| clients | live path | deliveries (of expected) | exact, in order, then `end` | p50 | p99 | max | p50, updates 101–1,000 | p99, updates 101–1,000 | Temporal queries / describes | CPU: server process / client process |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...withClients.map((row) => {
       const done = row.done as ClientsDone;
       return (
-        `| ${int(row.clients)} | ${int(done.updates)} (${int(row.clients * COUNT)}) | ${int(done.exact)} of ${int(row.clients)}` +
+        `| ${int(row.clients)} | ${row.mode} | ${int(done.updates)} (${int(row.clients * COUNT)}) | ${int(done.exact)} of ${int(row.clients)}` +
         `${done.outOfOrder || done.duplicates ? ` (${done.outOfOrder} gaps, ${done.duplicates} duplicates)` : ''} | ` +
-        `**${ms(row.all?.p50)}** | **${ms(row.all?.p99)}** | ${ms(row.all?.max)} | ${ms(row.live?.p50)} | ${ms(row.live?.p99)} | ${row.queries} | ${row.cpuMs.toFixed(0)} ms / ${done.cpuMs.toFixed(0)} ms |`
+        `**${ms(row.all?.p50)}** | **${ms(row.all?.p99)}** | ${ms(row.all?.max)} | ${ms(row.live?.p50)} | ${ms(row.live?.p99)} | ${row.queries} / ${row.describes} | ${row.cpuMs.toFixed(0)} ms / ${done.cpuMs.toFixed(0)} ms |`
       );
     }),
     '',
@@ -440,7 +468,7 @@ function report(
     '',
     '| subscribers | history events | updates published on the bus | workflow result |',
     '|---|---|---|---|',
-    ...live.map((row) => `| ${int(row.clients)} | **${int(row.history)}** | ${int(row.published)} | ${row.result} |`),
+    ...live.filter((row) => row.mode === 'confirmed').map((row) => `| ${int(row.clients)} | **${int(row.history)}** | ${int(row.published)} | ${row.result} |`),
     '',
     zero && thousand
       ? `0 subscribers: ${int(zero.history)} events; 1,000 subscribers: ${int(thousand.history)} events: ` +

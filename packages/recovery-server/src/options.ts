@@ -56,6 +56,11 @@ export interface RecoveryServerOptions {
     maxTailCheckMs?: number;
     /** How long a task's state stays cached after its last client left, ms (default 30000). */
     idleMs?: number;
+    /**
+     * @internal For the benchmark's before/after comparison only: forward live
+     * updates before the log confirms them, which breaks the content guarantee.
+     */
+    forwardUnconfirmed?: boolean;
   };
   /** Called with errors that are not the client's fault (Temporal down, bugs). */
   onError?: (error: unknown, context: string) => void;

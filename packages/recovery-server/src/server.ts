@@ -80,6 +80,7 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
     maxTailCheckMs: options.stream?.maxTailCheckMs ?? DEFAULTS.maxTailCheckMs,
     describeTtlMs: DEFAULTS.describeTtlMs,
     idleMs: options.stream?.idleMs ?? DEFAULTS.idleMs,
+    forwardUnconfirmed: options.stream?.forwardUnconfirmed === true,
     onError: (error, taskId) => onError(error, `task ${taskId}`),
   });
   const tokenStreams = new TokenStreamLimiter(maxStreamsPerToken);
