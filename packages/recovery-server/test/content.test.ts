@@ -6,6 +6,7 @@
  * during or after, must end with exactly the durable log, compared by content.
  */
 import type { WorkflowState, WorkflowUpdate } from '@resumable/protocol';
+import { queryPatiently } from '@resumable/temporal-dev/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, startServer, type Harness, type ServerInstance } from './harness';
 import { StreamFollower } from './sse-client';
@@ -87,7 +88,7 @@ describe('content of a task whose workflow task failed after an emit', () => {
 
       await handle.signal(fix);
       await expect(handle.result()).resolves.toBe(4);
-      const durable = await handle.query<WorkflowState>('getWorkflowState');
+      const durable = await queryPatiently<WorkflowState>(handle, 'getWorkflowState');
       expect(labels(durable.updates)).toEqual(['1:first', '2:fix-received', '3:second', '4:third']);
 
       // After: a fresh client on each instance, one of them from the warm cache.

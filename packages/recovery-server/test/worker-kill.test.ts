@@ -14,7 +14,7 @@ import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BusMessage, UpdateBus, WorkflowState, WorkflowUpdate } from '@resumable/protocol';
 import { createInMemoryBus } from '@resumable/sse-publisher';
-import { temporalTestServer, uniqueTaskQueue } from '@resumable/temporal-dev/vitest';
+import { queryPatiently, temporalTestServer, uniqueTaskQueue } from '@resumable/temporal-dev/vitest';
 import type { Client } from '@temporalio/client';
 import { mintToken } from '../src/auth/tokens';
 import { countingClient, SECRET, startServer, type ServerInstance } from './harness';
@@ -210,7 +210,7 @@ describe('a worker killed between the sink call and the workflow task completion
     const token = await mintToken(SECRET, { subject: 'tester', tasks: [taskId], actions: ['read'], ttlSeconds: 600 });
     const handle = await client.workflow.start(attemptTask, { taskQueue, workflowId: taskId, workflowTaskTimeout: '2s' });
 
-    const durable = async () => (await handle.query<WorkflowState>('getWorkflowState')).lastSequence;
+    const durable = async () => (await queryPatiently<WorkflowState>(handle, 'getWorkflowState', { tries: 1 })).lastSequence;
     const durableAt = (sequence: number, worker: ChildWorker) =>
       waitUntil(async () => (await durable()) >= sequence, 30_000, `the durable log to reach ${sequence} on ${worker.name}`, worker.stderr);
 
@@ -259,7 +259,7 @@ describe('a worker killed between the sink call and the workflow task completion
       'every client to get end',
       () => followers.map((f) => `${f.name}: ${f.follower.record.sequences.join(',')} end=${JSON.stringify(f.follower.record.end)}`).join('; '),
     );
-    const state = await handle.query<WorkflowState>('getWorkflowState');
+    const state = await queryPatiently<WorkflowState>(handle, 'getWorkflowState');
     const log = state.updates;
     const elapsed = Date.now() - started;
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { inject } from 'vitest';
 
@@ -85,4 +85,28 @@ export async function createTestWorker(
       await connection.close();
     },
   };
+}
+
+/**
+ * A query for a test's final check, with a deadline per try and a few tries. After a
+ * workflow task failed, Temporal can lose one query: the worker evicts the run with
+ * the query still buffered, and the server answers DEADLINE_EXCEEDED only after 30 s.
+ * The next try is answered normally.
+ */
+export async function queryPatiently<T>(
+  handle: WorkflowHandle,
+  name: string,
+  options: { tries?: number; timeoutMs?: number } = {},
+): Promise<T> {
+  const tries = options.tries ?? 3;
+  const failures: string[] = [];
+  for (let attempt = 1; attempt <= tries; attempt++) {
+    try {
+      return await handle.client.withDeadline(Date.now() + (options.timeoutMs ?? 10_000), () => handle.query<T>(name));
+    } catch (error) {
+      const cause = (error as { cause?: Error }).cause?.message;
+      failures.push(`${(error as Error).message}${cause ? ` (${cause})` : ''}`);
+    }
+  }
+  throw new Error(`query ${name} of ${handle.workflowId} failed ${tries} times: ${failures.join('; ')}`);
 }

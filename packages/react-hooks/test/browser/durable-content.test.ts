@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
 import { QUERY_NAMES, type BusMessage, type WorkflowState, type WorkflowUpdate } from '@resumable/protocol';
 import type { WorkflowHandle } from '@temporalio/client';
+import { queryPatiently } from '@resumable/temporal-dev/vitest';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,22 +100,8 @@ async function settle(opened: OpenedPage, count: number): Promise<void> {
   }
 }
 
-/**
- * `getWorkflowState` of the completed workflow, bounded: a worker replays it to answer,
- * and a query can be lost while the worker evicts the run (it then times out), so
- * up to three tries of 10 s.
- */
-async function durableState(): Promise<WorkflowState> {
-  const failures: string[] = [];
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    try {
-      return await backend.client.connection.withDeadline(Date.now() + 10_000, () => handle.query<WorkflowState>(QUERY_NAMES.state));
-    } catch (error) {
-      failures.push(`${(error as Error).message} (${String((error as { cause?: Error }).cause?.message ?? '')})`);
-    }
-  }
-  throw new Error(`getWorkflowState failed three times: ${failures.join('; ')}`);
-}
+/** `getWorkflowState` of the completed workflow (see `queryPatiently` for why it may need a second try). */
+const durableState = () => queryPatiently<WorkflowState>(handle, QUERY_NAMES.state);
 
 async function workflowTaskFailures(): Promise<number> {
   const history = await handle.fetchHistory();

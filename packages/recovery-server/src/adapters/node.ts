@@ -35,7 +35,7 @@ async function handle(server: RecoveryServer, req: IncomingMessage, res: ServerR
   await writeResponse(outcome, res);
 }
 
-/** `IncomingMessage` → `Request`, aborted when the client goes away. */
+/** @internal `IncomingMessage` → `Request`, aborted when the client goes away. */
 export function toRequest(req: IncomingMessage, res: ServerResponse): Request {
   const host = req.headers.host ?? 'localhost';
   const protocol = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
@@ -58,7 +58,7 @@ export function toRequest(req: IncomingMessage, res: ServerResponse): Request {
   } as RequestInit);
 }
 
-/** Writes a fetch `Response` to a Node response. */
+/** @internal Writes a fetch `Response` to a Node response. */
 export async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {

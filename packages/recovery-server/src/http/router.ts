@@ -1,9 +1,10 @@
 import { ResumableError } from '@resumable/protocol';
+import type { RouteDefinition } from './route';
 
 /** A handler's answer: a plain response, or an SSE stream to open on the request's transport. */
 export type Outcome = Response | StreamPlan;
 
-/** An SSE stream a route wants opened; the adapter opens it on Node or Web transport. */
+/** @internal An SSE stream a route wants opened; the adapter opens it on Node or Web transport. */
 export interface StreamPlan {
   kind: 'stream';
   headers: Record<string, string>;
@@ -11,26 +12,18 @@ export interface StreamPlan {
   start(connection: import('../stream/types').PublisherConnection): void;
 }
 
+/** @internal Adapters use it to tell a stream from a response. */
 export function isStreamPlan(outcome: Outcome): outcome is StreamPlan {
   return !(outcome instanceof Response) && (outcome as StreamPlan).kind === 'stream';
 }
 
-export interface RouteContext {
-  request: Request;
-  url: URL;
-  params: Record<string, string>;
-}
-
-type Handler = (context: RouteContext) => Promise<Outcome>;
-
 interface Route {
-  method: 'GET' | 'POST';
+  definition: RouteDefinition;
   segments: string[];
-  handler: Handler;
 }
 
 /**
- * A tiny router over path segments below a base path. Parameters are taken raw
+ * @internal A tiny router over path segments below a base path. Parameters are taken raw
  * (still percent-encoded) and validated by the handler.
  */
 export class Router {
@@ -38,13 +31,13 @@ export class Router {
 
   constructor(private readonly basePath: string) {}
 
-  add(method: Route['method'], path: string, handler: Handler): this {
-    this.routes.push({ method, segments: path.split('/').filter(Boolean), handler });
+  add(definition: RouteDefinition): this {
+    this.routes.push({ definition, segments: definition.path.split('/').filter(Boolean) });
     return this;
   }
 
   /** Finds the route of a request, or throws NOT_FOUND / METHOD_NOT_ALLOWED. */
-  match(request: Request, url: URL): { handler: Handler; params: Record<string, string> } {
+  match(request: Request, url: URL): { route: RouteDefinition; params: Record<string, string> } {
     const base = this.basePath.split('/').filter(Boolean);
     const parts = url.pathname.split('/').filter(Boolean);
     if (parts.length < base.length || base.some((segment, index) => parts[index] !== segment)) {
@@ -56,8 +49,9 @@ export class Router {
       const params = matchSegments(route.segments, rest);
       if (!params) continue;
       pathMatched = true;
-      if (route.method === request.method || (route.method === 'GET' && request.method === 'HEAD')) {
-        return { handler: route.handler, params };
+      const { method } = route.definition;
+      if (method === request.method || (method === 'GET' && request.method === 'HEAD')) {
+        return { route: route.definition, params };
       }
     }
     if (pathMatched) throw new ResumableError('METHOD_NOT_ALLOWED', `${request.method} is not allowed here`);

@@ -1,19 +1,154 @@
 import {
   PAUSE_EVENTS,
+  type PausedWorkflow,
   type PauseMessage,
+  type Unsubscribe,
+  type UpdateBus,
   type SseEvent,
   type WorkflowCancelledData,
   type WorkflowResumedData,
   type WorkflowTimedOutData,
 } from '@resumable/protocol';
-import type { PausedChange, PausedRegistry } from '@resumable/recovery-manager';
+import {
+  RecoveryManager,
+  pausedWorkflowsRecoverable,
+  type PausedChange,
+  type PausedRegistry,
+  type RecoveryReport,
+} from '@resumable/recovery-manager';
+import type { SsePublisher } from '@resumable/sse-publisher';
+import { mayAccessTask, type TokenClaims } from '../auth/tokens';
+import type { PublisherConnection } from '../stream/types';
+import type { TemporalGateway } from '../temporal/gateway';
+
+const CHANNEL = 'paused';
+
+export interface PausedFeedOptions {
+  bus: UpdateBus;
+  registry: PausedRegistry;
+  publisher: Pick<SsePublisher, 'channel'>;
+  gateway: Pick<TemporalGateway, 'client'>;
+  /** Reconcile with Temporal visibility this often after start (0: never). */
+  resyncMs: number;
+  onError: (error: unknown, context: string) => void;
+}
+
+/**
+ * The paused list's path through this server, owned in one place the way a
+ * `TaskFeed` owns a task: pause messages from the bus (deduplicated by sequence)
+ * into the registry, every registry change onto the paused SSE channel once, the
+ * start-up rebuild and the periodic resync from Temporal that repairs what a lossy
+ * bus dropped, and the snapshot + deltas each paused stream gets.
+ *
+ * ```
+ *   bus 'paused' ──► dedupe by (task, sequence) ──► PausedRegistry ──► change (cursor) ──► channel 'paused' ──► unscoped streams
+ *   Temporal visibility ──► rebuild (start, every resyncMs) ──┘                     └──► per-stream filter ──► scoped streams
+ * ```
+ */
+export class PausedFeed {
+  private readonly seen = new Map<string, number>();
+  private listening: Promise<Unsubscribe> | undefined;
+  private started: Promise<RecoveryReport | undefined> | undefined;
+  private rebuilding: Promise<RecoveryReport> | undefined;
+  private resyncTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly stopChanges: () => void;
+  private closed = false;
+
+  constructor(private readonly options: PausedFeedOptions) {
+    // Every change is encoded once and broadcast on one channel, with its cursor as id.
+    this.stopChanges = options.registry.subscribe((change) => options.publisher.channel(CHANNEL).broadcast(changeEvent(change)));
+  }
+
+  /** Subscribes to pause messages on the bus (once; later calls share it). */
+  listen(): Promise<Unsubscribe> {
+    this.listening ??= this.options.bus.subscribe(CHANNEL, (message) => {
+      if (message.kind === 'pause') applyPauseMessage(this.options.registry, this.seen, message);
+    });
+    return this.listening;
+  }
+
+  /** Listens, rebuilds the list from Temporal (unless `rebuild` is false), then resyncs periodically. Once. */
+  start(rebuild: boolean): Promise<RecoveryReport | undefined> {
+    this.started ??= (async () => {
+      await this.listen();
+      if (!rebuild) return undefined;
+      const report = await this.rebuild('start-up recovery');
+      if (this.options.resyncMs > 0 && !this.closed) {
+        this.resyncTimer = setInterval(() => void this.rebuild('paused-list resync'), this.options.resyncMs);
+        this.resyncTimer.unref?.();
+      }
+      return report;
+    })();
+    return this.started;
+  }
+
+  /**
+   * Reconciles the list with Temporal visibility. At start-up it fills the list;
+   * afterwards it repairs what a lossy bus dropped, announcing each correction as a
+   * normal delta. Concurrent calls share one run.
+   */
+  rebuild(context: string): Promise<RecoveryReport> {
+    this.rebuilding ??= (async () => {
+      try {
+        const manager = new RecoveryManager();
+        manager.register(pausedWorkflowsRecoverable({ client: await this.options.gateway.client(), registry: this.options.registry }));
+        const report = await manager.recoverAll();
+        for (const failure of report.components.filter((component) => component.status === 'failed')) {
+          this.options.onError(failure.error, `${context} of ${failure.name}`);
+        }
+        return report;
+      } finally {
+        this.rebuilding = undefined;
+      }
+    })();
+    return this.rebuilding;
+  }
+
+  /** The list as a token with `claims` may see it, with its cursor. */
+  list(claims: TokenClaims): { cursor: number; pausedWorkflows: PausedWorkflow[] } {
+    const snapshot = this.options.registry.snapshot();
+    const pausedWorkflows = snapshot.pausedWorkflows.filter((pause) => mayAccessTask(claims, pause.executionId));
+    return { cursor: snapshot.cursor, pausedWorkflows };
+  }
+
+  /**
+   * Sends a new paused stream its snapshot (`paused.initial`, id = cursor) and then
+   * every later change, nothing falling in between. Returns the stream's cleanup.
+   */
+  add(connection: PublisherConnection, claims: TokenClaims): () => void {
+    const { registry } = this.options;
+    if (claims.tasks === '*') {
+      // One encode for every unscoped client: the channel broadcast.
+      const snapshot = registry.snapshot();
+      connection.send({ id: snapshot.cursor, event: PAUSE_EVENTS.initial, data: JSON.stringify(snapshot) });
+      connection.attach(CHANNEL);
+      return () => undefined;
+    }
+    const visible = (executionId: string) => mayAccessTask(claims, executionId);
+    const { snapshot, unsubscribe } = registry.subscribeWithSnapshot((change) => {
+      if (visible(change.pause.executionId)) connection.send(changeEvent(change));
+    });
+    const pausedWorkflows = snapshot.pausedWorkflows.filter((pause) => visible(pause.executionId));
+    connection.send({ id: snapshot.cursor, event: PAUSE_EVENTS.initial, data: JSON.stringify({ cursor: snapshot.cursor, pausedWorkflows }) });
+    return unsubscribe;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.resyncTimer);
+    this.stopChanges();
+    const listening = this.listening;
+    this.listening = undefined;
+    if (listening) await (await listening)();
+  }
+}
 
 /**
  * Applies pause messages from the bus to the registry, once each: a message is
  * applied only when its sequence is above the last one seen for that task (the bus
  * may duplicate or reorder).
  */
-export function applyPauseMessage(registry: PausedRegistry, seen: Map<string, number>, message: PauseMessage): void {
+function applyPauseMessage(registry: PausedRegistry, seen: Map<string, number>, message: PauseMessage): void {
   const last = seen.get(message.taskId) ?? 0;
   if (message.sequence <= last) return;
   seen.set(message.taskId, message.sequence);
@@ -38,7 +173,7 @@ export function applyPauseMessage(registry: PausedRegistry, seen: Map<string, nu
  * Executions found no longer paused by a rebuild (`gone`, `closed`) are announced as
  * `workflow.cancelled`, so every client drops them.
  */
-export function changeEvent(change: PausedChange): SseEvent {
+function changeEvent(change: PausedChange): SseEvent {
   const { pause } = change;
   if (change.kind === 'added' || change.kind === 'updated') {
     return { id: change.cursor, event: PAUSE_EVENTS.paused, data: JSON.stringify(pause) };

@@ -91,6 +91,8 @@ export class TaskFeed {
   /** True while Temporal reports the workflow's task as failing (reads cannot succeed). */
   private failing = false;
   private closedCheck: Promise<void> | undefined;
+  /** The confirming read under way, if any. */
+  private confirming: Promise<void> | undefined;
   private recheckClosed = false;
   private status = '';
   private closed = false;
@@ -142,6 +144,9 @@ export class TaskFeed {
         else if (info.taskFailing) this.failing = true;
       }
       if (!this.failing || this.covers(since)) await this.cover(since);
+      // A read confirming what the bus announced is under way: let it land first, so
+      // the stream's `connected` tells where the log really ends (the catch-up's end).
+      if (this.confirming) await this.confirming;
     } catch (error) {
       // A failing task: the stream opens anyway and serves what is known; the rest
       // follows once a retry of the task succeeds.
@@ -384,13 +389,17 @@ export class TaskFeed {
 
   /** Reads the log's tail for what the bus announced, then checks for the workflow's end. */
   private confirm(): void {
-    void this.readTail()
+    const confirming = this.readTail()
       .then(() => {
         if (this.heard <= this.high) this.checkClosed();
       })
       .catch((error) => {
         if (!this.noteFailing(error)) this.options.onError?.(error, this.taskId);
+      })
+      .finally(() => {
+        if (this.confirming === confirming) this.confirming = undefined;
       });
+    this.confirming = confirming;
   }
 
   /**

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import {
   MAX_UPDATES_PAGE,
   QUERY_NAMES,
+  ResumableError,
   SIGNAL_NAMES,
   type CancelSignalArgs,
   type PausedWorkflow,
@@ -32,9 +33,16 @@ export interface TemporalOptions {
    * answer (a FAILED_PRECONDITION after the task's timeout, 10 s by default). Default 1000.
    */
   stuckCheckMs?: number;
+  /**
+   * Longest wait for a query's answer, ms (default 10000); then `TIMEOUT` (504), and
+   * the caller tries again. Temporal can lose a query while a worker evicts a run
+   * after a failed task, and then answers only after 30 s.
+   */
+  queryTimeoutMs?: number;
 }
 
 const DEFAULT_STUCK_CHECK_MS = 1000;
+const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
 
 /** Temporal retries a failed workflow task as attempt 2, 3, …: attempt > 1 means "failing". */
 async function isTaskFailing(client: Client, taskId: string): Promise<boolean> {
@@ -55,6 +63,7 @@ export interface ExecutionInfo {
 }
 
 /**
+ * @internal Exported for tests and benchmarks; apps pass `temporal` options instead.
  * Everything the server asks Temporal, in one place: the queries and signals of
  * `@resumable/workflow-state`, with errors mapped to wire errors.
  */
@@ -122,18 +131,33 @@ export class TemporalGateway {
     return this.call(taskId, async (client) => {
       const controller = new AbortController();
       const every = this.options.stuckCheckMs ?? DEFAULT_STUCK_CHECK_MS;
+      // The same check tells whether Temporal answers at all, for the deadline's verdict:
+      // nothing answered means Temporal is unreachable, not that the workflow is slow.
+      let answered = false;
       const timer = setInterval(() => {
         void isTaskFailing(client, taskId).then(
-          (failing) => failing && controller.abort(taskFailing(taskId)),
+          (failing) => {
+            answered = true;
+            if (failing) controller.abort(taskFailing(taskId));
+          },
           () => undefined,
         );
       }, every);
+      const timeoutMs = this.options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
+      const deadline = setTimeout(() => {
+        controller.abort(
+          !answered
+            ? new ResumableError('TEMPORAL_UNAVAILABLE', 'Temporal is unavailable; try again shortly')
+            : new ResumableError('TIMEOUT', `Workflow "${taskId}" did not answer ${name} within ${timeoutMs} ms`),
+        );
+      }, timeoutMs);
       try {
         return await client.withAbortSignal(controller.signal, () => client.workflow.getHandle(taskId).query<T, unknown[]>(name, ...args));
       } catch (error) {
         throw controller.signal.aborted ? controller.signal.reason : error;
       } finally {
         clearInterval(timer);
+        clearTimeout(deadline);
       }
     });
   }

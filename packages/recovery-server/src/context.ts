@@ -1,0 +1,32 @@
+import type { UpdateBus } from '@resumable/protocol';
+import type { PausedRegistry } from '@resumable/recovery-manager';
+import type { SsePublisher } from '@resumable/sse-publisher';
+import type { AuthGuard } from './auth/guard';
+import type { CorsOptions } from './http/cors';
+import type { PausedFeed } from './paused/paused-feed';
+import type { FeedRegistry } from './stream/feed-registry';
+import type { TokenStreamLimiter } from './stream/token-streams';
+import type { TemporalGateway } from './temporal/gateway';
+
+/**
+ * @internal Everything a route may use, built once by `createRecoveryServer`: the
+ * parts, not the options they came from, so a route never re-derives a default.
+ */
+export interface ServerContext {
+  readonly basePath: string;
+  readonly cors: CorsOptions | undefined;
+  readonly maxBodyBytes: number;
+  readonly guard: AuthGuard;
+  readonly gateway: TemporalGateway;
+  readonly bus: UpdateBus;
+  readonly publisher: SsePublisher;
+  readonly registry: PausedRegistry;
+  readonly feeds: FeedRegistry;
+  readonly paused: PausedFeed;
+  readonly tokenStreams: TokenStreamLimiter;
+  /** Answers bus messages from workers in other processes (only with a `busSecret`). */
+  readonly busReceiver: ((request: Request) => Promise<Response>) | undefined;
+  readonly onError: (error: unknown, context: string) => void;
+  /** True once `close()` began: new requests get 503 SHUTTING_DOWN. */
+  readonly closing: boolean;
+}

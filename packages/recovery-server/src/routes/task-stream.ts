@@ -1,0 +1,41 @@
+import { TASK_EVENTS, type ConnectedEventData } from '@resumable/protocol';
+import { resumePoint } from '../http/params';
+import { callerOf, defineRoute } from '../http/route';
+import { streamPlan } from './stream-plan';
+
+/** `GET temporal/stream/:taskId`: a task's updates from the resume point, then `end`. */
+export const taskStream = defineRoute({
+  method: 'GET',
+  path: 'temporal/stream/:taskId',
+  auth: { action: 'read', idParam: 'taskId' },
+  async handle(input) {
+    const { request, url, id: taskId, server } = input;
+    const since = resumePoint(request, url);
+    const feed = server.feeds.get(taskId);
+    try {
+      const { finished } = await feed.prepare(since);
+      // "HTTP 204 No Content … must prevent the user agent from reconnecting": the
+      // workflow is closed and this client has everything.
+      if (finished) return new Response(null, { status: 204 });
+    } catch (error) {
+      server.feeds.release(taskId);
+      throw error;
+    }
+    const counted = server.tokenStreams.admit(callerOf(input).token);
+    return streamPlan((connection) => {
+      connection.onClose(() => {
+        feed.remove(connection);
+        server.feeds.release(taskId);
+      });
+      const connected: ConnectedEventData = {
+        connectionId: connection.id,
+        resumeFrom: since,
+        lastSequence: Math.max(since, feed.lastSequence),
+      };
+      connection.send({ event: TASK_EVENTS.connected, data: JSON.stringify(connected) });
+      feed.add(connection, since);
+      // Last, so that an eviction (even at once) closes a fully registered stream.
+      counted.bind(connection);
+    });
+  },
+});
