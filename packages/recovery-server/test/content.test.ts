@@ -82,7 +82,7 @@ describe('content of a task whose workflow task failed after an emit', () => {
       expect(page.headers.get('retry-after')).toMatch(/^\d+$/);
       expect(((await page.json()) as { error: { code: string } }).error.code).toBe('WORKFLOW_TASK_FAILING');
       const during = [follow(first, id, token), follow(second, id, token)];
-      await expect.poll(() => during.map((client) => client.follower.record.connected.length), { timeout: 10_000 }).toEqual([1, 1]);
+      await expect.poll(() => during.map((client) => client.follower.record.connected.length), { timeout: 20_000 }).toEqual([1, 1]);
       // …and no client was ever sent it.
       for (const client of [...before, ...during]) expect(labels(client.updates)).not.toContain('2:second');
 
@@ -100,6 +100,6 @@ describe('content of a task whose workflow task failed after an emit', () => {
         expect(client.follower.record.end).toEqual({ status: 'DONE', lastSequence: 4 });
       }
       await stopWatching();
-    }, 90_000);
+    }, 150_000);
   });
 });

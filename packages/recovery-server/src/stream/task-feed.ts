@@ -146,7 +146,8 @@ export class TaskFeed {
       if (!this.failing || this.covers(since)) await this.cover(since);
       // A read confirming what the bus announced is under way: let it land first, so
       // the stream's `connected` tells where the log really ends (the catch-up's end).
-      if (this.confirming) await this.confirming;
+      // Not while the task fails: such reads wait for Temporal and confirm nothing.
+      if (this.confirming && !this.failing) await this.confirming;
     } catch (error) {
       // A failing task: the stream opens anyway and serves what is known; the rest
       // follows once a retry of the task succeeds.

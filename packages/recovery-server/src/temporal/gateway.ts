@@ -11,7 +11,13 @@ import {
   type UpdatesPage,
   type WorkflowState,
 } from '@resumable/protocol';
-import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import {
+  Client,
+  Connection,
+  defaultGrpcRetryOptions,
+  makeGrpcRetryInterceptor,
+  type ConnectionOptions,
+} from '@temporalio/client';
 import { fromTemporalError, taskFailing } from './errors';
 
 /** How to reach Temporal. Every field falls back to the usual environment variables. */
@@ -43,6 +49,12 @@ export interface TemporalOptions {
 
 const DEFAULT_STUCK_CHECK_MS = 1000;
 const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
+const RETRY_SLACK_MS = 50;
+
+/** An abort's reason as a wire error: ours pass through, anything else is a shutdown. */
+function abortReason(reason: unknown): ResumableError {
+  return reason instanceof ResumableError ? reason : new ResumableError('SHUTTING_DOWN', 'The call was aborted');
+}
 
 /** Temporal retries a failed workflow task as attempt 2, 3, …: attempt > 1 means "failing". */
 async function isTaskFailing(client: Client, taskId: string): Promise<boolean> {
@@ -70,6 +82,10 @@ export interface ExecutionInfo {
 export class TemporalGateway {
   private clientPromise: Promise<Client> | undefined;
   private ownsConnection = false;
+  /** Aborts every call in flight when the gateway closes. */
+  private readonly closing = new AbortController();
+  /** When the last retry the gRPC layer scheduled will fire (ms since the epoch). */
+  private retriesPendingUntil = 0;
 
   constructor(private readonly options: TemporalOptions = {}) {}
 
@@ -99,15 +115,38 @@ export class TemporalGateway {
       address: this.options.address ?? env.TEMPORAL_ADDRESS ?? 'localhost:7233',
       ...(tls ? { tls } : {}),
       ...(apiKey ? { apiKey } : {}),
+      interceptors: [makeGrpcRetryInterceptor(this.closeAwareRetries())],
     });
     this.ownsConnection = true;
     return new Client({ connection, namespace: this.options.namespace ?? env.TEMPORAL_NAMESPACE ?? 'default' });
   }
 
-  private async call<T>(id: string, fn: (client: Client) => Promise<T>): Promise<T> {
+  /**
+   * Temporal's own retry policy, made safe to close under: the gRPC retry layer fires
+   * its retries from timers that no abort cancels, and a retry that fires after the
+   * channel closed throws where nothing can catch it (an uncaught exception that ends
+   * the process). So no retry is scheduled once closing began, and `close()` waits for
+   * the last scheduled one before it closes the channel.
+   */
+  private closeAwareRetries(): ReturnType<typeof defaultGrpcRetryOptions> {
+    const defaults = defaultGrpcRetryOptions();
+    return {
+      retryableDecider: (attempt, status) => !this.closing.signal.aborted && defaults.retryableDecider(attempt, status),
+      delayFunction: (attempt, status) => {
+        const delay = defaults.delayFunction(attempt, status);
+        this.retriesPendingUntil = Math.max(this.retriesPendingUntil, Date.now() + delay);
+        return delay;
+      },
+    };
+  }
+
+  private async call<T>(id: string, fn: (client: Client) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const client = await this.client();
+    const abort = signal ? AbortSignal.any([signal, this.closing.signal]) : this.closing.signal;
     try {
-      return await fn(await this.client());
+      return await client.withAbortSignal(abort, () => fn(client));
     } catch (error) {
+      if (abort.aborted) throw abortReason(abort.reason);
       throw fromTemporalError(error, id);
     }
   }
@@ -128,14 +167,14 @@ export class TemporalGateway {
    * caller (a browser waiting on a stream or a recovery page) deserves a fast answer.
    */
   private query<T>(taskId: string, name: string, ...args: unknown[]): Promise<T> {
+    const controller = new AbortController();
     return this.call(taskId, async (client) => {
-      const controller = new AbortController();
       const every = this.options.stuckCheckMs ?? DEFAULT_STUCK_CHECK_MS;
       // The same check tells whether Temporal answers at all, for the deadline's verdict:
       // nothing answered means Temporal is unreachable, not that the workflow is slow.
       let answered = false;
       const timer = setInterval(() => {
-        void isTaskFailing(client, taskId).then(
+        void client.withAbortSignal(this.closing.signal, () => isTaskFailing(client, taskId)).then(
           (failing) => {
             answered = true;
             if (failing) controller.abort(taskFailing(taskId));
@@ -152,14 +191,12 @@ export class TemporalGateway {
         );
       }, timeoutMs);
       try {
-        return await client.withAbortSignal(controller.signal, () => client.workflow.getHandle(taskId).query<T, unknown[]>(name, ...args));
-      } catch (error) {
-        throw controller.signal.aborted ? controller.signal.reason : error;
+        return await client.workflow.getHandle(taskId).query<T, unknown[]>(name, ...args);
       } finally {
         clearInterval(timer);
         clearTimeout(deadline);
       }
-    });
+    }, controller.signal);
   }
 
   /** The current pause of an execution, or null. */
@@ -190,10 +227,18 @@ export class TemporalGateway {
     return this.call(executionId, (client) => client.workflow.getHandle(executionId).signal(SIGNAL_NAMES.trigger, args));
   }
 
-  /** Closes the connection if this gateway opened it. */
+  /**
+   * Ends every call in flight (they reject with `SHUTTING_DOWN`) and closes the
+   * connection if this gateway opened it, once no gRPC retry is still pending.
+   */
   async close(): Promise<void> {
+    if (this.closing.signal.aborted) return;
+    this.closing.abort(new ResumableError('SHUTTING_DOWN', 'The server is shutting down'));
     if (!this.ownsConnection || !this.clientPromise) return;
     const client = await this.clientPromise;
+    const wait = this.retriesPendingUntil - Date.now();
+    // A retry timer fires a moment after its due time; a little slack covers that.
+    if (wait > -RETRY_SLACK_MS) await new Promise((resolve) => setTimeout(resolve, Math.max(0, wait) + RETRY_SLACK_MS));
     await client.connection.close();
   }
 }
