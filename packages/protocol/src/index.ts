@@ -46,6 +46,7 @@ export {
   type UpdateBus,
 } from './bus';
 export { encodeSseEvent, encodeJsonEvent, encodeSseComment, encodeSseRetry, type SseEvent } from './sse/encode';
+export { createSseParser, type SseMessage, type SseParser, type SseParserHandlers } from './sse/parse';
 export {
   createSseDecoder,
   readSseEvents,

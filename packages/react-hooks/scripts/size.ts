@@ -1,8 +1,8 @@
 /**
  * Measures what `@resumable/react-hooks` adds to an app's bundle: esbuild (minified,
  * ESM, browser, React excluded) and gzip level 9, with its runtime dependencies
- * (`eventsource-parser`, and whatever of `@resumable/protocol` survives: only types
- * should) bundled, as users pay for them; own code alone for comparison. Writes the
+ * (whatever of `@resumable/protocol` survives tree-shaking: its SSE parser and
+ * types) bundled, as users pay for them; own code alone for comparison. Writes the
  * "react-hooks" section of BENCHMARKS.md. The 5 KB budget applies to the full entry
  * and to each hook imported alone; `--strict` exits 1 when one of them is over.
  *
@@ -15,7 +15,7 @@ import { machineLine, writeBenchSection } from '../../../scripts/bench-report';
 
 const BUDGET = 5 * 1024;
 const ROOT = resolve(import.meta.dirname, '..');
-const DEPENDENCIES = ['@resumable/protocol', 'eventsource-parser'];
+const DEPENDENCIES = ['@resumable/protocol'];
 
 interface Measured {
   minified: number;
@@ -73,8 +73,8 @@ for (const [name, contents, judged] of imports) {
 }
 
 const total = full?.gzipped ?? 0;
-// What each dependency adds to the full entry (gzip works on the whole file, so by difference).
-const parserCost = total - (await measure(FULL, ['eventsource-parser'])).gzipped;
+// What protocol adds to the full entry (gzip works on the whole file, so by difference).
+const protocolCost = total - (await measure(FULL, ['@resumable/protocol'])).gzipped;
 const protocolBytes = (full?.inputs ?? []).filter((input) => input.path.includes('protocol/')).reduce((sum, input) => sum + input.bytes, 0);
 const heaviest = (full?.inputs ?? [])
   .slice(0, 8)
@@ -88,12 +88,12 @@ writeBenchSection(
 ${machineLine()}
 
 esbuild (minified, ESM, browser target, React excluded), then gzip level 9, **with** the
-runtime dependencies bundled: what an app pays. "Own code" leaves \`eventsource-parser\`
-and \`@resumable/protocol\` out, for comparison. Budget: ${kb(BUDGET)} min+gz, judged on the
+runtime dependency bundled: what an app pays. "Own code" leaves \`@resumable/protocol\`
+out, for comparison. Budget: ${kb(BUDGET)} min+gz, judged on the
 full entry and on each hook imported alone (\`sideEffects: false\`, so an app pays only for
 what it imports). ${over.length ? `**Over budget:** ${over.join('; ')}.` : 'Every judged row is within it.'}
-Of the full entry, \`eventsource-parser\` adds ${kb(parserCost)}; \`@resumable/protocol\` adds
-${protocolBytes ? `${kb(protocolBytes)} (minified)` : 'nothing (only its types are imported; errors are the client\'s own `ClientError`)'}.
+Of the full entry, \`@resumable/protocol\` adds ${kb(protocolCost)} min+gz (${kb(protocolBytes)} minified: its
+SSE parser; the rest is types, and errors are the client's own \`ClientError\`).
 
 | import | minified | min+gz | own code only, min+gz | ≤ 5 KB? |
 |---|---|---|---|---|

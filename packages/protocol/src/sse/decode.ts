@@ -1,5 +1,5 @@
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { ResumableError } from '../errors';
+import { createSseParser } from './parse';
 
 /** An event as a client receives it. */
 export interface DecodedSseEvent {
@@ -23,24 +23,18 @@ export interface SseDecoder {
 }
 
 /**
- * Decodes an SSE stream with `eventsource-parser` (spec-compliant line handling,
- * including CR, LF and CRLF, and the leading BOM).
+ * Decodes an SSE stream (spec-compliant line handling, including CR, LF and CRLF,
+ * and the leading BOM), naming unnamed events `message` as `EventSource` does.
  *
  * @example
  * const decoder = createSseDecoder({ onEvent: (e) => console.log(e.event, e.data) });
  * decoder.feed('event: update\ndata: 1\n\n');
  */
 export function createSseDecoder(handlers: SseDecoderHandlers): SseDecoder {
-  const parser = createParser({
-    onEvent: (message: EventSourceMessage) =>
-      handlers.onEvent({ event: message.event ?? 'message', data: message.data, id: message.id }),
-    ...(handlers.onRetry ? { onRetry: handlers.onRetry } : {}),
-    ...(handlers.onComment ? { onComment: handlers.onComment } : {}),
+  return createSseParser({
+    ...handlers,
+    onEvent: (message) => handlers.onEvent({ ...message, event: message.event ?? 'message' }),
   });
-  return {
-    feed: (chunk) => parser.feed(chunk),
-    reset: () => parser.reset({ consume: false }),
-  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { createSseParser, type SseMessage } from '@resumable/protocol';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { ClientError } from './errors';
 import { networkError, requestHeaders, responseError, type RequestContext } from './http';
@@ -27,8 +27,8 @@ export interface EventStreamOptions extends StreamOptions {
   lastEventId?: () => string | number | undefined;
   /** The event after which the server closes for good. */
   endEvent?: string;
-  /** Each event as eventsource-parser reads it (`event` is undefined for unnamed ones). */
-  onEvent(event: EventSourceMessage): void;
+  /** Each event as the SSE parser reads it (`event` is undefined for unnamed ones). */
+  onEvent(event: SseMessage): void;
   onStatus(status: ConnectionStatus, error?: ClientError): void;
 }
 
@@ -120,7 +120,7 @@ export function openEventStream(options: EventStreamOptions): EventStream {
     refreshedAfter401 = false;
     options.onStatus('open');
     let ended = false;
-    const parser = createParser({
+    const parser = createSseParser({
       onEvent(event) {
         attempt = 0;
         if (event.event === options.endEvent) ended = true;

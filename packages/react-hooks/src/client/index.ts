@@ -14,7 +14,7 @@ export {
 } from './event-stream';
 export { Sequencer, type Sequenced } from './sequencer';
 export {
-  type TaskSubscription,
+  TaskSubscription,
   getTaskSubscription,
   peekTaskSubscription,
   INITIAL_TASK_STATE,
@@ -23,7 +23,7 @@ export {
   type RecoveryProgress,
 } from './task-subscription';
 export {
-  type PausedWorkflowsSubscription,
+  PausedWorkflowsSubscription,
   getPausedWorkflowsSubscription,
   peekPausedWorkflowsSubscription,
   resumeExecution,
@@ -33,6 +33,7 @@ export {
   type PausedWorkflowsState,
 } from './paused-subscription';
 export { createTaskStore, type TaskStore, type StoredTask, type SequencedPatch } from './task-store';
-export type { Subscribable, SharedRegistry } from './shared-stream';
+export type { SharedRegistry } from './shared-stream';
+export { Subscribable } from './subscribable';
 export { ClientError, type ClientErrorCode } from './errors';
 export type { WorkflowUpdate, PausedWorkflow, UpdatesPage, ErrorCode } from '@resumable/protocol';

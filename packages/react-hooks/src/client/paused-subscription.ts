@@ -1,8 +1,9 @@
 import type { PausedInitialData, PausedWorkflow } from '@resumable/protocol';
 import { ClientError } from './errors';
-import { openEventStream, type ConnectionStatus, type StreamOptions } from './event-stream';
+import { openEventStream, type ConnectionStatus, type EventStream, type StreamOptions } from './event-stream';
 import { liveContext, parseEventData, requestJson } from './http';
-import { apiBase, sharedRegistry, sharedStream, statusPatch, type Subscribable } from './shared-stream';
+import { apiBase, sharedRegistry, statusPatch } from './shared-stream';
+import { Subscribable } from './subscribable';
 import { createTokenSource, type RefreshToken } from './token';
 
 /** Options of the paused-workflows subscription and its actions. */
@@ -36,49 +37,65 @@ export const INITIAL_PAUSED_STATE: PausedWorkflowsState<never> = {
  * `paused.initial` sets it, later deltas (with a larger id than the snapshot) change
  * it; a reconnect starts from a fresh snapshot. Get it with `getPausedWorkflowsSubscription`.
  *
+ * ```
+ *   subscribe ─► stream opens ─► paused.initial (cursor = id) ─► deltas with id > cursor applied
+ *   reconnect ─► a fresh paused.initial replaces the list       last unsubscribe ─► stream stops
+ * ```
+ *
  * @example
  * const paused = getPausedWorkflowsSubscription({ refreshToken });
  * paused.subscribe(() => console.log(paused.getState().pausedWorkflows));
  */
-export interface PausedWorkflowsSubscription extends Subscribable<PausedWorkflowsState> {
-  /** The newest options; callbacks are read from here at use. */
-  options: PausedWorkflowsOptions;
-}
+export class PausedWorkflowsSubscription extends Subscribable<PausedWorkflowsState> {
+  #cursor = -1;
+  #stream: EventStream | undefined;
+  readonly #context: ReturnType<typeof liveContext>;
+  readonly #release: () => void;
 
-function createPausedWorkflowsSubscription(initial: PausedWorkflowsOptions, release: () => void): PausedWorkflowsSubscription {
-  let cursor = -1;
-  const options = () => self.options;
-  const context = liveContext(options);
-  const store = sharedStream<PausedWorkflowsState>(
-    INITIAL_PAUSED_STATE,
-    () =>
-      openEventStream({
-        ...options(),
-        ...context(),
-        url: `${apiBase(options())}/workflow/paused-stream`,
-        onStatus: (status, error) => store.set(statusPatch(status, error)),
-        onEvent({ event = 'message', data: text, id }) {
-          try {
-            const data = parseEventData<PausedInitialData & PausedWorkflow>({ event, data: text });
-            if (event === 'paused.initial') {
-              cursor = Number(id);
-              store.set({ pausedWorkflows: data.pausedWorkflows, isLoaded: true });
-            } else if (Number(id) > cursor && event.startsWith('workflow.')) {
-              // Only deltas newer than the snapshot: it already holds everything up to its id.
-              cursor = Number(id);
-              const others = store.getState().pausedWorkflows.filter((w) => w.executionId !== data.executionId);
-              // paused adds (or replaces); resumed, cancelled and timeout remove.
-              store.set({ pausedWorkflows: event === 'workflow.paused' ? [...others, data] : others });
-            }
-          } catch (error) {
-            store.set({ error: ClientError.from(error) });
-          }
-        },
-      }),
-    release,
-  );
-  const self: PausedWorkflowsSubscription = { options: initial, getState: store.getState, subscribe: store.subscribe };
-  return self;
+  /** @internal Created by `getPausedWorkflowsSubscription`; `release` forgets it in the registry. */
+  constructor(
+    /** The newest options; callbacks are read from here at use. */
+    public options: PausedWorkflowsOptions,
+    release: () => void,
+  ) {
+    super(INITIAL_PAUSED_STATE);
+    this.#release = release;
+    this.#context = liveContext(() => this.options);
+  }
+
+  protected onSubscribe(): void {
+    this.#stream = openEventStream({
+      ...this.options,
+      ...this.#context(),
+      url: `${apiBase(this.options)}/workflow/paused-stream`,
+      onStatus: (status, error) => this.setState(statusPatch(status, error)),
+      onEvent: (event) => this.#receive(event),
+    });
+  }
+
+  protected onUnsubscribe(): void {
+    this.#stream?.stop();
+    this.#stream = undefined;
+    this.#release();
+  }
+
+  #receive({ event = 'message', data: text, id }: { event?: string | undefined; data: string; id?: string | undefined }): void {
+    try {
+      const data = parseEventData<PausedInitialData & PausedWorkflow>({ event, data: text });
+      if (event === 'paused.initial') {
+        this.#cursor = Number(id);
+        this.setState({ pausedWorkflows: data.pausedWorkflows, isLoaded: true });
+      } else if (Number(id) > this.#cursor && event.startsWith('workflow.')) {
+        // Only deltas newer than the snapshot: it already holds everything up to its id.
+        this.#cursor = Number(id);
+        const others = this.getState().pausedWorkflows.filter((w) => w.executionId !== data.executionId);
+        // paused adds (or replaces); resumed, cancelled and timeout remove.
+        this.setState({ pausedWorkflows: event === 'workflow.paused' ? [...others, data] : others });
+      }
+    } catch (error) {
+      this.setState({ error: ClientError.from(error) });
+    }
+  }
 }
 
 const executionAction = (options: PausedWorkflowsOptions, executionId: string, verb: string, body: object) =>
@@ -111,7 +128,7 @@ export function cancelExecution(options: PausedWorkflowsOptions, executionId: st
 }
 
 /** One shared paused-workflows subscription per `apiBaseUrl`. */
-const pausedRegistry = sharedRegistry(apiBase, createPausedWorkflowsSubscription);
+const pausedRegistry = sharedRegistry(apiBase, (options: PausedWorkflowsOptions, release) => new PausedWorkflowsSubscription(options, release));
 
 /**
  * The shared paused-workflows subscription of an `apiBaseUrl` (one connection for

@@ -1,47 +1,5 @@
 import type { ClientError } from './errors';
-import type { ConnectionStatus, EventStream } from './event-stream';
-
-/** State that changes over time, readable with `useSyncExternalStore` or by hand. */
-export interface Subscribable<TState> {
-  /** The current state; a new object after every change. */
-  getState(): TState;
-  /** Calls `listener` after every change; returns the unsubscribe function. */
-  subscribe(listener: () => void): () => void;
-}
-
-/**
- * State fed by one connection shared by every subscriber: the connection opens with
- * the first subscriber and closes after the last one leaves. Closing waits one
- * macrotask, so an unsubscribe followed at once by a subscribe (React StrictMode's
- * double mount, a remount) keeps the connection.
- */
-export function sharedStream<TState>(initial: TState, open: () => EventStream, release: () => void) {
-  let state = initial;
-  let stream: EventStream | undefined;
-  let closing: ReturnType<typeof setTimeout> | undefined;
-  const listeners = new Set<() => void>();
-  return {
-    getState: () => state,
-    set(patch: Partial<TState>) {
-      state = { ...state, ...patch };
-      listeners.forEach((listener) => listener());
-    },
-    subscribe(listener: () => void) {
-      listeners.add(listener);
-      clearTimeout(closing);
-      stream ??= open();
-      return () => {
-        if (!listeners.delete(listener) || listeners.size) return;
-        closing = setTimeout(() => {
-          if (listeners.size) return;
-          stream?.stop();
-          stream = undefined;
-          release();
-        });
-      };
-    },
-  };
-}
+import type { ConnectionStatus } from './event-stream';
 
 /** The state patch for a connection status: connection errors clear once open again. */
 export const statusPatch = (status: ConnectionStatus, error?: ClientError) => ({

@@ -1,9 +1,11 @@
 import type { ConnectedEventData, EndEventData, UpdatesPage, WorkflowUpdate } from '@resumable/protocol';
+import { CatchUpPacer, type CatchUpProgress } from './catch-up-pacer';
 import { ClientError } from './errors';
-import { openEventStream, type ConnectionStatus, type StreamOptions } from './event-stream';
+import { openEventStream, type ConnectionStatus, type EventStream, type StreamOptions } from './event-stream';
 import { liveContext, parseEventData, requestJson } from './http';
 import { Sequencer } from './sequencer';
-import { apiBase, sharedRegistry, sharedStream, statusPatch, type Subscribable } from './shared-stream';
+import { apiBase, sharedRegistry, statusPatch } from './shared-stream';
+import { Subscribable } from './subscribable';
 import type { RefreshToken } from './token';
 
 /** Options of a task subscription; the first subscriber's options open the connection. */
@@ -79,198 +81,175 @@ export const INITIAL_TASK_STATE: TaskState<never> = {
  * applied. A reconnect's catch-up is shown like a recovery (`isRecovering`, progress,
  * paced steps), with live updates queued behind it. Get it with `getTaskSubscription`.
  *
+ * ```
+ *   subscribe ─► stream opens ─► connected ─┬─ first connection: history applied as it arrives
+ *                                           └─ resume below server's lastSequence: catch-up (paced, isRecovering)
+ *   update ─► Sequencer ─┬─ next in line ─► CatchUpPacer ─► state (one change per batch) ─► onUpdate listeners
+ *                        └─ gap ─► recoverMissedUpdates(): pages from the log, held catch-up, then release
+ *   end ─► workflowStatus; missing tail ─► recoverMissedUpdates()     last unsubscribe ─► stream stops
+ * ```
+ *
  * @example
  * const task = getTaskSubscription({ taskId: 'task-1', refreshToken });
  * const stop = task.subscribe(() => console.log(task.getState().updates.length));
  */
-export interface TaskSubscription<TUpdate extends WorkflowUpdate = WorkflowUpdate> extends Subscribable<TaskState<TUpdate>> {
-  /** The newest options; callbacks (`refreshToken`, `fetch`) are read from here at use. */
-  options: TaskSubscriptionOptions;
+export class TaskSubscription<TUpdate extends WorkflowUpdate = WorkflowUpdate> extends Subscribable<TaskState<TUpdate>> {
+  readonly #sequencer = new Sequencer<TUpdate>();
+  readonly #pacer: CatchUpPacer<TUpdate>;
+  readonly #updateListeners = new Set<(update: TUpdate) => void>();
+  readonly #context: ReturnType<typeof liveContext>;
+  #stream: EventStream | undefined;
+  #recovery: Promise<number> | undefined;
+  #recoverAgain = false;
+  readonly #release: () => void;
+
+  /** @internal Created by `getTaskSubscription`; `release` forgets it in the registry. */
+  constructor(
+    /** The newest options; callbacks (`refreshToken`, `fetch`) are read from here at use. */
+    public options: TaskSubscriptionOptions,
+    release: () => void,
+  ) {
+    super(INITIAL_TASK_STATE as TaskState<TUpdate>);
+    this.#release = release;
+    this.#context = liveContext(() => this.options);
+    this.#pacer = new CatchUpPacer<TUpdate>(
+      (batch, progress) => this.#applyBatch(batch, progress),
+      () => ({ intervalMs: this.options.recoveryIntervalMs ?? 16, maxMs: this.options.recoveryMaxMs ?? 1000 }),
+      (progress) => this.setState(progress),
+    );
+  }
+
   /** Calls `listener` once per applied update, in sequence order. */
-  onUpdate(listener: (update: TUpdate) => void): () => void;
+  onUpdate(listener: (update: TUpdate) => void): () => void {
+    this.#updateListeners.add(listener);
+    return () => void this.#updateListeners.delete(listener);
+  }
+
   /**
    * Fetches every update after the last applied one from the durable log (page by
    * page while `hasMore`) and applies them in order, paced. Resolves with how many
    * were new, once they are applied.
    */
-  recoverMissedUpdates(): Promise<number>;
-}
-
-function createTaskSubscription(initial: TaskSubscriptionOptions, release: () => void): TaskSubscription {
-  const sequencer = new Sequencer<WorkflowUpdate>();
-  const queue: WorkflowUpdate[] = [];
-  const updateListeners = new Set<(update: WorkflowUpdate) => void>();
-  // Resolves the running recovery's wait for the queue to empty (one recovery at a time).
-  let drained: (() => void) | undefined;
-  let pacing: ReturnType<typeof setTimeout> | undefined;
-  let stepSize = 1;
-  let stepped = 0;
-  let recovery: Promise<number> | undefined;
-  let recoverAgain = false;
-  let recovering = false;
-  // The running recovery or catch-up: updates up to `to` are paced; progress counts from `from`.
-  let from = 0;
-  let to = 0;
-
-  const options = () => self.options;
-  const context = liveContext(options);
-  const path = (kind: string) => `${apiBase(options())}/temporal/${kind}/${encodeURIComponent(options().taskId)}`;
-  const interval = () => options().recoveryIntervalMs ?? 16;
-
-  /**
-   * The recovery state after a change: on while recovering or short of `to`. Whenever
-   * `to` is 0 the queue is empty (a step waits only while `to` is set), so a new
-   * `from` is never above what is applied.
-   */
-  const progress = (last = store.getState().lastSequence): Partial<TaskState> => {
-    if (!recovering && last >= to) to = 0;
-    return recovering || to
-      ? { isRecovering: true, recoveryProgress: { recovered: last - from, total: to - from } }
-      : { isRecovering: false, recoveryProgress: null };
+  recoverMissedUpdates = (): Promise<number> => {
+    if (this.#recovery) {
+      this.#recoverAgain = true;
+      return this.#recovery;
+    }
+    this.#recovery = this.#recover().finally(() => {
+      this.#recovery = undefined;
+      if (this.#recoverAgain || this.#sequencer.hasGap) {
+        this.#recoverAgain = false;
+        void this.recoverMissedUpdates();
+      }
+    });
+    return this.#recovery;
   };
 
-  /** Paces everything up to `until`, with progress from `start` unless one runs already. */
-  const extend = (start: number, until: number, patch?: Partial<TaskState>): void => {
-    if (!to) from = start;
-    to = Math.max(to, until);
-    // Steps grow with the backlog, so one recovery takes about recoveryMaxMs at most.
-    stepSize = Math.ceil((to - from) / ((options().recoveryMaxMs ?? 1000) / interval())) || 1;
-    store.set({ ...patch, ...progress() });
-  };
+  protected onSubscribe(): void {
+    this.#stream = openEventStream({
+      ...this.options,
+      ...this.#context(),
+      url: this.#path('stream'),
+      endEvent: 'end',
+      lastEventId: () => this.#sequencer.head,
+      onStatus: (status, error) => {
+        // A catch-up belongs to its connection: cut short, it ends with what arrived.
+        if (status !== 'open') this.#pacer.cut(this.#sequencer.head);
+        this.setState(statusPatch(status, error));
+      },
+      onEvent: (event) => this.#receive(event),
+    });
+  }
 
-  const store = sharedStream<TaskState>(
-    INITIAL_TASK_STATE,
-    () =>
-      openEventStream({
-        ...options(),
-        ...context(),
-        url: path('stream'),
-        endEvent: 'end',
-        lastEventId: () => sequencer.head,
-        onStatus(status, error) {
-          // A catch-up belongs to its connection: cut short, it ends with what arrived.
-          if (status !== 'open' && !recovering) to = Math.min(to, sequencer.head);
-          store.set({ ...statusPatch(status, error), ...progress() });
-        },
-        onEvent({ event, data: text }) {
-          if (event !== 'connected' && event !== 'update' && event !== 'end') return;
-          try {
-            const data = parseEventData<WorkflowUpdate & ConnectedEventData & EndEventData>({ event, data: text });
-            if (event === 'connected') {
-              store.set({ connectionId: data.connectionId });
-              // A resume (something was applied before): the server's catch-up, after
-              // `resumeFrom` (our `Last-Event-ID`, the head) up to `lastSequence`, is shown
-              // like a recovery. A first connection's history is the initial state:
-              // applied as it arrives, unpaced, without the indicator.
-              if (sequencer.head && sequencer.head < data.lastSequence) extend(sequencer.head, data.lastSequence);
-            } else if (event === 'end') {
-              store.set({ workflowStatus: data.status });
-              if (data.lastSequence > sequencer.head) void recoverMissedUpdates();
-            } else {
-              if (!(data.sequence >= 1)) throw new ClientError('INVALID_PARAMETER', 'Update without a sequence');
-              accept(data);
-              // A gap: fill it from the durable log before anything later is applied.
-              if (sequencer.hasGap) void recoverMissedUpdates();
-            }
-          } catch (error) {
-            store.set({ error: ClientError.from(error) });
-          }
-        },
-      }),
-    release,
-  );
+  protected onUnsubscribe(): void {
+    this.#stream?.stop();
+    this.#stream = undefined;
+    this.#release();
+  }
+
+  #path(kind: string): string {
+    return `${apiBase(this.options)}/temporal/${kind}/${encodeURIComponent(this.options.taskId)}`;
+  }
+
+  #receive({ event, data: text }: { event?: string | undefined; data: string }): void {
+    if (event !== 'connected' && event !== 'update' && event !== 'end') return;
+    try {
+      const data = parseEventData<TUpdate & ConnectedEventData & EndEventData>({ event, data: text });
+      const head = this.#sequencer.head;
+      if (event === 'connected') {
+        this.setState({ connectionId: data.connectionId });
+        // A resume (something was applied before): the server's catch-up, after
+        // `resumeFrom` (our `Last-Event-ID`, the head) up to `lastSequence`, is shown
+        // like a recovery. A first connection's history is the initial state:
+        // applied as it arrives, unpaced, without the indicator.
+        if (head && head < data.lastSequence) this.#pacer.extend(head, data.lastSequence);
+      } else if (event === 'end') {
+        this.setState({ workflowStatus: data.status });
+        if (data.lastSequence > head) void this.recoverMissedUpdates();
+      } else {
+        if (!(data.sequence >= 1)) throw new ClientError('INVALID_PARAMETER', 'Update without a sequence');
+        this.#accept(data);
+        // A gap: fill it from the durable log before anything later is applied.
+        if (this.#sequencer.hasGap) void this.recoverMissedUpdates();
+      }
+    } catch (error) {
+      this.setState({ error: ClientError.from(error) });
+    }
+  }
 
   /** Sequences an update and queues what became ready; returns how many were queued. */
-  const accept = (update: WorkflowUpdate): number => {
-    const ready = sequencer.accept(update);
-    queue.push(...ready);
-    pump();
+  #accept(update: TUpdate): number {
+    const ready = this.#sequencer.accept(update);
+    this.#pacer.push(ready);
     return ready.length;
-  };
+  }
 
-  /**
-   * Applies queued updates in order. Those of a recovery or catch-up go in steps of
-   * `stepSize`, one step per interval; whatever queues meanwhile (live ones too) waits.
-   * The last one ends the catch-up (`to` = 0), so what queued behind it follows at once.
-   */
-  const pump = (): void => {
-    while (!pacing && queue.length) {
-      const update = queue.shift() as WorkflowUpdate;
-      store.set({
-        updates: [...store.getState().updates, update],
-        latestUpdate: update,
-        latestData: update.data,
-        lastSequence: update.sequence,
-        lastTimestamp: update.timestamp,
-        ...progress(update.sequence),
-      });
-      updateListeners.forEach((listener) => listener(update));
-      if (update.sequence <= to && interval() && !(++stepped % stepSize)) {
-        pacing = setTimeout(() => {
-          pacing = undefined;
-          pump();
-        }, interval());
-      }
-    }
-    if (!queue.length) drained?.();
-  };
+  #applyBatch(batch: TUpdate[], progress: CatchUpProgress): void {
+    const latest = batch[batch.length - 1] as TUpdate;
+    this.setState({
+      updates: this.getState().updates.concat(batch),
+      latestUpdate: latest,
+      latestData: latest.data,
+      lastSequence: latest.sequence,
+      lastTimestamp: latest.timestamp,
+      ...progress,
+    });
+    for (const update of batch) for (const listener of this.#updateListeners) listener(update);
+  }
 
-  const recover = async (): Promise<number> => {
-    let since = sequencer.head;
+  async #recover(): Promise<number> {
+    let since = this.#sequencer.head;
     let fetched = 0;
-    recovering = true;
-    extend(since, since);
+    this.#pacer.hold(since);
     try {
       for (;;) {
         const page = await requestJson<UpdatesPage>(
-          `${path('recovery')}?sinceSequence=${since}&limit=${options().recoveryPageSize ?? 100}`,
+          `${this.#path('recovery')}?sinceSequence=${since}&limit=${this.options.recoveryPageSize ?? 100}`,
           undefined,
-          context(),
+          this.#context(),
         );
-        extend(since, page.lastSequence, { workflowStatus: page.status });
-        for (const update of page.updates) fetched += accept(update);
+        this.setState({ workflowStatus: page.status });
+        this.#pacer.extend(since, page.lastSequence);
+        for (const update of page.updates as TUpdate[]) fetched += this.#accept(update);
         const last = page.updates[page.updates.length - 1];
         if (!page.hasMore || !last) break;
         since = last.sequence;
       }
-      await new Promise<void>((resolve) => (queue.length ? (drained = resolve) : resolve()));
+      await this.#pacer.drained();
+      this.#pacer.release();
     } catch (error) {
       // What did not arrive will not be applied by this recovery: end it with what did.
-      to = Math.min(to, sequencer.head);
-      store.set({ error: ClientError.from(error) });
+      this.setState({ error: ClientError.from(error) });
+      this.#pacer.release(this.#sequencer.head);
     }
-    recovering = false;
-    store.set(progress());
     return fetched;
-  };
-
-  const recoverMissedUpdates = (): Promise<number> => {
-    if (recovery) return (recoverAgain = true), recovery;
-    return (recovery = recover().finally(() => {
-      recovery = undefined;
-      if (recoverAgain || sequencer.hasGap) {
-        recoverAgain = false;
-        void recoverMissedUpdates();
-      }
-    }));
-  };
-  const self: TaskSubscription = {
-    options: initial,
-    getState: store.getState,
-    subscribe: store.subscribe,
-    onUpdate(listener) {
-      updateListeners.add(listener);
-      return () => updateListeners.delete(listener);
-    },
-    recoverMissedUpdates,
-  };
-  return self;
+  }
 }
 
 /** One shared subscription per (apiBaseUrl, taskId). */
 const taskRegistry = sharedRegistry(
   (options: TaskSubscriptionOptions) => `${apiBase(options)} ${options.taskId}`,
-  createTaskSubscription,
+  (options, release) => new TaskSubscription(options, release),
 );
 
 /**
