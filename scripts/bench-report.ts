@@ -21,15 +21,23 @@ export function machineLine(): string {
  * packages' sections as they are.
  */
 export function writeBenchSection(name: string, markdown: string): void {
-  const start = `<!-- bench:${name} -->`;
-  const end = `<!-- /bench:${name} -->`;
+  writeMarkedSection(FILE, HEADER, `bench:${name}`, markdown);
+}
+
+/**
+ * Replaces (or appends) the section between `<!-- marker -->` and `<!-- /marker -->`
+ * of a figures file (BENCHMARKS.md, RELIABILITY.md), creating it with `header`.
+ */
+export function writeMarkedSection(file: string, header: string, marker: string, markdown: string): void {
+  const start = `<!-- ${marker} -->`;
+  const end = `<!-- /${marker} -->`;
   const block = `${start}\n${markdown.trim()}\n${end}`;
-  const current = existsSync(FILE) ? readFileSync(FILE, 'utf8') : HEADER;
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : header;
   const from = current.indexOf(start);
   const to = current.indexOf(end);
   const next =
     from >= 0 && to > from ? current.slice(0, from) + block + current.slice(to + end.length) : `${current.trimEnd()}\n\n${block}\n`;
-  writeFileSync(FILE, next);
+  writeFileSync(file, next);
 }
 
 /** p-th percentile of a list of numbers (nearest rank). */

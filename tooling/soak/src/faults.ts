@@ -1,0 +1,82 @@
+/**
+ * The faults, one at a time, each ended by a restart (or a thaw), as an operator's
+ * supervisor would restart a crashed process.
+ */
+import type { RawClient } from './clients';
+import type { Stack } from './stack';
+
+export interface FaultRecord {
+  name: string;
+  /** When the fault began and when its restart was ready, ms since the epoch. */
+  startedAt: number;
+  restoredAt: number;
+  note?: string;
+}
+
+export interface Fault {
+  name: string;
+  run(): Promise<string | undefined>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function faultPlan(stack: Stack, frozen: RawClient | undefined, options: { redisDownMs: number; freezeMs: number }): Fault[] {
+  const [serverA] = stack.servers;
+  const faults: Fault[] = [];
+  if (frozen) {
+    faults.push({
+      name: `freeze a client's socket for ${options.freezeMs / 1000} s (slow consumer)`,
+      run: async () => {
+        const { closedByServer, frozeOnUpdate } = await frozen.freeze(options.freezeMs);
+        return closedByServer
+          ? `the server closed the frozen stream (it froze after update ${frozeOnUpdate}); it resumed by Last-Event-ID`
+          : `the stream survived the freeze (froze after update ${frozeOnUpdate}; buffers absorbed it)`;
+      },
+    });
+  }
+  faults.push(
+    {
+      name: 'kill -9 a recovery-server process',
+      run: async () => {
+        await serverA?.kill9();
+        await sleep(1000);
+        await serverA?.start();
+        return undefined;
+      },
+    },
+    {
+      name: 'kill -9 the worker',
+      run: async () => {
+        await stack.worker.kill9();
+        await sleep(1000);
+        await stack.worker.start();
+        return undefined;
+      },
+    },
+    {
+      name: 'kill -9 the Temporal dev server (restarted on its database file)',
+      run: async () => {
+        await stack.temporal.kill9();
+        await sleep(1000);
+        await stack.temporal.start();
+        return undefined;
+      },
+    },
+    {
+      name: `stop redis-server for ${options.redisDownMs / 1000} s`,
+      run: async () => {
+        await stack.redis.stop();
+        await sleep(options.redisDownMs);
+        await stack.redis.start();
+        return undefined;
+      },
+    },
+  );
+  return faults;
+}
+
+export async function runFault(fault: Fault): Promise<FaultRecord> {
+  const startedAt = Date.now();
+  const note = await fault.run();
+  return { name: fault.name, startedAt, restoredAt: Date.now(), ...(note ? { note } : {}) };
+}
