@@ -5,7 +5,7 @@
  * cuts connections, injects one fault at a time, then checks every client: lost,
  * duplicated, reordered, forged, wrong content must all be 0. Exits 1 otherwise.
  *
- *   pnpm soak [--short] [--tasks 50] [--updates 500] [--clients 300] [--duration 75]
+ *   pnpm soak [--short] [--tasks 50] [--updates 500] [--clients 300] [--tabs 4] [--duration 75]
  *             [--seed 1] [--report] [--keep]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,7 +16,8 @@ import { mintToken } from '@resumable/recovery-server';
 import { Client, Connection } from '@temporalio/client';
 import { startClient, type RawClient, type SoakClient } from './clients';
 import { faultPlan, runFault, type FaultRecord } from './faults';
-import { CHECKS, heals, totals } from './figures';
+import { CHECKS, heals, kindsLine, totals } from './figures';
+import { startTabs, type Tabs } from './browser/tabs';
 import { startProxy } from './proxy';
 import { writeReliability, type SoakConfig } from './report';
 import { startStack } from './stack';
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     tasks: { type: 'string' },
     updates: { type: 'string' },
     clients: { type: 'string' },
+    tabs: { type: 'string' },
     duration: { type: 'string' },
     seed: { type: 'string', default: '1' },
     report: { type: 'boolean', default: false },
@@ -45,6 +47,7 @@ const config: SoakConfig = {
   tasks: number(values.tasks, short ? 8 : 50, 'tasks'),
   updates: number(values.updates, short ? 150 : 500, 'updates'),
   clients: number(values.clients, short ? 48 : 300, 'clients'),
+  tabs: values.tabs === '0' ? 0 : number(values.tabs, short ? 2 : 4, 'tabs'),
   durationS: number(values.duration, short ? 40 : 75, 'duration'),
   seed: number(values.seed, 1, 'seed'),
   redisDownMs: 10_000,
@@ -85,6 +88,7 @@ async function main(): Promise<number> {
   const clients: SoakClient[] = [];
   const faults: FaultRecord[] = [];
   let connection: Connection | undefined;
+  let tabs: Tabs | undefined;
   try {
     connection = await Connection.connect({ address: stack.temporalAddress });
     const temporal = new Client({ connection });
@@ -111,7 +115,16 @@ async function main(): Promise<number> {
     // The one that will freeze reads a server directly, so its stall reaches the server's buffers.
     const frozen = startClient({ kind: 'raw', task: heavy, total: heavyInput.updates, token: await token(clients.length, heavy), ports: stack.serverPorts, random }) as RawClient;
     clients.push(frozen);
-    log(`${clients.length} clients through the proxy (half eventsource, half raw) and 1 slow consumer on server a`);
+    log(`${clients.length - 1} clients through the proxy (half eventsource, half raw) and 1 slow consumer on server a`);
+    if (config.tabs) {
+      tabs = await startTabs();
+      for (let index = 0; index < config.tabs; index++) {
+        const task = tasks[index % tasks.length] as string;
+        const mode = index % 2 ? 'hook' : 'native';
+        clients.push(await tabs.open({ mode, task, total: input.updates, token: await token(clients.length, task), apiBaseUrl: `http://127.0.0.1:${proxy.port}/api` }));
+      }
+      log(`${config.tabs} Chromium tabs through the proxy (native EventSource and our hook, in turn)`);
+    }
 
     await sleep(config.gapMs);
     for (const fault of faultPlan(stack, frozen, config)) {
@@ -129,6 +142,7 @@ async function main(): Promise<number> {
     while (clients.some((client) => !client.ledger.complete) && Date.now() < deadline) await sleep(500);
   } finally {
     for (const client of clients) client.stop();
+    await tabs?.close();
     await connection?.close();
     await proxy.close();
     await stack.close();
@@ -137,7 +151,7 @@ async function main(): Promise<number> {
 
   const sum = totals(clients);
   const healed = heals(clients, faults);
-  log(`clients complete: ${sum.complete}/${sum.clients}`);
+  log(`clients complete: ${sum.complete}/${sum.clients} (${kindsLine(sum)})`);
   for (const check of CHECKS) log(`check ${check}: ${sum[check]}`);
   for (const heal of healed) log(`heal "${heal.fault.name}": p50 ${heal.p50} ms, p99 ${heal.p99} ms, max ${heal.max} ms over ${heal.clients} clients`);
   log(`proxy: ${proxy.stats.connections} connections, ${proxy.stats.cuts} cut, ${proxy.stats.failovers} failovers, ${proxy.stats.refused} refused`);

@@ -11,10 +11,10 @@ import { createSseParser } from '@resumable/protocol';
 import { EventSource } from 'eventsource';
 import { Ledger } from './ledger';
 
-export type ClientKind = 'eventsource' | 'raw';
+export type ClientKind = 'eventsource' | 'raw' | 'chromium-native' | 'chromium-hook';
 
 export interface ClientOptions {
-  kind: ClientKind;
+  kind: 'eventsource' | 'raw';
   task: string;
   total: number;
   token: string;

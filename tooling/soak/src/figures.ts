@@ -10,14 +10,21 @@ export interface CheckTotals extends LedgerCounts {
   /** Clients that received every update and the end. */
   complete: number;
   clients: number;
+  /** Complete / all, per kind of client. */
+  byKind: Record<string, { complete: number; clients: number }>;
 }
 
 export function totals(clients: SoakClient[]): CheckTotals {
-  const sum: CheckTotals = { lost: 0, duplicated: 0, reordered: 0, forged: 0, wrong: 0, complete: 0, clients: clients.length };
+  const sum: CheckTotals = { lost: 0, duplicated: 0, reordered: 0, forged: 0, wrong: 0, complete: 0, clients: clients.length, byKind: {} };
   for (const client of clients) {
     const counts = client.ledger.result();
     for (const check of CHECKS) sum[check] += counts[check];
-    if (client.ledger.complete) sum.complete++;
+    const kind = (sum.byKind[client.kind] ??= { complete: 0, clients: 0 });
+    kind.clients++;
+    if (client.ledger.complete) {
+      sum.complete++;
+      kind.complete++;
+    }
   }
   return sum;
 }
@@ -49,4 +56,11 @@ export function heals(clients: SoakClient[], faults: FaultRecord[]): Heal[] {
       max: gaps.length ? Math.max(...gaps) : Number.NaN,
     };
   });
+}
+
+/** "eventsource 150/150, raw 151/151, …": complete clients per kind. */
+export function kindsLine(sum: CheckTotals): string {
+  return Object.entries(sum.byKind)
+    .map(([kind, { complete, clients }]) => `${kind} ${complete}/${clients}`)
+    .join(', ');
 }

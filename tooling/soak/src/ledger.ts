@@ -45,7 +45,8 @@ export class Ledger {
     return this.ended && this.#seen.size === this.total;
   }
 
-  event(name: string, data: string, id: string | undefined): void {
+  /** One event as received, at `at` (ms since the epoch; now by default). */
+  event(name: string, data: string, id: string | undefined, at = Date.now()): void {
     if (!KNOWN_EVENTS.has(name)) return this.#problem('forged', `event "${name.slice(0, 40)}"`);
     if (name === 'end') {
       this.ended = true;
@@ -70,11 +71,16 @@ export class Ledger {
     if (sequence < this.#highest) this.#problem('reordered', `update ${sequence} after ${this.#highest}`);
     this.#seen.add(sequence);
     this.#highest = Math.max(this.#highest, sequence);
-    this.deliveries.push(Date.now());
+    this.deliveries.push(at);
   }
 
   result(): LedgerCounts {
     return { lost: this.total - this.#seen.size, ...this.counts };
+  }
+
+  /** A problem seen outside one event (e.g. a rendered list that changed). */
+  flag(kind: keyof Omit<LedgerCounts, 'lost'>, detail: string): void {
+    this.#problem(kind, detail);
   }
 
   #problem(kind: keyof Omit<LedgerCounts, 'lost'>, detail: string): void {

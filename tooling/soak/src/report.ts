@@ -1,13 +1,14 @@
 /** Writes the soak's section of RELIABILITY.md. */
 import { resolve } from 'node:path';
 import { machineLine, writeMarkedSection } from '../../../scripts/bench-report';
-import { CHECKS, type CheckTotals, type Heal } from './figures';
+import { CHECKS, kindsLine, type CheckTotals, type Heal } from './figures';
 import type { ProxyStats } from './proxy';
 
 export interface SoakConfig {
   tasks: number;
   updates: number;
   clients: number;
+  tabs: number;
   durationS: number;
   seed: number;
   redisDownMs: number;
@@ -45,13 +46,15 @@ over about ${config.durationS} s (hostile strings: CR, LF, CRLF, \`\\n\\nevent: 
 \`id:\`/\`retry:\` lines; every 50th update is preceded by a 1 MiB one the log refuses
 with \`PAYLOAD_TOO_LARGE\`), plus one heavy workflow of 48 KiB updates. ${sum.clients} clients,
 half the spec-strict \`eventsource\` package and half raw HTTP with our parser (which
-sees every event name), plus one slow consumer reading a server directly. Faults, one
+sees every event name), ${config.tabs} headless Chromium tabs (the native \`EventSource\` and
+\`useTemporalSubscription\`, in turn; every list the hook rendered must be a prefix of the
+durable log), plus one slow consumer reading a server directly. Faults, one
 at a time, ${config.gapMs / 1000} s apart, each restarted.
 
 | check, over all clients | count |
 |---|---|
 ${CHECKS.map((check) => `| ${check} | **${sum[check]}** |`).join('\n')}
-| clients with every update and the end | ${sum.complete} / ${sum.clients} |
+| clients with every update and the end | ${sum.complete} / ${sum.clients} (${kindsLine(sum)}) |
 
 Connections: ${traffic.connections} through the proxy, ${traffic.cuts} cut by it, ${traffic.failovers} sent to the other
 server because one was down; ${traffic.reconnects} reconnects in all.

@@ -17,6 +17,8 @@ const server = createRecoveryServer({
   temporal: { address: required('TEMPORAL_ADDRESS') },
   bus: createRedisBus({ url: required('REDIS_URL'), onError: () => count('bus') }),
   publisher: createSsePublisher({ heartbeatMs: 1000, maxStalledHeartbeats: 3, maxBufferedBytes: 512 * 1024 }),
+  // The soak's Chromium tabs are served from another loopback port.
+  cors: { origin: (origin) => /^http:\/\/127\.0\.0\.1:\d+$/.test(origin) },
   recoverPausedOnStart: false,
   pausedResyncMs: 0,
   onError: (_error, context) => count(context),
