@@ -1,19 +1,36 @@
-import { describe, expect, it } from 'vitest';
-import type { WorkflowHandle } from '@temporalio/client';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { connectTestClient } from '@resumable/temporal-dev/vitest';
 import { SEARCH_ATTRIBUTES, type PausedWorkflow, type WorkflowUpdate } from '@resumable/protocol';
 import { cancelSignal, pauseStateQuery, resumeSignal, triggerSignal, workflowStateQuery } from '../src/index';
-import { useWorkflowHarness } from './harness';
+import { createResumableSinks } from '../src/worker/index';
+import { startWorker, type RunningWorker } from './harness';
+import { RecordingBus } from './recording-bus';
 import { pausing, proceedSignal, type PausingInput } from './workflows';
 
 const PAUSE_TYPES = ['workflow.paused', 'workflow.resumed', 'workflow.cancelled', 'workflow.timeout'];
 
 describe('pauses on a real worker', () => {
-  const harness = useWorkflowHarness();
-  const { bus } = harness;
+  let client: Client;
+  let worker: RunningWorker;
+  // Every test gets a bus of its own (the worker's sinks publish to the current one)
+  // and its own workflow ids, so each test runs alone as well as in the file.
+  let bus = new RecordingBus();
+  beforeAll(async () => {
+    client = await connectTestClient();
+    worker = await startWorker({ sinks: createResumableSinks({ bus: { publish: (message) => bus.publish(message) } }) });
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await client?.connection.close();
+  });
+  beforeEach(() => {
+    bus = new RecordingBus();
+  });
 
   async function startPausing(prefix: string, input: PausingInput): Promise<WorkflowHandle<typeof pausing>> {
-    return harness.client.workflow.start(pausing, {
-      taskQueue: harness.worker.taskQueue,
+    return client.workflow.start(pausing, {
+      taskQueue: worker.taskQueue,
       workflowId: `${prefix}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
       args: [input],
     });
@@ -27,7 +44,7 @@ describe('pauses on a real worker', () => {
   /** Workflow ids a visibility query lists (eventually consistent). */
   async function listed(query: string): Promise<string[]> {
     const ids: string[] = [];
-    for await (const execution of harness.client.workflow.list({ query })) ids.push(execution.workflowId);
+    for await (const execution of client.workflow.list({ query })) ids.push(execution.workflowId);
     return ids;
   }
 
@@ -173,8 +190,26 @@ describe('pauses on a real worker', () => {
     await expect.poll(() => listed(pausedQuery), { timeout: 20_000, interval: 250 }).toEqual([]);
   });
 
-  it('sent every pause event to the bus as a pause message and as an update', () => {
-    const pauseMessages = bus.messages.filter(({ message }) => message.kind === 'pause').map(({ message }) => message);
+  it('sends every pause event to the bus as a pause message and as the update at the same sequence', async () => {
+    const resumed = await startPausing('bus-resume', { name: 'wait-approval', waitingFor: ['order.approved'] });
+    const cancelled = await startPausing('bus-cancel', { name: 'wait-approval' });
+    const timedOut = await startPausing('bus-timeout', { name: 'wait-approval', timeout: '1s' });
+    await Promise.all([pausedNow(resumed), pausedNow(cancelled)]);
+    await resumed.signal(resumeSignal, { payload: 'ok' });
+    await cancelled.signal(cancelSignal, { reason: 'no' });
+    await Promise.all([resumed.result(), cancelled.result(), timedOut.result()]);
+
+    const expected: Record<string, string[]> = {
+      [resumed.workflowId]: ['workflow.paused', 'workflow.resumed'],
+      [cancelled.workflowId]: ['workflow.paused', 'workflow.cancelled'],
+      [timedOut.workflowId]: ['workflow.paused', 'workflow.timeout'],
+    };
+    const ids = Object.keys(expected);
+    // The sink hands a message over once its task completed: the last ones may trail the result.
+    await expect.poll(() => Object.fromEntries(ids.map((id) => [id, bus.pauseEventsOf(id)])), { timeout: 20_000 }).toEqual(expected);
+
+    const pauseMessages = bus.messages.map(({ message }) => message).filter((message) => message.kind === 'pause' && ids.includes(message.taskId));
+    expect(pauseMessages).toHaveLength(6);
     for (const message of pauseMessages) {
       if (message.kind !== 'pause') continue;
       const asUpdate = bus.messages.find(

@@ -1,8 +1,10 @@
+import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import {
   MAX_UPDATES_PAGE,
   QUERY_NAMES,
   ResumableError,
+  SEARCH_ATTRIBUTES,
   SIGNAL_NAMES,
   type CancelSignalArgs,
   type PausedWorkflow,
@@ -18,6 +20,7 @@ import {
   makeGrpcRetryInterceptor,
   type ConnectionOptions,
 } from '@temporalio/client';
+import { pausedVisibilityQuery } from '@resumable/recovery-manager';
 import { fromTemporalError, taskFailing } from './errors';
 
 /** How to reach Temporal. Every field falls back to the usual environment variables. */
@@ -74,6 +77,19 @@ export interface ExecutionInfo {
   taskFailing?: boolean;
 }
 
+/** An open execution that visibility lists as waiting for an event, with the pause its search attributes name. */
+export interface ListedWaiting {
+  executionId: string;
+  pausedAt: string | undefined;
+  /** ms since the epoch, when indexed. */
+  pausedTime: number | undefined;
+}
+
+/** A visibility string literal: the query parser reads backslash escapes. */
+function quoted(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
 /**
  * @internal Exported for tests and benchmarks; apps pass `temporal` options instead.
  * Everything the server asks Temporal, in one place: the queries and signals of
@@ -87,7 +103,10 @@ export class TemporalGateway {
   /** When the last retry the gRPC layer scheduled will fire (ms since the epoch). */
   private retriesPendingUntil = 0;
 
-  constructor(private readonly options: TemporalOptions = {}) {}
+  constructor(private readonly options: TemporalOptions = {}) {
+    // Every call in flight listens to it (hundreds under load): not a leak, no warning.
+    setMaxListeners(0, this.closing.signal);
+  }
 
   /** The Temporal client; connects lazily, and reconnects on its own after outages. */
   async client(): Promise<Client> {
@@ -199,11 +218,34 @@ export class TemporalGateway {
     }, controller.signal);
   }
 
-  /** The current pause of an execution, or null. */
+  /** The current pause of an execution, or null (bounded like every query: a missing worker cannot hang it). */
   readPause(executionId: string): Promise<PausedWorkflow | null> {
-    return this.call(executionId, (client) =>
-      client.workflow.getHandle(executionId).query<PausedWorkflow | null>(QUERY_NAMES.pause),
-    );
+    return this.query<PausedWorkflow | null>(executionId, QUERY_NAMES.pause);
+  }
+
+  /**
+   * Open executions whose `ResumableWaitingFor` search attribute holds `event`, from
+   * Temporal visibility (eventually consistent; correlation keys are not indexed).
+   * Names with a double quote are not asked: SQLite visibility (the dev server) puts
+   * them unescaped into a full-text match and fails with UNAVAILABLE, retried for seconds.
+   */
+  async listWaiting(event: string): Promise<ListedWaiting[]> {
+    if (event.includes('"')) return [];
+    const query = pausedVisibilityQuery(`${SEARCH_ATTRIBUTES.waitingFor.name} = ${quoted(event)}`);
+    return this.call(event, async (client) => {
+      const listed: ListedWaiting[] = [];
+      for await (const info of client.workflow.list({ query })) {
+        const attributes = new Map(info.typedSearchAttributes.getAll().map(({ key, value }) => [key.name, value as unknown]));
+        const pausedAt = attributes.get(SEARCH_ATTRIBUTES.pausedAt.name);
+        const pausedTime = attributes.get(SEARCH_ATTRIBUTES.pausedTime.name);
+        listed.push({
+          executionId: info.workflowId,
+          pausedAt: typeof pausedAt === 'string' ? pausedAt : undefined,
+          pausedTime: pausedTime instanceof Date ? pausedTime.getTime() : undefined,
+        });
+      }
+      return listed;
+    });
   }
 
   /** Whether the latest run of `taskId` is still running. */

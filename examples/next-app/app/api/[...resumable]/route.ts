@@ -10,16 +10,26 @@
 //   POST /api/workflow/triggers                   deliver an external event
 //   POST /api/resumable/bus                       live updates from the worker (bus secret)
 // More specific route files (app/api/token) take precedence over this catch-all.
-import { toNextHandlers, type NextRouteHandlers } from '@resumable/recovery-server/next';
-import { resumable } from '@/lib/server/resumable';
+import { toNextHandlers } from '@resumable/recovery-server/next';
+import { readyServer, resumable } from '@/lib/server/resumable';
 
-// Created on the first request, never while `next build` collects the routes.
-let handlers: NextRouteHandlers | undefined;
-const routes = () => (handlers ??= toNextHandlers(resumable().server));
+/** Recover, then serve: nothing is answered before the paused list has been rebuilt. */
+async function handle(method: 'GET' | 'POST', request: Request): Promise<Response> {
+  // The worker's bus posts go in at once: pause messages that arrive during the rebuild belong in it.
+  const server = new URL(request.url).pathname.endsWith('/resumable/bus') ? resumable().server : await readyServer();
+  if (!server) {
+    return Response.json(
+      { error: { code: 'TEMPORAL_UNAVAILABLE', message: 'Start-up recovery from Temporal has not succeeded yet; try again shortly' } },
+      { status: 503, headers: { 'Retry-After': '2', 'Cache-Control': 'no-store' } },
+    );
+  }
+  return toNextHandlers(server)[method](request);
+}
 
-export const GET = (request: Request) => routes().GET(request);
-export const POST = (request: Request) => routes().POST(request);
-export const OPTIONS = (request: Request) => routes().OPTIONS(request);
+export const GET = (request: Request) => handle('GET', request);
+export const POST = (request: Request) => handle('POST', request);
+// A preflight needs no recovery (nor Temporal).
+export const OPTIONS = (request: Request) => toNextHandlers(resumable().server).OPTIONS(request);
 // Streams and Temporal's gRPC client need Node.js (not the edge runtime); nothing is cached.
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
