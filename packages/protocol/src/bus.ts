@@ -17,11 +17,23 @@ export interface TaskUpdateMessage {
 }
 
 /** A pause lifecycle change, for the paused-workflows stream. */
+interface PauseMessageBase {
+  kind: 'pause';
+  taskId: string;
+  sequence: number;
+  /**
+   * The log update's timestamp (the workflow's clock). Sequences start again at 1 in a
+   * new run of the same workflow id; its timestamps are later, so a consumer can tell
+   * the new run's pause from a stale message of the old one.
+   */
+  timestamp?: number;
+}
+
 export type PauseMessage =
-  | { kind: 'pause'; event: 'workflow.paused'; data: PausedWorkflow; taskId: string; sequence: number }
-  | { kind: 'pause'; event: 'workflow.resumed'; data: WorkflowResumedData; taskId: string; sequence: number }
-  | { kind: 'pause'; event: 'workflow.cancelled'; data: WorkflowCancelledData; taskId: string; sequence: number }
-  | { kind: 'pause'; event: 'workflow.timeout'; data: WorkflowTimedOutData; taskId: string; sequence: number };
+  | (PauseMessageBase & { event: 'workflow.paused'; data: PausedWorkflow })
+  | (PauseMessageBase & { event: 'workflow.resumed'; data: WorkflowResumedData })
+  | (PauseMessageBase & { event: 'workflow.cancelled'; data: WorkflowCancelledData })
+  | (PauseMessageBase & { event: 'workflow.timeout'; data: WorkflowTimedOutData });
 
 /** Everything that moves over a bus. */
 export type BusMessage = TaskUpdateMessage | PauseMessage;

@@ -331,11 +331,13 @@ describe('token scope matrix', () => {
           await expect.poll(async () => (await pauseOf(A))?.pausedAt, { timeout: 20_000 }).toBe('wait-payment');
         }
         if (name === 'POST workflow/executions/:executionId/cancel') {
-          // The resume ended A's last pause: a new run of A pauses again. Waited for
-          // through Temporal: the paused list drops a reused id's pauses until resync.
+          // The resume ended A's last pause: a new run of A pauses again, its sequences
+          // starting at 1 again. The paused list takes it from the bus at once (well
+          // before the 30 s resync), though the old run's sequences were higher.
           await expect(handles[A]!.result()).resolves.toEqual(['resumed', 'resumed']);
           await startOrder(A);
           await expect.poll(async () => (await pauseOf(A))?.pausedAt, { timeout: 20_000 }).toBe('wait-approval');
+          await expect.poll(() => instance.server.pausedRegistry.get(A)?.pausedAt, { timeout: 5_000 }).toBe('wait-approval');
         }
         const answer = await call(column(route), credential, stream.connectionId);
         expect(answer.status, `${name}: ${JSON.stringify(answer.body)}`).toBeGreaterThanOrEqual(200);

@@ -298,6 +298,7 @@ class WorkflowUpdateLog<TStatus extends string, TMap extends UpdateMap, TSnapsho
         data: data as PauseUpdates[PauseDeltaName],
         taskId: this.store.taskId,
         sequence: update.sequence,
+        timestamp: update.timestamp,
       } as PauseMessage);
     }
     const policy = this.compaction;

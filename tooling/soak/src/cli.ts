@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mintToken } from '@resumable/recovery-server';
 import { Client, Connection } from '@temporalio/client';
-import { startClient, type RawClient, type SoakClient } from './clients';
+import { RawClient, startClient, type SoakClient } from './clients';
 import { faultPlan, runFault, type FaultRecord } from './faults';
-import { CHECKS, heals, kindsLine, totals } from './figures';
+import { baselineGaps, CHECKS, heals, kindsLine, totals } from './figures';
 import { startTabs, type Tabs } from './browser/tabs';
 import { startProxy } from './proxy';
 import { writeReliability, type SoakConfig } from './report';
@@ -151,8 +151,10 @@ async function main(): Promise<number> {
 
   const sum = totals(clients);
   const healed = heals(clients, faults);
+  const baseline = baselineGaps(clients, faults[0]?.startedAt ?? Date.now());
   log(`clients complete: ${sum.complete}/${sum.clients} (${kindsLine(sum)})`);
   for (const check of CHECKS) log(`check ${check}: ${sum[check]}`);
+  log(`baseline, between two deliveries (bursts) to a client before the first fault: p50 ${baseline.p50} ms, p99 ${baseline.p99} ms, max ${baseline.max} ms`);
   for (const heal of healed) log(`heal "${heal.fault.name}": p50 ${heal.p50} ms, p99 ${heal.p99} ms, max ${heal.max} ms over ${heal.clients} clients`);
   log(`proxy: ${proxy.stats.connections} connections, ${proxy.stats.cuts} cut, ${proxy.stats.failovers} failovers, ${proxy.stats.refused} refused`);
   const reconnects = clients.reduce((total, client) => total + client.connects, 0) - clients.length;
@@ -160,8 +162,9 @@ async function main(): Promise<number> {
   const failed = clients.filter((client) => !client.ledger.complete || client.ledger.problems.length);
   for (const client of failed.slice(0, 5)) {
     log(`  ${client.kind} client of ${client.ledger.task}: ${JSON.stringify(client.ledger.result())} ended=${client.ledger.ended} ${client.ledger.problems.join('; ')}`);
+    if (client instanceof RawClient) for (const line of client.history) log(`    ${line}`);
   }
-  if (values.report) writeReliability(config, sum, healed, { ...proxy.stats, reconnects });
+  if (values.report) writeReliability(config, sum, healed, baseline, { ...proxy.stats, reconnects });
   const ok = failed.length === 0 && CHECKS.every((check) => sum[check] === 0);
   log(ok ? 'PASS: every client got every update exactly once, in order, with the right content' : 'FAIL');
   return ok ? 0 : 1;

@@ -95,6 +95,8 @@ export class RawClient implements SoakClient {
   /** Set while frozen; the time the stream closed, if it did. */
   #frozen: { closedAt?: number } | undefined;
   #freezeNext = false;
+  /** The last few things that happened to this client, for the report of a failed one. */
+  readonly history: string[] = [];
 
   constructor(readonly options: ClientOptions) {
     this.ledger = new Ledger(options.task, options.total);
@@ -151,8 +153,17 @@ export class RawClient implements SoakClient {
     if (ledger.lastSequence) headers['last-event-id'] = String(ledger.lastSequence);
     const req = request({ host: '127.0.0.1', port, path: streamPath(options.task, options.token), headers, agent: false });
     this.#request = req;
-    req.on('error', () => this.#again());
+    const note = (what: string) => {
+      this.history.push(`${new Date().toISOString().slice(11, 23)} :${port} ${what}`);
+      if (this.history.length > 12) this.history.shift();
+    };
+    note(`open from ${ledger.lastSequence}`);
+    req.on('error', (error) => {
+      note(`error ${error.message}`);
+      this.#again();
+    });
     req.on('response', (response) => {
+      note(`status ${response.statusCode}`);
       this.#response = response;
       if (response.statusCode === 204) {
         // Nothing left: the workflow closed and we have it all.
@@ -175,6 +186,7 @@ export class RawClient implements SoakClient {
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => parser.feed(chunk));
       response.on('close', () => {
+        note(`closed at ${ledger.lastSequence}`);
         if (this.#frozen && this.#frozen.closedAt === undefined) this.#frozen.closedAt = Date.now();
         this.#again();
       });

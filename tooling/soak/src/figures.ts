@@ -64,3 +64,26 @@ export function kindsLine(sum: CheckTotals): string {
     .map(([kind, { complete, clients }]) => `${kind} ${complete}/${clients}`)
     .join(', ');
 }
+
+export interface Gaps {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/**
+ * The usual wait between two updates of one client before any fault (the cadence the
+ * heal times compare with: a fault healed when its gap is back to about this).
+ */
+export function baselineGaps(clients: SoakClient[], until: number): Gaps {
+  const gaps: number[] = [];
+  for (const { ledger } of clients) {
+    const before = ledger.deliveries.filter((at) => at < until);
+    for (let index = 1; index < before.length; index++) {
+      const gap = (before[index] as number) - (before[index - 1] as number);
+      // Updates of one workflow task arrive together: the cadence is between such bursts.
+      if (gap > 0) gaps.push(gap);
+    }
+  }
+  return { p50: percentile(gaps, 50), p99: percentile(gaps, 99), max: gaps.length ? Math.max(...gaps) : Number.NaN };
+}

@@ -21,11 +21,14 @@ const server = createRecoveryServer({
   cors: { origin: (origin) => /^http:\/\/127\.0\.0\.1:\d+$/.test(origin) },
   recoverPausedOnStart: false,
   pausedResyncMs: 0,
-  onError: (_error, context) => count(context),
+  onError: (error, context) => count(context, error),
 });
 
-function count(context: string): void {
-  errors.set(context, (errors.get(context) ?? 0) + 1);
+/** Counts errors by context; the first few of each go to the log, so a failed soak can be read. */
+function count(context: string, error?: unknown): void {
+  const seen = (errors.get(context) ?? 0) + 1;
+  errors.set(context, seen);
+  if (seen <= 3) console.error(`[${new Date().toISOString()}] ${context}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
 }
 
 const http = createServer(toNodeHandler(server));

@@ -20,6 +20,7 @@ import type { SsePublisher } from '@resumable/sse-publisher';
 import { mayAccessTask, type TokenClaims } from '../auth/tokens';
 import type { PublisherConnection } from '../stream/types';
 import type { TemporalGateway } from '../temporal/gateway';
+import { PauseOrder } from './pause-order';
 
 const CHANNEL = 'paused';
 
@@ -35,18 +36,18 @@ export interface PausedFeedOptions {
 
 /**
  * The paused list's path through this server, owned in one place the way a
- * `TaskFeed` owns a task: pause messages from the bus (deduplicated by sequence)
+ * `TaskFeed` owns a task: pause messages from the bus (deduplicated, see `PauseOrder`)
  * into the registry, every registry change onto the paused SSE channel once, the
  * start-up rebuild and the periodic resync from Temporal that repairs what a lossy
  * bus dropped, and the snapshot + deltas each paused stream gets.
  *
  * ```
- *   bus 'paused' ──► dedupe by (task, sequence) ──► PausedRegistry ──► change (cursor) ──► channel 'paused' ──► unscoped streams
+ *   bus 'paused' ──► PauseOrder (once, in order) ──► PausedRegistry ──► change (cursor) ──► channel 'paused' ──► unscoped streams
  *   Temporal visibility ──► rebuild (start, every resyncMs) ──┘                     └──► per-stream filter ──► scoped streams
  * ```
  */
 export class PausedFeed {
-  private readonly seen = new Map<string, number>();
+  private readonly order = new PauseOrder();
   private listening: Promise<Unsubscribe> | undefined;
   private started: Promise<RecoveryReport | undefined> | undefined;
   private rebuilding: Promise<RecoveryReport> | undefined;
@@ -62,7 +63,7 @@ export class PausedFeed {
   /** Subscribes to pause messages on the bus (once; later calls share it). */
   listen(): Promise<Unsubscribe> {
     this.listening ??= this.options.bus.subscribe(CHANNEL, (message) => {
-      if (message.kind === 'pause') applyPauseMessage(this.options.registry, this.seen, message);
+      if (message.kind === 'pause' && this.order.admit(message)) applyPauseMessage(this.options.registry, message);
     });
     return this.listening;
   }
@@ -143,15 +144,8 @@ export class PausedFeed {
   }
 }
 
-/**
- * Applies pause messages from the bus to the registry, once each: a message is
- * applied only when its sequence is above the last one seen for that task (the bus
- * may duplicate or reorder).
- */
-function applyPauseMessage(registry: PausedRegistry, seen: Map<string, number>, message: PauseMessage): void {
-  const last = seen.get(message.taskId) ?? 0;
-  if (message.sequence <= last) return;
-  seen.set(message.taskId, message.sequence);
+/** Applies one pause message from the bus (admitted by `PauseOrder`) to the registry. */
+function applyPauseMessage(registry: PausedRegistry, message: PauseMessage): void {
   switch (message.event) {
     case 'workflow.paused':
       registry.add(message.data);

@@ -37,6 +37,9 @@ export function busMessageProblem(value: unknown): string | null {
     }
     if (!isNonEmptyString(value.taskId)) return 'taskId must be a non-empty string';
     if (!isSequence(value.sequence)) return 'sequence must be a non-negative integer';
+    if (value.timestamp !== undefined && (typeof value.timestamp !== 'number' || !Number.isFinite(value.timestamp))) {
+      return 'timestamp must be a finite number when present';
+    }
     if (!isObject(value.data)) return 'data must be an object';
     return null;
   }
