@@ -9,6 +9,10 @@ export interface StreamRecord {
   connected: ConnectedEventData[];
   end: EndEventData | undefined;
   opens: number;
+  /** Set when the server answered 204 (nothing left: the workflow closed and the client has it all). */
+  nothingLeft?: true;
+  /** Statuses that ended an EventSource for good (other than 204), each followed by a fresh one. */
+  refusals: number[];
 }
 
 /**
@@ -17,7 +21,7 @@ export interface StreamRecord {
  * either side.
  */
 export class StreamFollower {
-  readonly record: StreamRecord = { sequences: [], connections: [], connected: [], end: undefined, opens: 0 };
+  readonly record: StreamRecord = { sequences: [], connections: [], connected: [], end: undefined, opens: 0, refusals: [] };
   private source: EventSource | undefined;
   private finished!: (record: StreamRecord) => void;
   private failed!: (error: Error) => void;
@@ -80,6 +84,19 @@ export class StreamFollower {
       this.record.end = JSON.parse(event.data) as EndEventData;
       source.close();
       this.finished(this.record);
+    });
+    // An EventSource stops for good on any answer but 200. 204 means "nothing left" (the
+    // end event went to an earlier connection, which was cut); anything else is retried
+    // as an app would, with a fresh EventSource resuming where this one stopped.
+    source.addEventListener('error', (event) => {
+      if (source.readyState !== EventSource.CLOSED || this.record.end || this.record.nothingLeft) return;
+      if (event.code === 204) {
+        this.record.nothingLeft = true;
+        this.finished(this.record);
+        return;
+      }
+      this.record.refusals.push(event.code ?? 0);
+      setTimeout(() => this.reconnectFromClient(), 200);
     });
   }
 }
