@@ -74,9 +74,11 @@ class EventSourceClient implements SoakClient {
       ledger.event('end', '', undefined);
       source.close();
     });
-    source.addEventListener('error', () => {
-      // CONNECTING: it reconnects by itself. CLOSED: refused (503 while Temporal is down): a new one.
+    source.addEventListener('error', (event) => {
+      // CONNECTING: it reconnects by itself. CLOSED: a 204 says nothing is left (the end
+      // went to a connection that was cut); any other refusal (503 while Temporal is down) gets a new one.
       if (source.readyState !== EventSource.CLOSED || this.#stopped || ledger.ended) return;
+      if (event.code === 204) return ledger.event('end', '', undefined);
       this.#retry = setTimeout(() => this.#open(), 500 + options.random() * 1000);
     });
   }
