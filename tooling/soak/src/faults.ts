@@ -3,6 +3,7 @@
  * supervisor would restart a crashed process.
  */
 import type { RawClient } from './clients';
+import type { ManagedProcess } from './processes';
 import type { Stack } from './stack';
 
 export interface FaultRecord {
@@ -35,44 +36,26 @@ export function faultPlan(stack: Stack, frozen: RawClient | undefined, options: 
     });
   }
   faults.push(
-    {
-      name: 'kill -9 a recovery-server process',
-      run: async () => {
-        await serverA?.kill9();
-        await sleep(1000);
-        await serverA?.start();
-        return undefined;
-      },
-    },
-    {
-      name: 'kill -9 the worker',
-      run: async () => {
-        await stack.worker.kill9();
-        await sleep(1000);
-        await stack.worker.start();
-        return undefined;
-      },
-    },
-    {
-      name: 'kill -9 the Temporal dev server (restarted on its database file)',
-      run: async () => {
-        await stack.temporal.kill9();
-        await sleep(1000);
-        await stack.temporal.start();
-        return undefined;
-      },
-    },
-    {
-      name: `stop redis-server for ${options.redisDownMs / 1000} s`,
-      run: async () => {
-        await stack.redis.stop();
-        await sleep(options.redisDownMs);
-        await stack.redis.start();
-        return undefined;
-      },
-    },
+    outage('kill -9 a recovery-server process', serverA, 'kill9', 1000),
+    outage('kill -9 the worker', stack.worker, 'kill9', 1000),
+    outage('kill -9 the Temporal dev server (restarted on its database file)', stack.temporal, 'kill9', 1000),
+    outage(`stop redis-server for ${options.redisDownMs / 1000} s`, stack.redis, 'stop', options.redisDownMs),
   );
   return faults;
+}
+
+/** A process taken down (`kill9`: a crash; `stop`: SIGTERM), left down for `downMs`, then started again. */
+function outage(name: string, process: ManagedProcess | undefined, how: 'kill9' | 'stop', downMs: number): Fault {
+  return {
+    name,
+    run: async () => {
+      if (!process) throw new Error(`fault "${name}": no such process in the stack`);
+      await process[how]();
+      await sleep(downMs);
+      await process.start();
+      return undefined;
+    },
+  };
 }
 
 export async function runFault(fault: Fault): Promise<FaultRecord> {
