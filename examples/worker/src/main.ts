@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     url: config.busUrl,
     secret: config.busSecret,
     // Lost live updates are repaired by the browser from the workflow's log; just count them.
-    onError: (error, count) => {
+    onError: (error, { dropped: count = 0 }) => {
       dropped += count;
       if (dropped === count || dropped % 100 === 0) console.warn(`[worker] bus: ${dropped} update(s) not delivered live (${error.message})`);
     },

@@ -53,6 +53,9 @@ export interface ErrorBody {
 
 const BRAND = Symbol.for('@resumable/error');
 
+/** What a 503 answer tells a client to wait before its next try. */
+const RETRY_AFTER_SECONDS = 2;
+
 export interface ResumableErrorOptions {
   cause?: unknown;
   details?: unknown;
@@ -92,6 +95,26 @@ export class ResumableError extends Error {
     return new ResumableError(fallback, message, { cause: value });
   }
 
+  /**
+   * The HTTP answer for this error: its status, the JSON body, `no-store`, and the
+   * headers its status calls for (`WWW-Authenticate` on 401, `Retry-After` on
+   * every 503, since each is worth retrying). An `INTERNAL` error keeps its message
+   * for the logs and says only "Internal server error" on the wire.
+   *
+   * @example
+   * catch (error) { return ResumableError.from(error).toResponse(corsHeaders); }
+   */
+  toResponse(headers: Record<string, string> = {}): Response {
+    const extra: Record<string, string> = { ...headers };
+    if (this.status === 401 && extra['WWW-Authenticate'] === undefined) extra['WWW-Authenticate'] = 'Bearer';
+    if (this.status === 503) extra['Retry-After'] = String(RETRY_AFTER_SECONDS);
+    const body = this.code === 'INTERNAL' ? { error: { code: this.code, message: 'Internal server error' } } : this.toBody();
+    return new Response(JSON.stringify(body), {
+      status: this.status,
+      headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...extra },
+    });
+  }
+
   /** The wire body for this error. */
   toBody(): ErrorBody {
     return {
@@ -127,4 +150,57 @@ export function isErrorBody(value: unknown): value is ErrorBody {
     typeof (error as { code?: unknown }).code === 'string' &&
     typeof (error as { message?: unknown }).message === 'string'
   );
+}
+
+/**
+ * Where an error reported to an `onError` handler happened. Every part that cannot
+ * throw to its caller (buses, feeds, timers, sinks, the HTTP pipeline) reports
+ * through the same shape, so one handler can serve a whole app.
+ */
+export interface ErrorContext {
+  /** The part that caught it: `'redis-bus'`, `'http-bus-sender'`, `'task-feed'`, `'server'`, … */
+  source: string;
+  /** What it was doing, for people: `'GET /api/resumable/tasks/a/stream'`, `'timer order-1'`. */
+  operation?: string;
+  /** The task concerned, when there is one. */
+  taskId?: string;
+  /** The bus message concerned, when there is one. */
+  message?: unknown;
+  /** How many bus messages were lost because of it (0 or absent: none). */
+  dropped?: number;
+}
+
+/** The one shape of every `onError` option in Resumable. */
+export type ErrorHandler = (error: ResumableError, context: ErrorContext) => void;
+
+/**
+ * An error context in words, for logs: `task-feed task order-1`,
+ * `http-bus-sender (3 dropped)`.
+ *
+ * @example
+ * onError: (error, context) => logger.warn(`${describeErrorContext(context)}: ${error.message}`)
+ */
+export function describeErrorContext(context: ErrorContext): string {
+  const parts = [context.source];
+  if (context.operation) parts.push(context.operation);
+  if (context.taskId !== undefined) parts.push(`task ${context.taskId}`);
+  if (context.dropped) parts.push(`(${context.dropped} dropped)`);
+  return parts.join(' ');
+}
+
+/** The handler used when none is given: one line on `console.error`. */
+export const logError: ErrorHandler = (error, context) => {
+  console.error(`[resumable] ${describeErrorContext(context)}:`, error);
+};
+
+/**
+ * Hands `error` (wrapped as a `ResumableError`) to `handler`. A handler that
+ * throws is caught: reporting a failure must never become a second one.
+ */
+export function reportError(handler: ErrorHandler | undefined, error: unknown, context: ErrorContext): void {
+  try {
+    (handler ?? logError)(ResumableError.from(error), context);
+  } catch {
+    // The user's handler failed; there is nowhere left to report to.
+  }
 }

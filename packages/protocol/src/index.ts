@@ -29,10 +29,19 @@ export {
   ResumableError,
   ERROR_STATUS,
   isErrorBody,
+  logError,
+  describeErrorContext,
+  reportError,
   type ErrorCode,
   type ErrorBody,
+  type ErrorContext,
+  type ErrorHandler,
   type ResumableErrorOptions,
 } from './errors';
+export { fromTemporalError, taskFailingError, isTemporalError, type TemporalErrorContext } from './temporal-errors';
+export { MIN_SECRET_LENGTH, checkSecret, secretsEqual, bearerToken } from './secrets';
+export { readBoundedBody, parseJsonBody } from './http/body';
+export { backoffDelay, type BackoffOptions } from './backoff';
 export {
   topicOf,
   taskTopic,

@@ -1,4 +1,4 @@
-import type { PausedWorkflow } from '@resumable/protocol';
+import { ResumableError, type PausedWorkflow } from '@resumable/protocol';
 import { parsePausedWorkflow, samePause } from './paused-workflow';
 
 /** Why an execution left the paused list. `gone`: Temporal no longer reports it paused (found by recovery). */
@@ -249,7 +249,7 @@ export class PausedRegistry<TVariables = Record<string, unknown>> {
     };
     return {
       commit: (pauses) => {
-        if (!state.open) throw new Error('This rebuild was already committed or abandoned');
+        if (!state.open) throw new ResumableError('CONFLICT', 'This rebuild was already committed or abandoned');
         close();
         return this.#reconcile(pauses, state.touched);
       },

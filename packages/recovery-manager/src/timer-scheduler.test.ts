@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTimerScheduler, toEpochMs } from './timer-scheduler';
+import type { ErrorHandler } from '@resumable/protocol';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -40,7 +41,7 @@ describe('createTimerScheduler', () => {
   });
 
   it('reports a failing callback and keeps firing the others', async () => {
-    const onError = vi.fn();
+    const onError = vi.fn<ErrorHandler>();
     const timers = createTimerScheduler({ onError });
     const fired: string[] = [];
     timers.schedule({ key: 'throws', at: 0, run: () => { throw new Error('boom'); } });
@@ -48,9 +49,9 @@ describe('createTimerScheduler', () => {
     timers.schedule({ key: 'fine', at: 0, run: () => void fired.push('fine') });
     await sleep(10);
     expect(fired).toEqual(['fine']);
-    expect(onError.mock.calls.map(([error, key]) => [key, (error as Error).message]).sort()).toEqual([
-      ['rejects', 'async boom'],
-      ['throws', 'boom'],
+    expect(onError.mock.calls.map(([error, context]) => [context, error.code, error.message]).sort()).toEqual([
+      [{ source: 'timers', operation: 'timer rejects' }, 'INTERNAL', 'async boom'],
+      [{ source: 'timers', operation: 'timer throws' }, 'INTERNAL', 'boom'],
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { ResumableError } from '@resumable/protocol';
+import { ResumableError, reportError, type ErrorHandler } from '@resumable/protocol';
 
 /** A deadline: milliseconds since the epoch, a `Date`, or an ISO-8601 string. */
 export type Deadline = number | Date | string;
@@ -26,8 +26,8 @@ export interface TimerScheduler {
 export interface TimerSchedulerOptions {
   /** Clock, for tests. Default `Date.now`. */
   now?: () => number;
-  /** Called when a timer's callback throws or rejects. Default: `console.error`. */
-  onError?: (error: unknown, key: string) => void;
+  /** Called when a timer's callback throws or rejects (context operation: `timer <key>`). Default: `console.error`. */
+  onError?: ErrorHandler;
 }
 
 /** The in-process scheduler, with a view of what it holds. */
@@ -74,8 +74,7 @@ export function toEpochMs(at: Deadline): number {
  */
 export function createTimerScheduler(options: TimerSchedulerOptions = {}): InProcessTimerScheduler {
   const now = options.now ?? Date.now;
-  const onError =
-    options.onError ?? ((error: unknown, key: string) => console.error(`[timers] timer ${key} failed:`, error));
+
   const armed = new Map<string, { at: number; handle: ReturnType<typeof setTimeout> }>();
 
   const fire = (key: string, timer: ScheduledTimer) => {
@@ -83,7 +82,7 @@ export function createTimerScheduler(options: TimerSchedulerOptions = {}): InPro
     // One failing callback must not take the others (or the process) down.
     Promise.resolve()
       .then(() => timer.run())
-      .catch((error: unknown) => onError(error, key));
+      .catch((error: unknown) => reportError(options.onError, error, { source: 'timers', operation: `timer ${key}` }));
   };
 
   const cancel = (key: string): boolean => {

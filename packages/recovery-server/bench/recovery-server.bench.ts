@@ -23,6 +23,7 @@ import { join, resolve } from 'node:path';
 import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { bundleWorkflows, startDevServer, type DevServer } from '@resumable/temporal-dev';
+import { describeErrorContext, type ErrorHandler } from '@resumable/protocol';
 import { createInMemoryBus } from '@resumable/sse-publisher';
 import { createResumableSinks } from '@resumable/workflow-state/worker';
 import { machineLine, nextMessage, percentile, writeBenchSection } from '../../../scripts/bench-report';
@@ -254,8 +255,7 @@ async function main(): Promise<void> {
     await next(child, 'ready');
     const clockBefore = await clockOffset(child);
 
-    const onError = (error: unknown, context: string) =>
-      void errors.server.push(`${context}: ${error instanceof Error ? error.message : String(error)}`);
+    const onError: ErrorHandler = (error, context) => void errors.server.push(`${describeErrorContext(context)}: ${error.message}`);
     const limits = { maxStreamsPerToken: 5_000 };
     const servers: Record<LiveMode, Listening> = {
       confirmed: await listen(createRecoveryServer({ temporal: { client: temporal.client }, auth: { secret: SECRET }, bus, limits, onError })),

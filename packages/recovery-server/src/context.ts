@@ -1,4 +1,4 @@
-import type { UpdateBus } from '@resumable/protocol';
+import type { ErrorContext, UpdateBus } from '@resumable/protocol';
 import type { PausedRegistry } from '@resumable/recovery-manager';
 import type { SsePublisher } from '@resumable/sse-publisher';
 import type { AuthGuard } from './auth/guard';
@@ -26,7 +26,8 @@ export interface ServerContext {
   readonly tokenStreams: TokenStreamLimiter;
   /** Answers bus messages from workers in other processes (only with a `busSecret`). */
   readonly busReceiver: ((request: Request) => Promise<Response>) | undefined;
-  readonly onError: (error: unknown, context: string) => void;
+  /** Reports a failure that is not the client's fault to the user's `onError`. Never throws. */
+  readonly onError: (error: unknown, context: ErrorContext) => void;
   /** True once `close()` began: new requests get 503 SHUTTING_DOWN. */
   readonly closing: boolean;
 }

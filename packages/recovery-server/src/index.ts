@@ -14,4 +14,4 @@ export {
 export type { CorsOptions } from './http/cors';
 export { isStreamPlan, type Outcome, type StreamPlan } from './http/router';
 export { TemporalGateway, type TemporalOptions, type ExecutionInfo } from './temporal/gateway';
-export { fromTemporalError } from './temporal/errors';
+export { fromTemporalError } from '@resumable/protocol';

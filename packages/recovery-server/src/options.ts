@@ -1,4 +1,4 @@
-import type { UpdateBus } from '@resumable/protocol';
+import type { ErrorHandler, UpdateBus } from '@resumable/protocol';
 import type { PausedRegistry } from '@resumable/recovery-manager';
 import type { SsePublisher } from '@resumable/sse-publisher';
 import type { AuthOptions } from './auth/guard';
@@ -62,8 +62,12 @@ export interface RecoveryServerOptions {
      */
     forwardUnconfirmed?: boolean;
   };
-  /** Called with errors that are not the client's fault (Temporal down, bugs). */
-  onError?: (error: unknown, context: string) => void;
+  /**
+   * Called with errors that are not the client's fault (Temporal down, bugs), with
+   * where they happened: `source` (`'server'`, `'task-feed'`, `'paused-feed'`,
+   * `'triggers'`), `operation`, `taskId`. Default: `console.error`.
+   */
+  onError?: ErrorHandler;
 }
 
 export const DEFAULTS = {

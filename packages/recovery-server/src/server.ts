@@ -1,4 +1,4 @@
-import { ResumableError, type UpdateBus } from '@resumable/protocol';
+import { ResumableError, reportError, type ErrorContext, type UpdateBus } from '@resumable/protocol';
 import { PausedRegistry, type RecoveryReport } from '@resumable/recovery-manager';
 import { createHttpBusReceiver, createInMemoryBus, createSsePublisher, type SsePublisher } from '@resumable/sse-publisher';
 import { AuthGuard } from './auth/guard';
@@ -44,7 +44,7 @@ export interface RecoveryServer {
  * Bun.serve({ fetch: server.fetch });
  */
 export function createRecoveryServer(options: RecoveryServerOptions): RecoveryServer {
-  const onError = options.onError ?? ((error, context) => console.error(`[resumable] ${context}:`, error));
+  const onError = (error: unknown, context: ErrorContext) => reportError(options.onError, error, context);
   const gateway = new TemporalGateway(options.temporal);
   const bus = options.bus ?? createInMemoryBus();
   const publisher = options.publisher ?? createSsePublisher();
@@ -57,7 +57,7 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
     describeTtlMs: DEFAULTS.describeTtlMs,
     idleMs: stream.idleMs ?? DEFAULTS.idleMs,
     forwardUnconfirmed: stream.forwardUnconfirmed === true,
-    onError: (error, taskId) => onError(error, `task ${taskId}`),
+    onError,
   });
   const paused = new PausedFeed({ bus, registry, publisher, gateway, resyncMs: options.pausedResyncMs ?? DEFAULTS.pausedResyncMs, onError });
   let closing = false;
@@ -95,7 +95,7 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
     pausedRegistry: registry,
     start: () => paused.start(options.recoverPausedOnStart !== false),
     mintToken(tokenOptions) {
-      if (!('secret' in options.auth)) throw new ResumableError('BAD_REQUEST', 'Auth is disabled: no tokens to mint');
+      if (!('secret' in options.auth)) throw new ResumableError('INVALID_PARAMETER', 'Auth is disabled: no tokens to mint');
       return mintToken(options.auth.secret, tokenOptions);
     },
     async close() {

@@ -12,7 +12,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { BusMessage, UpdateBus, WorkflowState, WorkflowUpdate } from '@resumable/protocol';
+import { describeErrorContext, type BusMessage, type ErrorHandler, type UpdateBus, type WorkflowState, type WorkflowUpdate } from '@resumable/protocol';
 import { createInMemoryBus } from '@resumable/sse-publisher';
 import { queryPatiently, temporalTestServer, uniqueTaskQueue } from '@resumable/temporal-dev/vitest';
 import type { Client } from '@temporalio/client';
@@ -190,7 +190,7 @@ describe('a worker killed between the sink call and the workflow task completion
   beforeAll(async () => {
     ({ client } = await countingClient());
     liveBus = recordingBus(createInMemoryBus());
-    const onError = (error: unknown, context: string) => void errors.push(`${context}: ${String(error)}`);
+    const onError: ErrorHandler = (error, context) => void errors.push(`${describeErrorContext(context)}: ${String(error)}`);
     live = await startServer(client, { bus: liveBus, busSecret: BUS_SECRET, onError });
     logOnly = await startServer(client, { bus: createInMemoryBus(), onError });
   });

@@ -106,7 +106,7 @@ describe('HTTP bus (worker → server)', () => {
 
   it('does not retry a refused secret, and drops messages it cannot send', async () => {
     const { url, received } = await receiverServer();
-    const sender = createHttpBusSender({ url, secret: 'not-the-server-secret', retryDelayMs: 5 });
+    const sender = createHttpBusSender({ url, secret: 'not-the-server-secret-but-long-enough', retryDelayMs: 5 });
     await sender.publish(update('t1', 1));
     await sender.publish({ kind: 'update', taskId: '' } as unknown as BusMessage);
     await sender.flush();

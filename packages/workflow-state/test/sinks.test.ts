@@ -58,7 +58,7 @@ describe('the worker sink on a real worker', () => {
       },
     };
     const worker = await startWorker({
-      sinks: createResumableSinks({ bus: failing, onError: (error, message) => errors.push({ error, message }) }),
+      sinks: createResumableSinks({ bus: failing, onError: (error, { message }) => errors.push({ error, message: message as BusMessage }) }),
     });
     try {
       const workflowId = `sink-failing-${Date.now()}`;

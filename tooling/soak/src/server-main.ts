@@ -5,6 +5,7 @@
  * Env: PORT, TEMPORAL_ADDRESS, REDIS_URL, RESUMABLE_SECRET.
  */
 import { createServer } from 'node:http';
+import { describeErrorContext } from '@resumable/protocol';
 import { createRecoveryServer } from '@resumable/recovery-server';
 import { toNodeHandler } from '@resumable/recovery-server/node';
 import { createSsePublisher } from '@resumable/sse-publisher';
@@ -21,7 +22,7 @@ const server = createRecoveryServer({
   cors: { origin: (origin) => /^http:\/\/127\.0\.0\.1:\d+$/.test(origin) },
   recoverPausedOnStart: false,
   pausedResyncMs: 0,
-  onError: (error, context) => count(context, error),
+  onError: (error, context) => count(describeErrorContext(context), error),
 });
 
 /** Counts errors by context; the first few of each go to the log, so a failed soak can be read. */

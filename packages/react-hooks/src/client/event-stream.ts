@@ -1,5 +1,4 @@
-import { createSseParser, type SseMessage } from '@resumable/protocol';
-import { backoffDelay, type BackoffOptions } from './backoff';
+import { backoffDelay, createSseParser, type BackoffOptions, type SseMessage } from '@resumable/protocol';
 import { ClientError } from './errors';
 import { networkError, requestHeaders, responseError, type RequestContext } from './http';
 

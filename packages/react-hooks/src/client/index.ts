@@ -3,7 +3,7 @@
  * `fetch`, the sequence-aware task store, and the pieces they are built from.
  * No React, no Node built-ins.
  */
-export { backoffDelay, type BackoffOptions } from './backoff';
+export { backoffDelay, type BackoffOptions } from '@resumable/protocol';
 export { createTokenSource, tokenExpiry, type RefreshToken, type TokenResult, type TokenSource } from './token';
 export {
   openEventStream,

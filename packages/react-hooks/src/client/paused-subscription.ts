@@ -1,10 +1,13 @@
-import type { PausedInitialData, PausedWorkflow } from '@resumable/protocol';
+import { PAUSE_EVENTS, type PausedInitialData, type PausedWorkflow } from '@resumable/protocol';
 import { ClientError } from './errors';
 import { openEventStream, type ConnectionStatus, type EventStream, type StreamOptions } from './event-stream';
 import { liveContext, parseEventData, requestJson } from './http';
 import { apiBase, sharedRegistry, statusPatch } from './shared-stream';
 import { Subscribable } from './subscribable';
 import { createTokenSource, type RefreshToken } from './token';
+
+/** The changes after the snapshot: paused adds (or replaces), the others remove. */
+const DELTAS: ReadonlySet<string> = new Set([PAUSE_EVENTS.paused, PAUSE_EVENTS.resumed, PAUSE_EVENTS.cancelled, PAUSE_EVENTS.timedOut]);
 
 /** Options of the paused-workflows subscription and its actions. */
 export interface PausedWorkflowsOptions extends StreamOptions {
@@ -82,15 +85,15 @@ export class PausedWorkflowsSubscription extends Subscribable<PausedWorkflowsSta
   #receive({ event = 'message', data: text, id }: { event?: string | undefined; data: string; id?: string | undefined }): void {
     try {
       const data = parseEventData<PausedInitialData & PausedWorkflow>({ event, data: text });
-      if (event === 'paused.initial') {
+      if (event === PAUSE_EVENTS.initial) {
         this.#cursor = Number(id);
         this.setState({ pausedWorkflows: data.pausedWorkflows, isLoaded: true });
-      } else if (Number(id) > this.#cursor && event.startsWith('workflow.')) {
+      } else if (Number(id) > this.#cursor && DELTAS.has(event)) {
         // Only deltas newer than the snapshot: it already holds everything up to its id.
         this.#cursor = Number(id);
         const others = this.getState().pausedWorkflows.filter((w) => w.executionId !== data.executionId);
         // paused adds (or replaces); resumed, cancelled and timeout remove.
-        this.setState({ pausedWorkflows: event === 'workflow.paused' ? [...others, data] : others });
+        this.setState({ pausedWorkflows: event === PAUSE_EVENTS.paused ? [...others, data] : others });
       }
     } catch (error) {
       this.setState({ error: ClientError.from(error) });

@@ -1,4 +1,4 @@
-import type { ConnectedEventData, EndEventData, UpdatesPage, WorkflowUpdate } from '@resumable/protocol';
+import { TASK_EVENTS, type ConnectedEventData, type EndEventData, type UpdatesPage, type WorkflowUpdate } from '@resumable/protocol';
 import { CatchUpPacer, type CatchUpProgress } from './catch-up-pacer';
 import { ClientError } from './errors';
 import { openEventStream, type ConnectionStatus, type EventStream, type StreamOptions } from './event-stream';
@@ -150,7 +150,7 @@ export class TaskSubscription<TUpdate extends WorkflowUpdate = WorkflowUpdate> e
       ...this.options,
       ...this.#context(),
       url: this.#path('stream'),
-      endEvent: 'end',
+      endEvent: TASK_EVENTS.end,
       lastEventId: () => this.#sequencer.head,
       onStatus: (status, error) => {
         // A catch-up belongs to its connection: cut short, it ends with what arrived.
@@ -172,18 +172,18 @@ export class TaskSubscription<TUpdate extends WorkflowUpdate = WorkflowUpdate> e
   }
 
   #receive({ event, data: text }: { event?: string | undefined; data: string }): void {
-    if (event !== 'connected' && event !== 'update' && event !== 'end') return;
+    if (event !== TASK_EVENTS.connected && event !== TASK_EVENTS.update && event !== TASK_EVENTS.end) return;
     try {
       const data = parseEventData<TUpdate & ConnectedEventData & EndEventData>({ event, data: text });
       const head = this.#sequencer.head;
-      if (event === 'connected') {
+      if (event === TASK_EVENTS.connected) {
         this.setState({ connectionId: data.connectionId });
         // A resume (something was applied before): the server's catch-up, after
         // `resumeFrom` (our `Last-Event-ID`, the head) up to `lastSequence`, is shown
         // like a recovery. A first connection's history is the initial state:
         // applied as it arrives, unpaced, without the indicator.
         if (head && head < data.lastSequence) this.#pacer.extend(head, data.lastSequence);
-      } else if (event === 'end') {
+      } else if (event === TASK_EVENTS.end) {
         this.setState({ workflowStatus: data.status });
         if (data.lastSequence > head) void this.recoverMissedUpdates();
       } else {

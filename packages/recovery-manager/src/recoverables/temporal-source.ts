@@ -1,4 +1,4 @@
-import { QUERY_NAMES, ResumableError, SEARCH_ATTRIBUTES, type PausedWorkflow } from '@resumable/protocol';
+import { QUERY_NAMES, SEARCH_ATTRIBUTES, fromTemporalError, isTemporalError, type PausedWorkflow } from '@resumable/protocol';
 // Types only: @temporalio/client is an optional peer, and the code below uses the
 // caller's own copy of it (through the client they pass), never a second one.
 import type { Client, WorkflowClient, WorkflowClientOptions, WorkflowExecutionInfo } from '@temporalio/client';
@@ -53,7 +53,7 @@ export function temporalPauseSource(client: Pick<Client, 'workflow'>, options: T
           next = await client.workflow.withAbortSignal(signal, () => iterator.next());
         } catch (error) {
           signal.throwIfAborted();
-          throw temporalError(error, `Listing paused executions (${query}) failed`);
+          throw fromTemporalError(error, { operation: `Listing paused executions (${query})` });
         }
         if (next.done) return;
         yield listedFrom(next.value);
@@ -71,12 +71,7 @@ export function temporalPauseSource(client: Pick<Client, 'workflow'>, options: T
           return { status: 'closed' } satisfies PauseLookup;
         }
         signal.throwIfAborted();
-        if (isTemporalError(error, 'QueryNotRegisteredError')) {
-          throw new ResumableError('NOT_FOUND', `${executionId} does not answer the ${QUERY_NAMES.pause} query`, {
-            cause: error,
-          });
-        }
-        throw temporalError(error, `Query ${QUERY_NAMES.pause} on ${executionId} failed`);
+        throw fromTemporalError(error, { workflowId: executionId, operation: `Query ${QUERY_NAMES.pause}` });
       }
     },
   };
@@ -103,39 +98,4 @@ function listedFrom(info: WorkflowExecutionInfo): ListedPause {
     };
   }
   return listed;
-}
-
-// Temporal's errors mark themselves with a registry symbol, so this works across
-// copies of the SDK without importing it.
-function isTemporalError(error: unknown, name: string): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  return (error as Record<symbol, unknown>)[Symbol.for(`__temporal_is${name}`)] === true || (error as Error).name === name;
-}
-
-// gRPC status codes (https://grpc.io/docs/guides/status-codes/).
-const GRPC_DEADLINE_EXCEEDED = 4;
-const GRPC_INVALID_ARGUMENT = 3;
-const GRPC_UNAVAILABLE = 14;
-
-function temporalError(error: unknown, what: string): ResumableError {
-  if (ResumableError.is(error)) return error;
-  const code = grpcCode(error);
-  const detail = error instanceof Error ? error.message : String(error);
-  if (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED) {
-    return new ResumableError('TEMPORAL_UNAVAILABLE', `${what}: Temporal is unavailable (${detail})`, { cause: error });
-  }
-  if (code === GRPC_INVALID_ARGUMENT) {
-    return new ResumableError('INVALID_PARAMETER', `${what}: ${detail}`, { cause: error });
-  }
-  return new ResumableError('INTERNAL', `${what}: ${detail}`, { cause: error });
-}
-
-/** The gRPC status of an error or of the first error in its `cause` chain (the SDK wraps them in `ServiceError`). */
-function grpcCode(error: unknown): number | undefined {
-  for (let current = error, depth = 0; current && depth < 5; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'number') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }

@@ -1,5 +1,5 @@
-import { ResumableError } from '@resumable/protocol';
-import { authorize, checkSecret, verifyToken, type TokenAction, type TokenClaims } from './tokens';
+import { ResumableError, bearerToken, checkSecret } from '@resumable/protocol';
+import { authorize, verifyToken, type TokenAction, type TokenClaims } from './tokens';
 
 /** Auth settings: a token secret, or auth switched off explicitly. */
 export type AuthOptions = { secret: string } | { disabled: true };
@@ -20,10 +20,10 @@ export class AuthGuard {
 
   constructor(options: AuthOptions) {
     if ('disabled' in options) {
-      if (options.disabled !== true) throw new ResumableError('BAD_REQUEST', 'auth.disabled must be exactly true');
+      if (options.disabled !== true) throw new ResumableError('INVALID_PARAMETER', 'auth.disabled must be exactly true');
       this.secret = undefined;
     } else {
-      checkSecret(options.secret);
+      checkSecret(options.secret, 'auth.secret');
       this.secret = options.secret;
     }
   }
@@ -38,18 +38,10 @@ export class AuthGuard {
    */
   async check(request: Request, url: URL, action: TokenAction, taskId?: string): Promise<Caller> {
     if (this.secret === undefined) return { claims: OPEN, token: '' };
-    const token = bearer(request) ?? url.searchParams.get('token');
+    const token = bearerToken(request.headers.get('authorization')) ?? url.searchParams.get('token');
     if (!token) throw new ResumableError('UNAUTHORIZED', 'A token is required: Authorization: Bearer <token>');
     const claims = await verifyToken(this.secret, token);
     authorize(claims, action, taskId);
     return { claims, token };
   }
-}
-
-function bearer(request: Request): string | undefined {
-  const header = request.headers.get('authorization');
-  if (!header) return undefined;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match) throw new ResumableError('UNAUTHORIZED', 'The Authorization header must be "Bearer <token>"');
-  return match[1];
 }

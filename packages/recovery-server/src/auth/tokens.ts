@@ -1,4 +1,4 @@
-import { ResumableError } from '@resumable/protocol';
+import { ResumableError, checkSecret } from '@resumable/protocol';
 
 /** What a token lets its holder do. */
 export type TokenAction = 'read' | 'resume' | 'cancel' | 'trigger';
@@ -59,12 +59,6 @@ function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(binary, (char) => char.charCodeAt(0));
 }
 
-export function checkSecret(secret: string): void {
-  if (typeof secret !== 'string' || secret.length < 32) {
-    throw new ResumableError('BAD_REQUEST', 'The token secret must be a string of at least 32 characters');
-  }
-}
-
 /**
  * Mints a short-lived, scoped token (the seeds' `getTemporalSubscriptionToken`):
  * HMAC-SHA256 over the claims, readable by any Web Crypto runtime.
@@ -73,7 +67,7 @@ export function checkSecret(secret: string): void {
  * const token = await mintToken(process.env.RESUMABLE_SECRET!, { subject: user.id, tasks: [taskId] });
  */
 export async function mintToken(secret: string, options: MintTokenOptions): Promise<string> {
-  checkSecret(secret);
+  checkSecret(secret, 'The token secret');
   const now = Math.floor((options.now ?? Date.now)() / 1000);
   const claims: TokenClaims = {
     sub: options.subject,

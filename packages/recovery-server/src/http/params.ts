@@ -1,4 +1,4 @@
-import { MAX_UPDATES_PAGE, ResumableError, sequenceFromEventId } from '@resumable/protocol';
+import { MAX_UPDATES_PAGE, ResumableError, parseJsonBody, readBoundedBody, sequenceFromEventId } from '@resumable/protocol';
 
 const MAX_ID_LENGTH = 256;
 // Printable characters only: no controls (CR, LF, NUL…), no path separators.
@@ -57,50 +57,16 @@ export function resumePoint(request: Request, url: URL): number {
 }
 
 /**
- * Reads a JSON body of at most `maxBytes`, counting bytes as they arrive so an
- * oversized body is refused without being buffered whole.
+ * Reads a JSON body of at most `maxBytes` (refused without being buffered whole
+ * when larger); an empty body is `BAD_REQUEST` unless `optional`.
  */
 export async function readJsonBody(request: Request, maxBytes: number, options: { optional?: boolean } = {}): Promise<unknown> {
-  const declared = request.headers.get('content-length');
-  if (declared !== null && Number(declared) > maxBytes) {
-    throw new ResumableError('PAYLOAD_TOO_LARGE', `The body must be at most ${maxBytes} bytes`);
-  }
-  if (!request.body) {
+  const bytes = await readBoundedBody(request, maxBytes);
+  if (bytes.byteLength === 0) {
     if (options.optional) return undefined;
     throw new ResumableError('BAD_REQUEST', 'A JSON body is required');
   }
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new ResumableError('PAYLOAD_TOO_LARGE', `The body must be at most ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  if (size === 0) {
-    if (options.optional) return undefined;
-    throw new ResumableError('BAD_REQUEST', 'A JSON body is required');
-  }
-  const type = request.headers.get('content-type') ?? '';
-  if (type !== '' && !/^application\/([\w.+-]*\+)?json\b/i.test(type)) {
-    throw new ResumableError('UNSUPPORTED_MEDIA_TYPE', 'The body must be application/json');
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
-    throw new ResumableError('INVALID_JSON', 'The body is not valid JSON');
-  }
+  return parseJsonBody(request, bytes);
 }
 
 /** Narrows a parsed body to a plain object, or throws `BAD_REQUEST`. */

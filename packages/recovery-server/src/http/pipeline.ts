@@ -2,7 +2,6 @@ import { ResumableError } from '@resumable/protocol';
 import type { ServerContext } from '../context';
 import { corsHeaders, preflight } from './cors';
 import { checkId } from './params';
-import { errorResponse } from './responses';
 import type { RouteDefinition, RouteInput } from './route';
 import { Router, isStreamPlan, type Outcome } from './router';
 
@@ -29,8 +28,8 @@ export function createPipeline(server: ServerContext, routes: readonly RouteDefi
       return withHeaders(await route.handle(input), cors);
     } catch (error) {
       const failure = ResumableError.from(error);
-      if (failure.status >= 500) server.onError(error, `${request.method} ${safePath(request.url)}`);
-      return errorResponse(failure, cors);
+      if (failure.status >= 500) server.onError(error, { source: 'server', operation: `${request.method} ${safePath(request.url)}` });
+      return failure.toResponse(cors);
     }
   };
 }

@@ -1,5 +1,6 @@
 import {
   PAUSE_EVENTS,
+  type ErrorContext,
   type PausedWorkflow,
   type PauseMessage,
   type Unsubscribe,
@@ -31,7 +32,7 @@ export interface PausedFeedOptions {
   gateway: Pick<TemporalGateway, 'client'>;
   /** Reconcile with Temporal visibility this often after start (0: never). */
   resyncMs: number;
-  onError: (error: unknown, context: string) => void;
+  onError: (error: unknown, context: ErrorContext) => void;
 }
 
 /**
@@ -95,7 +96,7 @@ export class PausedFeed {
         manager.register(pausedWorkflowsRecoverable({ client: await this.options.gateway.client(), registry: this.options.registry }));
         const report = await manager.recoverAll();
         for (const failure of report.components.filter((component) => component.status === 'failed')) {
-          this.options.onError(failure.error, `${context} of ${failure.name}`);
+          this.options.onError(failure.error, { source: 'paused-feed', operation: `${context} of ${failure.name}` });
         }
         return report;
       } finally {

@@ -1,4 +1,4 @@
-import { ResumableError, type TriggerSignalArgs } from '@resumable/protocol';
+import { ResumableError, type ErrorContext, type TriggerSignalArgs } from '@resumable/protocol';
 import type { PausedRegistry } from '@resumable/recovery-manager';
 import { mayAccessTask, type TokenClaims } from '../auth/tokens';
 import type { ListedWaiting, TemporalGateway } from '../temporal/gateway';
@@ -14,7 +14,7 @@ export interface TriggerOutcome {
 export interface TriggerDeliveryOptions {
   registry: PausedRegistry;
   gateway: Pick<TemporalGateway, 'trigger' | 'readPause' | 'listWaiting'>;
-  onError: (error: unknown, context: string) => void;
+  onError: (error: unknown, context: ErrorContext) => void;
 }
 
 /**
@@ -59,7 +59,7 @@ export async function deliverTrigger(
     await fromRegistry;
     // Nothing delivered yet: the caller can safely retry the whole trigger.
     if (outcome.delivered.length === 0) throw error;
-    options.onError(error, `trigger "${event}": visibility lookup`);
+    options.onError(error, { source: 'triggers', operation: `trigger "${event}": visibility lookup` });
     return sorted(outcome);
   }
 

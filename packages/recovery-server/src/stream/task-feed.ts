@@ -4,6 +4,7 @@ import {
   TASK_EVENTS,
   taskTopic,
   type EndEventData,
+  type ErrorContext,
   type UpdateBus,
   type Unsubscribe,
   type UpdatesPage,
@@ -27,7 +28,7 @@ export interface TaskFeedOptions {
   maxTailCheckMs: number;
   /** How long a describe() answer is trusted. */
   describeTtlMs: number;
-  onError?: (error: unknown, taskId: string) => void;
+  onError?: (error: unknown, context: ErrorContext) => void;
   /**
    * @internal Benchmarks only: forward live updates before the log confirms them,
    * as the feed did before the content guarantee. Breaks that guarantee.
@@ -395,7 +396,7 @@ export class TaskFeed {
         if (this.heard <= this.high) this.checkClosed();
       })
       .catch((error) => {
-        if (!this.noteFailing(error)) this.options.onError?.(error, this.taskId);
+        if (!this.noteFailing(error)) this.options.onError?.(error, { source: 'task-feed', taskId: this.taskId });
       })
       .finally(() => {
         if (this.confirming === confirming) this.confirming = undefined;
@@ -415,7 +416,7 @@ export class TaskFeed {
     }
     this.closedCheck = this.describe(true)
       .then((info) => (info.running ? undefined : this.finish(this.high)))
-      .catch((error) => this.options.onError?.(error, this.taskId))
+      .catch((error) => this.options.onError?.(error, { source: 'task-feed', taskId: this.taskId }))
       .finally(() => {
         this.closedCheck = undefined;
         if (this.recheckClosed) {
@@ -538,7 +539,7 @@ export class TaskFeed {
   }
 
   private fail(client: Client, error: unknown): void {
-    this.options.onError?.(error, this.taskId);
+    this.options.onError?.(error, { source: 'task-feed', taskId: this.taskId });
     // The client reconnects with its Last-Event-ID and resumes exactly there.
     client.connection.close('error');
     this.remove(client.connection);
@@ -564,7 +565,7 @@ export class TaskFeed {
       if (!info.running) return await this.finish(this.high);
       if (!info.taskFailing) await this.readTail();
     } catch (error) {
-      if (!this.noteFailing(error)) this.options.onError?.(error, this.taskId);
+      if (!this.noteFailing(error)) this.options.onError?.(error, { source: 'task-feed', taskId: this.taskId });
     }
     this.tailDelay = Math.min(this.tailDelay * 2, this.options.maxTailCheckMs);
     this.scheduleTailCheck(false);

@@ -12,6 +12,8 @@ import {
   type TriggerSignalArgs,
   type UpdatesPage,
   type WorkflowState,
+  fromTemporalError,
+  taskFailingError,
 } from '@resumable/protocol';
 import {
   Client,
@@ -21,7 +23,6 @@ import {
   type ConnectionOptions,
 } from '@temporalio/client';
 import { pausedVisibilityQuery } from '@resumable/recovery-manager';
-import { fromTemporalError, taskFailing } from './errors';
 
 /** How to reach Temporal. Every field falls back to the usual environment variables. */
 export interface TemporalOptions {
@@ -196,7 +197,7 @@ export class TemporalGateway {
         void client.withAbortSignal(this.closing.signal, () => isTaskFailing(client, taskId)).then(
           (failing) => {
             answered = true;
-            if (failing) controller.abort(taskFailing(taskId));
+            if (failing) controller.abort(taskFailingError(taskId));
           },
           () => undefined,
         );

@@ -1,5 +1,14 @@
-import { ResumableError, type BusMessage, type UpdateBus } from '@resumable/protocol';
-import { checkSecret, secretsEqual } from './secret';
+import {
+  ResumableError,
+  bearerToken,
+  checkSecret,
+  parseJsonBody,
+  readBoundedBody,
+  secretsEqual,
+  type BusMessage,
+  type ErrorCode,
+  type UpdateBus,
+} from '@resumable/protocol';
 import { busMessageProblem } from './validate';
 
 /**
@@ -29,50 +38,6 @@ export interface HttpBusBatch {
   messages: BusMessage[];
 }
 
-function errorResponse(error: ResumableError, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(error.toBody()), {
-    status: error.status,
-    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers },
-  });
-}
-
-async function readLimited(request: Request, maxBytes: number): Promise<Uint8Array> {
-  const declared = request.headers.get('content-length');
-  if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
-  if (request.body === null) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      // Stop reading at the limit: a huge body must not be buffered to be refused.
-      await reader.cancel().catch(() => {});
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
-}
-
-function tooLarge(maxBytes: number): ResumableError {
-  return new ResumableError('PAYLOAD_TOO_LARGE', `The body is larger than ${maxBytes} bytes`);
-}
-
-function bearer(header: string | null): string | null {
-  if (header === null) return null;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match ? (match[1] as string) : null;
-}
-
 /**
  * The server side of the embedded bus: a fetch handler that accepts batches of
  * bus messages from workers (`createHttpBusSender`) and publishes them on `bus`.
@@ -87,47 +52,35 @@ function bearer(header: string | null): string | null {
  * export const POST = receive;
  */
 export function createHttpBusReceiver(options: HttpBusReceiverOptions): (request: Request) => Promise<Response> {
-  const secret = checkSecret(options.secret);
+  const secret = checkSecret(options.secret, 'secret');
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const maxMessages = options.maxMessages ?? 10_000;
   const { bus } = options;
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const refuse = (code: ErrorCode, message: string, details?: unknown): never => {
+    throw new ResumableError(code, message, details === undefined ? {} : { details });
+  };
 
   return async (request) => {
     try {
       if (request.method !== 'POST') {
-        return errorResponse(new ResumableError('METHOD_NOT_ALLOWED', 'Use POST'), { Allow: 'POST' });
+        return new ResumableError('METHOD_NOT_ALLOWED', 'Use POST').toResponse({ Allow: 'POST' });
       }
-      const token = bearer(request.headers.get('authorization'));
-      if (token === null || !(await secretsEqual(token, secret))) {
-        return errorResponse(new ResumableError('UNAUTHORIZED', 'A valid bus secret is required'), {
-          'WWW-Authenticate': 'Bearer realm="resumable-bus"',
-        });
+      const token = bearerToken(request.headers.get('authorization'));
+      if (token === undefined || !(await secretsEqual(token, secret))) refuse('UNAUTHORIZED', 'A valid bus secret is required');
+      // The sender always declares JSON; anything else is not one of ours.
+      if (!/^application\/json\b/i.test(request.headers.get('content-type') ?? '')) {
+        refuse('UNSUPPORTED_MEDIA_TYPE', 'The body must be application/json');
       }
-      const type = request.headers.get('content-type') ?? '';
-      if (!/^application\/json\b/i.test(type)) {
-        return errorResponse(new ResumableError('UNSUPPORTED_MEDIA_TYPE', 'The body must be application/json'));
-      }
-      const bytes = await readLimited(request, maxBodyBytes);
-      let body: unknown;
-      try {
-        body = JSON.parse(decoder.decode(bytes));
-      } catch {
-        return errorResponse(new ResumableError('INVALID_JSON', 'The body is not valid UTF-8 JSON'));
-      }
+      const body = parseJsonBody(request, await readBoundedBody(request, maxBodyBytes));
       const messages = (body as { messages?: unknown } | null)?.messages;
       if (typeof body !== 'object' || body === null || !Array.isArray(messages)) {
-        return errorResponse(new ResumableError('BAD_REQUEST', 'The body must be {"messages": [...]}'));
+        return refuse('BAD_REQUEST', 'The body must be {"messages": [...]}');
       }
-      if (messages.length > maxMessages) {
-        return errorResponse(new ResumableError('PAYLOAD_TOO_LARGE', `At most ${maxMessages} messages per request`));
-      }
+      if (messages.length > maxMessages) refuse('PAYLOAD_TOO_LARGE', `At most ${maxMessages} messages per request`);
       // Every message is checked before any is published: a batch is taken whole or not at all.
       for (let index = 0; index < messages.length; index += 1) {
         const problem = busMessageProblem(messages[index]);
-        if (problem !== null) {
-          return errorResponse(new ResumableError('BAD_REQUEST', `messages[${index}]: ${problem}`, { details: { index } }));
-        }
+        if (problem !== null) refuse('BAD_REQUEST', `messages[${index}]: ${problem}`, { index });
       }
       for (const message of messages as BusMessage[]) await bus.publish(message);
       return new Response(JSON.stringify({ accepted: messages.length }), {
@@ -135,9 +88,8 @@ export function createHttpBusReceiver(options: HttpBusReceiverOptions): (request
         headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
       });
     } catch (error) {
-      return errorResponse(
-        ResumableError.is(error) ? error : new ResumableError('INTERNAL', 'The bus could not take the messages', { cause: error }),
-      );
+      const failure = ResumableError.from(error);
+      return failure.toResponse(failure.status === 401 ? { 'WWW-Authenticate': 'Bearer realm="resumable-bus"' } : {});
     }
   };
 }

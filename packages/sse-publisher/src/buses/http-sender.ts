@@ -1,5 +1,12 @@
-import { ResumableError, type BusMessage, type UpdateBus } from '@resumable/protocol';
-import { checkSecret } from './secret';
+import {
+  ResumableError,
+  backoffDelay,
+  checkSecret,
+  reportError,
+  type BusMessage,
+  type ErrorHandler,
+  type UpdateBus,
+} from '@resumable/protocol';
 import { busMessageProblem } from './validate';
 
 /**
@@ -32,7 +39,7 @@ export interface HttpBusSenderOptions {
   /** Custom fetch (tests, proxies). Default `globalThis.fetch`. */
   fetch?: typeof fetch;
   /** Told about every loss, for logs; losses are repaired downstream by sequence. */
-  onError?: (error: ResumableError, dropped: number) => void;
+  onError?: ErrorHandler;
 }
 
 /**
@@ -95,7 +102,7 @@ function sleep(ms: number): Promise<void> {
  */
 export function createHttpBusSender(options: HttpBusSenderOptions): HttpBusSender {
   const url = String(options.url);
-  const authorization = `Bearer ${checkSecret(options.secret)}`;
+  const authorization = `Bearer ${checkSecret(options.secret, 'secret')}`;
   const maxBatchMessages = options.maxBatchMessages ?? 500;
   const maxBatchBytes = options.maxBatchBytes ?? 512 * 1024;
   const lingerMs = options.lingerMs ?? 2;
@@ -115,11 +122,7 @@ export function createHttpBusSender(options: HttpBusSenderOptions): HttpBusSende
 
   function drop(count: number, error: ResumableError): void {
     stats.dropped += count;
-    try {
-      options.onError?.(error, count);
-    } catch {
-      // A logging callback must not break publishing.
-    }
+    if (options.onError) reportError(options.onError, error, { source: 'http-bus-sender', dropped: count });
   }
 
   function schedule(): void {
@@ -181,8 +184,7 @@ export function createHttpBusSender(options: HttpBusSenderOptions): HttpBusSende
         lastProblem = error instanceof Error ? error.message : String(error);
       }
       if (attempt < maxAttempts && !abandon) {
-        const backoff = Math.min(MAX_RETRY_DELAY_MS, retryDelayMs * 2 ** (attempt - 1));
-        await sleep(backoff / 2 + Math.random() * (backoff / 2));
+        await sleep(backoffDelay(attempt - 1, { initialDelayMs: retryDelayMs, maxDelayMs: MAX_RETRY_DELAY_MS }));
       }
     }
     drop(batch.length, new ResumableError('INTERNAL', `Bus batch of ${batch.length} dropped: ${lastProblem}`));

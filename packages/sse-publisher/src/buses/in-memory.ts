@@ -1,14 +1,23 @@
-import { ResumableError, topicOf, type BusHandler, type BusMessage, type BusTopic, type Unsubscribe, type UpdateBus } from '@resumable/protocol';
+import {
+  ResumableError,
+  reportError,
+  topicOf,
+  type BusHandler,
+  type BusTopic,
+  type ErrorHandler,
+  type Unsubscribe,
+  type UpdateBus,
+} from '@resumable/protocol';
 
 /**
  * Options of `createInMemoryBus()`.
  *
  * @example
- * createInMemoryBus({ onError: (error) => console.error('bus handler failed', error) });
+ * createInMemoryBus({ onError: (error, { taskId }) => console.error(`bus handler for ${taskId} failed`, error) });
  */
 export interface InMemoryBusOptions {
-  /** Called when a handler throws; the other handlers still get the message. */
-  onError?: (error: unknown, message: BusMessage) => void;
+  /** Called when a handler throws (context: the message and its task); the other handlers still get the message. Default: silent. */
+  onError?: ErrorHandler;
 }
 
 function closedError(): ResumableError {
@@ -38,7 +47,7 @@ export function createInMemoryBus(options: InMemoryBusOptions = {}): UpdateBus {
         try {
           handler(structuredClone(message));
         } catch (error) {
-          options.onError?.(error, message);
+          if (options.onError) reportError(options.onError, error, { source: 'in-memory-bus', taskId: message.taskId, message });
         }
       }
     },

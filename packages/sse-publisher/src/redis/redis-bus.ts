@@ -1,4 +1,11 @@
-import { ResumableError, topicOf, type BusHandler, type BusMessage, type BusTopic, type Unsubscribe, type UpdateBus } from '@resumable/protocol';
+import {
+  ResumableError,
+  reportError,
+  topicOf,
+  type BusHandler,
+  type ErrorHandler, type BusMessage, type BusTopic, type Unsubscribe,
+  type UpdateBus,
+} from '@resumable/protocol';
 import { Redis, type RedisOptions } from 'ioredis';
 import { busMessageProblem } from '../buses/validate';
 
@@ -22,8 +29,8 @@ export interface RedisBusOptions {
   prefix?: string;
   /** Messages held while Redis is unreachable, sent once it is back; beyond it the oldest are dropped. Default 1000. */
   maxPending?: number;
-  /** Told about dropped messages, bad messages on a channel, handler errors and connection errors. */
-  onError?: (error: unknown) => void;
+  /** Told about dropped messages, bad messages on a channel, handler errors and connection errors. Default: silent (see `stats()`). */
+  onError?: ErrorHandler;
 }
 
 /**
@@ -85,11 +92,7 @@ export function createRedisBus(options: RedisBusOptions = {}): RedisBus {
   const prefix = options.prefix ?? 'resumable:';
   const maxPending = options.maxPending ?? 1000;
   const report = (error: unknown) => {
-    try {
-      options.onError?.(error);
-    } catch {
-      // A logging callback must not break the bus.
-    }
+    if (options.onError) reportError(options.onError, error, { source: 'redis-bus' });
   };
 
   const base: RedisOptions = { ...options.redisOptions };

@@ -43,7 +43,7 @@ describe('createResumableSinks', () => {
     rejecting.resumable.publish.fn(info, message);
     await vi.waitFor(() => expect(onError).toHaveBeenCalledTimes(2));
     expect(onError.mock.calls.map(([error]) => (error as Error).message)).toEqual(['sync', 'async']);
-    expect(onError.mock.calls[0]![1]).toBe(message);
+    expect(onError.mock.calls[0]![1]).toEqual({ source: 'sinks', taskId: 'task-1', message, dropped: 1 });
   });
 
   it('survives an onError that throws', async () => {
@@ -79,6 +79,6 @@ describe('createResumableSinks', () => {
   });
 
   it('refuses a missing bus clearly', () => {
-    expect(() => createResumableSinks({} as never)).toThrow(/needs \{ bus \}/);
+    expect(() => createResumableSinks({} as never)).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER', message: expect.stringMatching(/needs \{ bus \}/) }));
   });
 });

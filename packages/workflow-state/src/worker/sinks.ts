@@ -1,4 +1,4 @@
-import type { BusMessage, UpdateBus } from '@resumable/protocol';
+import { ResumableError, reportError, type BusMessage, type ErrorHandler, type UpdateBus } from '@resumable/protocol';
 import type { InjectedSinks } from '@temporalio/worker';
 import type { ResumableSinks } from '../sinks';
 
@@ -6,17 +6,18 @@ import type { ResumableSinks } from '../sinks';
  * Options of {@link createResumableSinks}.
  *
  * @example
- * createResumableSinks({ bus, onError: (error, message) => metrics.dropped(message.taskId) });
+ * createResumableSinks({ bus, onError: (error, { taskId }) => metrics.dropped(taskId) });
  */
 export interface ResumableSinkOptions {
   /** Where updates and pause events go (an `UpdateBus` from `@resumable/sse-publisher`, or your own). */
   bus: Pick<UpdateBus, 'publish'>;
   /**
    * Called when the bus refuses a message. The message is dropped: consumers fill the
-   * gap from the workflow's log by sequence. Default: a `console.warn`, at most one
-   * every 10 s, counting what was dropped in between.
+   * gap from the workflow's log by sequence. The context carries the message and its
+   * task. Default: a `console.warn`, at most one every 10 s, counting what was
+   * dropped in between.
    */
-  onError?: (error: unknown, message: BusMessage) => void;
+  onError?: ErrorHandler;
 }
 
 /**
@@ -41,17 +42,13 @@ export interface ResumableSinkOptions {
  */
 export function createResumableSinks(options: ResumableSinkOptions): InjectedSinks<ResumableSinks> {
   if (typeof options?.bus?.publish !== 'function') {
-    throw new TypeError('createResumableSinks needs { bus } with a publish(message) method');
+    throw new ResumableError('INVALID_PARAMETER', 'createResumableSinks needs { bus } with a publish(message) method');
   }
   const { bus } = options;
   const onError = options.onError ?? throttledWarning();
-  const fail = (error: unknown, message: BusMessage) => {
-    try {
-      onError(error, message);
-    } catch {
-      // A failing error handler must not reach the worker either.
-    }
-  };
+  // reportError catches a throwing handler: nothing may reach the worker.
+  const fail = (error: unknown, message: BusMessage) =>
+    reportError(onError, error, { source: 'sinks', taskId: message.taskId, message, dropped: 1 });
   return {
     resumable: {
       publish: {
@@ -68,17 +65,18 @@ export function createResumableSinks(options: ResumableSinkOptions): InjectedSin
   };
 }
 
-function throttledWarning(intervalMs = 10_000): (error: unknown, message: BusMessage) => void {
+function throttledWarning(intervalMs = 10_000): ErrorHandler {
   let lastWarned = Number.NEGATIVE_INFINITY;
   let dropped = 0;
-  return (error, message) => {
+  return (error, context) => {
     dropped++;
     const now = Date.now();
     if (now - lastWarned < intervalMs) return;
+    const message = context.message as BusMessage;
     const sequence = message.kind === 'update' ? message.update.sequence : message.sequence;
     console.warn(
       `[resumable] bus publish failed; dropped ${dropped} message(s), latest ${message.kind} ${message.taskId}#${sequence} ` +
-        `(consumers repair by sequence): ${error instanceof Error ? error.message : String(error)}`,
+        `(consumers repair by sequence): ${error.message}`,
     );
     lastWarned = now;
     dropped = 0;
