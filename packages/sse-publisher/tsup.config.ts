@@ -1,3 +1,3 @@
 import { packageBuild } from '../../tsup.shared';
 
-export default packageBuild({'index': 'src/index.ts', 'redis': 'src/redis/index.ts'});
+export default packageBuild({ index: 'src/index.ts', redis: 'src/redis/index.ts' });

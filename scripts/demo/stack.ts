@@ -6,7 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '@resumable/kit/net';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -66,7 +66,9 @@ const skipTests = (name: string) => /\.test(-d)?\.tsx?$/.test(name);
 export function ensurePackagesBuilt(log: (line: string) => void = console.log): void {
   const stale = APP_PACKAGES.filter((name) => {
     const dir = join(ROOT, 'packages', name);
-    return oldestFile(join(dir, 'dist')) < Math.max(newest(join(dir, 'src'), skipTests), newest(join(dir, 'package.json')));
+    return (
+      oldestFile(join(dir, 'dist')) < Math.max(newest(join(dir, 'src'), skipTests), newest(join(dir, 'package.json')))
+    );
   });
   if (stale.length === 0) return;
   log(`building ${stale.map((name) => `@resumable/${name}`).join(', ')} (dist missing or stale)`);
@@ -85,8 +87,8 @@ export function appBuildIsStale(): boolean {
   if (!existsSync(buildId)) return true;
   const built = statSync(buildId).mtimeMs;
   const inputs = [
-    ...['app', 'components', 'lib', 'next.config.ts', 'instrumentation.ts', 'package.json', 'tsconfig.json'].map((name) =>
-      newest(join(APP_DIR, name)),
+    ...['app', 'components', 'lib', 'next.config.ts', 'instrumentation.ts', 'package.json', 'tsconfig.json'].map(
+      (name) => newest(join(APP_DIR, name)),
     ),
     newest(join(WORKER_DIR, 'src/shared.ts')),
     ...APP_PACKAGES.map((name) => newest(join(ROOT, 'packages', name, 'dist'))),
@@ -107,18 +109,6 @@ export function ensureAppBuilt(log: (line: string) => void = console.log): numbe
   });
   if (result.status !== 0) throw new Error('next build failed');
   return Date.now() - started;
-}
-
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 function pipeLines(child: ChildProcess, emit: (line: string) => void): void {
@@ -159,7 +149,12 @@ async function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
   }
 }
 
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs: number, failed: () => string | undefined) {
+async function waitFor(
+  check: () => Promise<boolean>,
+  what: string,
+  timeoutMs: number,
+  failed: () => string | undefined,
+) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const reason = failed();
@@ -200,7 +195,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   const launch = (name: 'app' | 'worker', args: string[], cwd: string, extraEnv: Record<string, string> = {}) => {
     // detached: the child leads its own process group, so one signal reaches everything it starts.
-    const child = spawn(process.execPath, args, { cwd, env: { ...env, ...extraEnv }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      cwd,
+      env: { ...env, ...extraEnv },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     // The worker tags its own lines; the stack adds the tag for everything else.
     pipeLines(child, (line) => log(name, line.startsWith(`[${name}] `) ? line.slice(name.length + 3) : line));
     child.once('exit', (code, signal) => {
@@ -229,12 +229,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     worker.stdout?.on('data', (chunk: Buffer) => {
       if (String(chunk).includes('[worker] ready')) workerReady = true;
     });
-    launch(
-      'app',
-      [NEXT_BIN, mode, '--hostname', '127.0.0.1', '--port', String(port)],
-      APP_DIR,
-      { NODE_ENV: mode === 'dev' ? 'development' : 'production' },
-    );
+    launch('app', [NEXT_BIN, mode, '--hostname', '127.0.0.1', '--port', String(port)], APP_DIR, {
+      NODE_ENV: mode === 'dev' ? 'development' : 'production',
+    });
     // 401 without a token means the route, the server singleton and auth are all up.
     await waitFor(
       async () => (await fetch(`${appUrl}/api/workflow/paused`)).status === 401,
@@ -242,7 +239,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       mode === 'dev' ? 120_000 : 60_000,
       () => exitReason,
     );
-    await waitFor(async () => workerReady, 'the worker', 90_000, () => exitReason);
+    await waitFor(
+      async () => workerReady,
+      'the worker',
+      90_000,
+      () => exitReason,
+    );
   } catch (error) {
     await stop();
     throw error;

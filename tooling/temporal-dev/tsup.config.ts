@@ -1,3 +1,6 @@
 import { packageBuild } from '../../tsup.shared';
 
-export default packageBuild({ index: 'src/index.ts', vitest: 'src/vitest.ts', cli: 'src/cli.ts' }, { external: ['vitest'] });
+export default packageBuild(
+  { index: 'src/index.ts', vitest: 'src/vitest.ts', cli: 'src/cli.ts' },
+  { external: ['vitest'] },
+);

@@ -37,14 +37,18 @@ async function start<T>(
 
 const shortId = (workflowId: string) => workflowId.slice(-4).toUpperCase();
 
-/** Starts seed 000's task (IN_PROGRESS → DONE → MERGED). */
+/** Starts a task (IN_PROGRESS → DONE → MERGED). */
 export async function startTask(options: { steps?: number; stepMs?: number } = {}): Promise<StartedWorkflow> {
   const steps = clamp(options.steps ?? 12, 1, 50);
   const stepMs = clamp(options.stepMs ?? 600, 50, 5_000);
-  return start('task', (id: string): TaskInput => ({ title: `feature ${shortId(id)}`, steps, stepMs }), (id) => `Task ${shortId(id)}`);
+  return start(
+    'task',
+    (id: string): TaskInput => ({ title: `feature ${shortId(id)}`, steps, stepMs }),
+    (id) => `Task ${shortId(id)}`,
+  );
 }
 
-/** Starts seed 003's invoice processing; the mail service fails `emailFailures` times first. */
+/** Starts an invoice's processing; the mail service fails `emailFailures` times first. */
 export async function startInvoice(options: { emailFailures?: number } = {}): Promise<StartedWorkflow> {
   const emailFailures = clamp(options.emailFailures ?? 2, 0, 9);
   return start(
@@ -56,7 +60,7 @@ export async function startInvoice(options: { emailFailures?: number } = {}): Pr
 
 const CUSTOMERS = ['Ada Lovelace', 'Grace Hopper', 'Alan Turing', 'Katherine Johnson', 'Edsger Dijkstra'];
 
-/** Starts seed 001's order processing, which pauses for approval and for payment. */
+/** Starts an order's processing, which pauses for approval and for payment. */
 export async function startOrder(options: { timeoutSeconds?: number } = {}): Promise<StartedWorkflow> {
   const timeoutSeconds = clamp(options.timeoutSeconds ?? 15 * 60, 10, 24 * 3600);
   return start(
@@ -71,9 +75,10 @@ export async function startOrder(options: { timeoutSeconds?: number } = {}): Pro
   );
 }
 
-/** Starts seed 004's eight-phase test cycle; `failAtPhase` makes that phase fail for good (saga compensation). */
+/** Starts the eight-phase test cycle; `failAtPhase` makes that phase fail for good (saga compensation). */
 export async function startTestCycle(options: { failAtPhase?: PhaseNumber } = {}): Promise<StartedWorkflow> {
-  const failAtPhase = options.failAtPhase && options.failAtPhase >= 1 && options.failAtPhase <= 8 ? options.failAtPhase : undefined;
+  const failAtPhase =
+    options.failAtPhase && options.failAtPhase >= 1 && options.failAtPhase <= 8 ? options.failAtPhase : undefined;
   return start(
     'testCycle',
     (id: string): TestCycleInput => ({ cycleId: `CYCLE-${shortId(id)}`, ...(failAtPhase ? { failAtPhase } : {}) }),

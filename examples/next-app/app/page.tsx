@@ -16,7 +16,10 @@ export default function Home() {
         </Link>
         <Link href="/paused" className="tile">
           <h2>Paused workflows</h2>
-          <p>Orders waiting for approval and for payment, live over SSE, with timeouts, Resume, Cancel and the payment event.</p>
+          <p>
+            Orders waiting for approval and for payment, live over SSE, with timeouts, Resume, Cancel and the payment
+            event.
+          </p>
         </Link>
         <Link href="/test-cycle" className="tile">
           <h2>Test cycle</h2>

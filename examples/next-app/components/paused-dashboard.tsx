@@ -1,6 +1,11 @@
 'use client';
-import { PAYMENT_COMPLETED_EVENT, type OrderStatus } from '@resumable/example-worker/shared';
-import type { PausedWorkflow } from '@resumable/protocol';
+import { PAYMENT_COMPLETED_EVENT, type OrderStatus, type OrderUpdates } from '@resumable/example-worker/shared';
+import type {
+  PausedWorkflow,
+  WorkflowCancelledData,
+  WorkflowResumedData,
+  WorkflowTimedOutData,
+} from '@resumable/protocol';
 import { usePausedWorkflows, useTemporalSubscription } from '@resumable/react-hooks';
 import { useState, useTransition } from 'react';
 import { startOrder, type StartedWorkflow } from '@/app/actions';
@@ -23,9 +28,11 @@ async function sendPaymentEvent(pause: PausedWorkflow): Promise<void> {
   if (!response.ok) throw new Error(`Trigger refused: HTTP ${response.status}`);
 }
 
-/** Seed 001's dashboard: the live list of paused executions, with resume, cancel and the payment event. */
+/** The paused dashboard: the live list of paused executions, with resume, cancel and the payment event. */
 export function PausedDashboard() {
-  const { pausedWorkflows, isConnected, isLoaded, error, resume, cancel } = usePausedWorkflows({ refreshToken: getOperatorToken });
+  const { pausedWorkflows, isConnected, isLoaded, error, resume, cancel } = usePausedWorkflows({
+    refreshToken: getOperatorToken,
+  });
   const orders = useRecentWorkflows('orders', 8);
   const [pending, startTransition] = useTransition();
   const [acting, setActing] = useState<Record<string, string>>({});
@@ -67,8 +74,8 @@ export function PausedDashboard() {
             </span>
           </h1>
           <p className="muted">
-            One SSE connection (<code>/api/workflow/paused-stream</code>): the list as of connect, then every pause, resume
-            and cancel as it happens. No polling.
+            One SSE connection (<code>/api/workflow/paused-stream</code>): the list as of connect, then every pause,
+            resume and cancel as it happens. No polling.
           </p>
         </div>
         <div className="actions">
@@ -98,7 +105,7 @@ export function PausedDashboard() {
             >
               <header>
                 <div>
-                  <h2>{pause.workflowName ?? pause.workflowId}</h2>
+                  <h2>{pause.workflowName ?? pause.workflowType}</h2>
                   <code className="id">{pause.executionId}</code>
                 </div>
                 <span className="badge">{pause.pausedAt}</span>
@@ -106,7 +113,9 @@ export function PausedDashboard() {
               <dl>
                 <dt>waiting for</dt>
                 <dd>
-                  {pause.waitingFor.length ? pause.waitingFor.map((name) => <code key={name}>{name}</code>) : 'a person (Resume)'}
+                  {pause.waitingFor.length
+                    ? pause.waitingFor.map((name) => <code key={name}>{name}</code>)
+                    : 'a person (Resume)'}
                   {pause.correlation && <span className="muted small"> · correlation {pause.correlation}</span>}
                 </dd>
                 <dt>paused</dt>
@@ -120,7 +129,11 @@ export function PausedDashboard() {
                 ))}
               </dl>
               <div className="buttons">
-                <button data-testid="resume" disabled={!!busy} onClick={() => act(pause, 'resuming', () => resume(pause.executionId, { by: 'dashboard' }))}>
+                <button
+                  data-testid="resume"
+                  disabled={!!busy}
+                  onClick={() => act(pause, 'resuming', () => resume(pause.executionId, { by: 'dashboard' }))}
+                >
                   {busy === 'resuming' ? 'Resuming…' : 'Resume'}
                 </button>
                 {paymentWait && (
@@ -137,7 +150,9 @@ export function PausedDashboard() {
                   className="danger"
                   data-testid="cancel"
                   disabled={!!busy}
-                  onClick={() => act(pause, 'cancelling', () => cancel(pause.executionId, 'Cancelled from the dashboard'))}
+                  onClick={() =>
+                    act(pause, 'cancelling', () => cancel(pause.executionId, 'Cancelled from the dashboard'))
+                  }
                 >
                   {busy === 'cancelling' ? 'Cancelling…' : 'Cancel'}
                 </button>
@@ -179,19 +194,29 @@ function VariableRow({ name, value }: { name: string; value: unknown }) {
   );
 }
 
+/** An order's log: its own steps, and the events its pauses write (`log.pause`). */
+type OrderLog = OrderUpdates & {
+  'workflow.paused': PausedWorkflow;
+  'workflow.resumed': WorkflowResumedData;
+  'workflow.cancelled': WorkflowCancelledData;
+  'workflow.timeout': WorkflowTimedOutData;
+};
+
 /** One order's status, followed live from its own log. */
 function OrderRow({ order }: { order: StartedWorkflow }) {
-  const task = useTemporalSubscription({ taskId: order.workflowId, refreshToken: getTemporalSubscriptionToken(order.workflowId) });
-  let status: OrderStatus | string = 'RECEIVED';
+  const task = useTemporalSubscription<OrderLog, OrderStatus>({
+    taskId: order.workflowId,
+    refreshToken: getTemporalSubscriptionToken(order.workflowId),
+  });
+  let status: OrderStatus = 'RECEIVED';
   let latest = '';
   for (const update of task.updates) {
-    const data = update.data as { status?: OrderStatus; text?: string; pausedAt?: string };
     if (update.type === 'step') {
-      status = data.status ?? status;
-      latest = data.text ?? latest;
+      status = update.data.status;
+      latest = update.data.text;
     } else if (update.type === 'workflow.paused') {
-      status = data.pausedAt === 'wait-payment' ? 'WAITING_PAYMENT' : 'WAITING_APPROVAL';
-      latest = `paused at ${data.pausedAt}`;
+      status = update.data.pausedAt === 'wait-payment' ? 'WAITING_PAYMENT' : 'WAITING_APPROVAL';
+      latest = `paused at ${update.data.pausedAt}`;
     } else if (update.type.startsWith('workflow.')) {
       latest = update.type.replace('workflow.', '');
     }

@@ -4,7 +4,7 @@ import { startInvoice, startTask } from '@/app/actions';
 import { useRecentWorkflows } from '@/lib/recent';
 import { TaskCard } from './task-card';
 
-/** Seed 000's board: one live card per task (and per invoice, seed 003). */
+/** The task board: one live card per task (and per invoice). */
 export function TaskBoard() {
   const recent = useRecentWorkflows('tasks');
   const [pending, startTransition] = useTransition();
@@ -27,15 +27,20 @@ export function TaskBoard() {
           <p className="muted">
             Each card follows one workflow over SSE. <b>Cut connection</b> drops it while the workflow keeps running;{' '}
             <b>Reconnect</b> catches up from the workflow’s durable log, then resumes live. <b>Refresh</b> syncs the
-            status and recovers anything missed. When a connection drops on its own, the automatic reconnect’s catch-up shows
-            the same recovery progress.
+            status and recovers anything missed. When a connection drops on its own, the automatic reconnect’s catch-up
+            shows the same recovery progress.
           </p>
         </div>
         <div className="actions">
           <button data-testid="new-task" disabled={pending} onClick={() => launch(() => startTask())}>
             New task
           </button>
-          <button className="secondary" data-testid="new-invoice" disabled={pending} onClick={() => launch(() => startInvoice())}>
+          <button
+            className="secondary"
+            data-testid="new-invoice"
+            disabled={pending}
+            onClick={() => launch(() => startInvoice())}
+          >
             New invoice
           </button>
           {recent.items.length > 0 && (

@@ -1,5 +1,6 @@
 'use client';
-import type { WorkflowState, WorkflowUpdate } from '@resumable/protocol';
+import type { InvoiceStatus, InvoiceUpdates, TaskStatus, TaskUpdates } from '@resumable/example-worker/shared';
+import type { UpdateOf, WorkflowState } from '@resumable/protocol';
 import { useTemporalSubscription } from '@resumable/react-hooks';
 import { useState } from 'react';
 import type { StartedWorkflow } from '@/app/actions';
@@ -15,31 +16,36 @@ const networkFor = (taskId: string) => {
   return network;
 };
 
-type Data = { text?: string; status?: string; percent?: number };
+// A card follows a task or an invoice: the updates and statuses of either workflow.
+type CardUpdates = TaskUpdates | InvoiceUpdates;
+type CardStatus = TaskStatus | InvoiceStatus;
+type CardUpdate = UpdateOf<TaskUpdates> | UpdateOf<InvoiceUpdates>;
 
 const INVOICE_PROGRESS: Record<string, number> = { validating: 25, sending: 60, sent: 100, invalid: 100, failed: 100 };
 
 /** What the card shows of an update. */
-function describe(update: WorkflowUpdate): string {
-  const data = (update.data ?? {}) as Data;
-  if (update.type === 'status' && !data.text) return `Status → ${data.status}`;
-  return data.text ?? JSON.stringify(update.data);
+function describe(update: CardUpdate): string {
+  // Every update but a task's `status` carries a text.
+  const text = 'text' in update.data ? update.data.text : undefined;
+  if (update.type === 'status' && !text) return `Status → ${update.data.status}`;
+  return text ?? JSON.stringify(update.data);
 }
 
 /** The task's own status, from its latest `status` update (the log's, once the stream ended). */
-function taskStatus(updates: readonly WorkflowUpdate[], fallback?: string): string {
+function taskStatus(updates: readonly CardUpdate[], fallback?: CardStatus): CardStatus | 'STARTING' {
   for (let index = updates.length - 1; index >= 0; index--) {
-    const update = updates[index] as WorkflowUpdate;
-    if (update.type === 'status') return String((update.data as Data).status);
+    const update = updates[index];
+    if (update?.type === 'status') return update.data.status;
   }
   return fallback ?? 'STARTING';
 }
 
-function progressOf(kind: StartedWorkflow['kind'], updates: readonly WorkflowUpdate[], status: string): number {
+function progressOf(kind: StartedWorkflow['kind'], updates: readonly CardUpdate[], status: string): number {
   if (kind === 'invoice') return INVOICE_PROGRESS[status] ?? 5;
+  // A task's progress is in its messages.
   for (let index = updates.length - 1; index >= 0; index--) {
-    const data = (updates[index] as WorkflowUpdate).data as Data;
-    if (typeof data?.percent === 'number') return data.percent;
+    const update = updates[index];
+    if (update?.type === 'message') return update.data.percent;
   }
   return 0;
 }
@@ -52,7 +58,7 @@ export function TaskCard({ item }: { item: StartedWorkflow }) {
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<string>();
   const [recoveries, setRecoveries] = useState(0);
-  const task = useTemporalSubscription({
+  const task = useTemporalSubscription<CardUpdates, CardStatus>({
     taskId,
     refreshToken: getTemporalSubscriptionToken(taskId),
     fetch: network.fetch,
@@ -67,7 +73,7 @@ export function TaskCard({ item }: { item: StartedWorkflow }) {
     setNote('Connection cut. The workflow keeps running; its updates wait in its durable log.');
   };
 
-  // Seed 000's recovery on reconnect: missed updates come from the durable log first
+  // Recovery on reconnect: missed updates come from the durable log first
   // (applied one by one, with progress), then the stream resumes after the last sequence.
   const reconnect = async () => {
     setBusy(true);
@@ -83,7 +89,7 @@ export function TaskCard({ item }: { item: StartedWorkflow }) {
     }
   };
 
-  // The seed's Refresh button: status sync, then recoverMissedUpdates().
+  // The Refresh button: status sync, then recoverMissedUpdates().
   const refresh = async () => {
     setBusy(true);
     try {
@@ -104,7 +110,13 @@ export function TaskCard({ item }: { item: StartedWorkflow }) {
 
   const progress = task.recoveryProgress;
   return (
-    <article className="card task" data-testid="task-card" data-task-id={taskId} data-task-status={status} data-recoveries={recoveries}>
+    <article
+      className="card task"
+      data-testid="task-card"
+      data-task-id={taskId}
+      data-task-status={status}
+      data-recoveries={recoveries}
+    >
       <header>
         <div>
           <h2>{item.title}</h2>
@@ -147,7 +159,12 @@ export function TaskCard({ item }: { item: StartedWorkflow }) {
             Reconnect
           </button>
         ) : (
-          <button className="danger" data-testid="cut" disabled={busy || task.status === 'ended'} onClick={cutConnection}>
+          <button
+            className="danger"
+            data-testid="cut"
+            disabled={busy || task.status === 'ended'}
+            onClick={cutConnection}
+          >
             Cut connection
           </button>
         )}

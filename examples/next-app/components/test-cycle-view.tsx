@@ -2,9 +2,10 @@
 import {
   TEST_CYCLE_PHASES,
   type PhaseNumber,
+  type TestCycleStatus,
   type TestCycleUpdates,
 } from '@resumable/example-worker/shared';
-import type { WorkflowUpdate } from '@resumable/protocol';
+import type { UpdateOf } from '@resumable/protocol';
 import { useTemporalSubscription } from '@resumable/react-hooks';
 import { useEffect, useState, useTransition } from 'react';
 import { startTestCycle } from '@/app/actions';
@@ -22,36 +23,45 @@ const RETRY_LABEL = {
 } as const;
 
 /** Folds the cycle's updates into what the view shows. */
-function summarise(updates: readonly WorkflowUpdate[]) {
+function summarise(updates: readonly UpdateOf<TestCycleUpdates>[]) {
   const phases = new Map<PhaseNumber, PhaseData>();
   const compensations: Compensation[] = [];
   let version: TestCycleUpdates['version'] | undefined;
   let summary: TestCycleUpdates['summary'] | undefined;
   for (const update of updates) {
     if (update.type === 'phase') {
-      const data = update.data as PhaseData;
+      const { data } = update;
       phases.set(data.phase, data);
     } else if (update.type === 'compensation') {
-      const data = update.data as Compensation;
+      const { data } = update;
       compensations.push(data);
       const phase = phases.get(data.phase);
-      if (phase && data.strategy !== 'notify' && data.strategy !== 'skip') phases.set(data.phase, { ...phase, state: 'compensated' });
-    } else if (update.type === 'version') version = update.data as TestCycleUpdates['version'];
-    else if (update.type === 'summary') summary = update.data as TestCycleUpdates['summary'];
+      if (phase && data.strategy !== 'notify' && data.strategy !== 'skip')
+        phases.set(data.phase, { ...phase, state: 'compensated' });
+    } else if (update.type === 'version') version = update.data;
+    else if (update.type === 'summary') summary = update.data;
   }
   const failed = [...phases.values()].some((phase) => phase.state === 'failed');
-  const status = summary ? (failed ? 'FAILED' : 'COMPLETED') : compensations.length || failed ? 'COMPENSATING' : phases.size ? 'RUNNING' : 'STARTING';
+  const status = summary
+    ? failed
+      ? 'FAILED'
+      : 'COMPLETED'
+    : compensations.length || failed
+      ? 'COMPENSATING'
+      : phases.size
+        ? 'RUNNING'
+        : 'STARTING';
   return { phases, compensations, version, summary, status };
 }
 
-/** Seed 004's view: the eight phases with their state, timings and a timeline. */
+/** The test cycle's view: the eight phases with their state, timings and a timeline. */
 export function TestCycleView() {
   const cycles = useRecentWorkflows('cycles', 5);
   const [pending, startTransition] = useTransition();
   const [failAt, setFailAt] = useState<number>(0);
   const [problem, setProblem] = useState<string>();
   const current = cycles.items[0];
-  const cycle = useTemporalSubscription({
+  const cycle = useTemporalSubscription<TestCycleUpdates, TestCycleStatus>({
     taskId: current?.workflowId,
     refreshToken: current ? getTemporalSubscriptionToken(current.workflowId) : undefined,
   });
@@ -110,7 +120,12 @@ export function TestCycleView() {
       {!current ? (
         <p className="empty">No test cycle yet. Start one.</p>
       ) : (
-        <article className="card cycle" data-testid="cycle" data-cycle-id={current.workflowId} data-cycle-status={status}>
+        <article
+          className="card cycle"
+          data-testid="cycle"
+          data-cycle-id={current.workflowId}
+          data-cycle-status={status}
+        >
           <header>
             <div>
               <h2>{current.title}</h2>
@@ -169,7 +184,10 @@ export function TestCycleView() {
                       {phase && (
                         <div
                           className={`span span-${state}`}
-                          style={{ left: `${(startOffset / span) * 100}%`, width: `${Math.max((duration / span) * 100, 0.8)}%` }}
+                          style={{
+                            left: `${(startOffset / span) * 100}%`,
+                            width: `${Math.max((duration / span) * 100, 0.8)}%`,
+                          }}
                           title={phase.error ?? `${spec.name}: ${duration} ms`}
                         />
                       )}

@@ -27,7 +27,9 @@ function logOf(taskId: string): Promise<WorkflowState> {
 
 /** The sequences a task card shows, top to bottom. */
 function shownSequences(card: Locator): Promise<number[]> {
-  return card.locator('li[data-seq]').evaluateAll((items) => items.map((item) => Number((item as HTMLElement).dataset.seq)));
+  return card
+    .locator('li[data-seq]')
+    .evaluateAll((items) => items.map((item) => Number((item as HTMLElement).dataset.seq)));
 }
 
 const range = (count: number) => Array.from({ length: count }, (_, index) => index + 1);
@@ -46,22 +48,31 @@ async function watchCard(page: Page, taskId: string): Promise<void> {
       if (!card) return;
       const indicator = card.querySelector('[data-testid=recovering]');
       if (indicator?.textContent) seen.recovering.push(indicator.textContent);
-      const sequences = [...card.querySelectorAll('li[data-seq]')].map((item) => Number((item as HTMLElement).dataset.seq));
+      const sequences = [...card.querySelectorAll('li[data-seq]')].map((item) =>
+        Number((item as HTMLElement).dataset.seq),
+      );
       if (sequences.some((sequence, index) => sequence !== index + 1)) seen.violations.push(sequences.join(','));
     };
-    new MutationObserver(check).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    new MutationObserver(check).observe(document.body, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+      attributes: true,
+    });
   }, taskId);
 }
 
 function watched(page: Page): Promise<{ recovering: string[]; violations: string[] }> {
-  return page.evaluate(() => (window as unknown as { __watch: { recovering: string[]; violations: string[] } }).__watch);
+  return page.evaluate(
+    () => (window as unknown as { __watch: { recovering: string[]; violations: string[] } }).__watch,
+  );
 }
 
-describe('task board (seed 000)', () => {
+describe('task board', () => {
   it('shows updates live, keeps going through a cut connection, then shows every update once, in order', async () => {
     reportLogsOnFailure();
     const page = await e2e.newPage('/tasks');
-    // An invoice (seed 003) runs beside the task, on its own stream.
+    // An invoice runs beside the task, on its own stream.
     await page.getByTestId('new-invoice').click();
     const invoice = page.locator('[data-testid=task-card][data-task-id^="invoice-"]');
     await invoice.waitFor();
@@ -81,9 +92,9 @@ describe('task board (seed 000)', () => {
     await card.getByTestId('cut').click();
     expect(await card.getByTestId('connection').getAttribute('data-status')).toBe('cut');
     const shownAtCut = await shownSequences(card);
-    await expect.poll(async () => (await logOf(taskId)).lastSequence, { timeout: 15_000, interval: 100 }).toBeGreaterThanOrEqual(
-      shownAtCut.length + 3,
-    );
+    await expect
+      .poll(async () => (await logOf(taskId)).lastSequence, { timeout: 15_000, interval: 100 })
+      .toBeGreaterThanOrEqual(shownAtCut.length + 3);
     expect(await shownSequences(card)).toEqual(shownAtCut);
     await e2e.screenshot(page, 'task-board-cut');
     const missedAtReconnect = (await logOf(taskId)).lastSequence - shownAtCut.length;
@@ -91,7 +102,9 @@ describe('task board (seed 000)', () => {
     // Reconnect: the recovery indicator shows while the missed updates come back from the log.
     await card.getByTestId('reconnect').click();
     await expect.poll(async () => (await watched(page)).recovering.length, { timeout: 10_000 }).toBeGreaterThan(0);
-    await expect.poll(() => card.getByTestId('note').textContent(), { timeout: 10_000 }).toMatch(/recovered \d+ missed/);
+    await expect
+      .poll(() => card.getByTestId('note').textContent(), { timeout: 10_000 })
+      .toMatch(/recovered \d+ missed/);
     const recovered = Number(/recovered (\d+) missed/.exec((await card.getByTestId('note').textContent()) ?? '')?.[1]);
     expect(recovered).toBeGreaterThanOrEqual(missedAtReconnect);
     console.info(`[e2e] missed while cut: ${missedAtReconnect} at reconnect, ${recovered} recovered from the log`);
@@ -103,14 +116,19 @@ describe('task board (seed 000)', () => {
 
     // Exactly once, in order, and the same updates as the workflow's durable log.
     const shown = await card.locator('li[data-seq]').evaluateAll((items) =>
-      items.map((item) => ({ sequence: Number((item as HTMLElement).dataset.seq), type: (item as HTMLElement).dataset.type })),
+      items.map((item) => ({
+        sequence: Number((item as HTMLElement).dataset.seq),
+        type: (item as HTMLElement).dataset.type,
+      })),
     );
-    expect(shown).toEqual(log.updates.map((update: WorkflowUpdate) => ({ sequence: update.sequence, type: update.type })));
-    expect(log.updates.map((update) => update.type === 'status' && (update.data as { status: string }).status).filter(Boolean)).toEqual([
-      'IN_PROGRESS',
-      'DONE',
-      'MERGED',
-    ]);
+    expect(shown).toEqual(
+      log.updates.map((update: WorkflowUpdate) => ({ sequence: update.sequence, type: update.type })),
+    );
+    expect(
+      log.updates
+        .map((update) => update.type === 'status' && (update.data as { status: string }).status)
+        .filter(Boolean),
+    ).toEqual(['IN_PROGRESS', 'DONE', 'MERGED']);
     const seen = await watched(page);
     expect(seen.violations).toEqual([]);
     expect(seen.recovering.some((text) => /Recovering missed updates/.test(text))).toBe(true);
@@ -124,19 +142,29 @@ describe('task board (seed 000)', () => {
   });
 });
 
-describe('paused workflows (seed 001)', () => {
+describe('paused workflows', () => {
   it('lists a pausing order within a second; Resume and the payment event complete it; Cancel stops another', async () => {
     reportLogsOnFailure();
     const page = await e2e.newPage('/paused');
-    await expect.poll(() => page.getByTestId('live-indicator').getAttribute('data-live'), { timeout: 10_000 }).toBe('true');
+    await expect
+      .poll(() => page.getByTestId('live-indicator').getAttribute('data-live'), { timeout: 10_000 })
+      .toBe('true');
 
     const startOrder = async (): Promise<{ orderId: string; appearedAfterMs: number }> => {
-      const before = new Set(await page.getByTestId('order-row').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.orderId)));
+      const before = new Set(
+        await page
+          .getByTestId('order-row')
+          .evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.orderId)),
+      );
       await page.getByTestId('new-order').click();
       await expect.poll(() => page.getByTestId('order-row').count()).toBe(before.size + 1);
-      const ids = await page.getByTestId('order-row').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.orderId));
+      const ids = await page
+        .getByTestId('order-row')
+        .evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.orderId));
       const orderId = ids.find((id) => !before.has(id)) as string;
-      const card = page.locator(`[data-testid=paused-card][data-execution-id="${orderId}"][data-paused-at="wait-approval"]`);
+      const card = page.locator(
+        `[data-testid=paused-card][data-execution-id="${orderId}"][data-paused-at="wait-approval"]`,
+      );
       await card.waitFor({ timeout: 10_000 });
       const seenAt = Date.now();
       // pausedTime is the workflow's own clock at the pause (same machine, same clock).
@@ -152,10 +180,14 @@ describe('paused workflows (seed 001)', () => {
     await e2e.screenshot(page, 'paused-dashboard');
 
     // Resume the first at wait-approval: it leaves the list, then pauses again for payment.
-    const approval = page.locator(`[data-testid=paused-card][data-execution-id="${first.orderId}"][data-paused-at="wait-approval"]`);
+    const approval = page.locator(
+      `[data-testid=paused-card][data-execution-id="${first.orderId}"][data-paused-at="wait-approval"]`,
+    );
     await approval.getByTestId('resume').click();
     await approval.waitFor({ state: 'detached', timeout: 5_000 });
-    const payment = page.locator(`[data-testid=paused-card][data-execution-id="${first.orderId}"][data-paused-at="wait-payment"]`);
+    const payment = page.locator(
+      `[data-testid=paused-card][data-execution-id="${first.orderId}"][data-paused-at="wait-payment"]`,
+    );
     await payment.waitFor({ timeout: 5_000 });
     expect(await payment.textContent()).toContain('payment-service.payments.trigger.completed');
 
@@ -164,7 +196,10 @@ describe('paused workflows (seed 001)', () => {
     await payment.waitFor({ state: 'detached', timeout: 5_000 });
     expect(await e2e.client.workflow.getHandle(first.orderId).result()).toBe('COMPLETED');
     await expect
-      .poll(() => page.locator(`[data-testid=order-row][data-order-id="${first.orderId}"]`).getAttribute('data-status'), { timeout: 10_000 })
+      .poll(
+        () => page.locator(`[data-testid=order-row][data-order-id="${first.orderId}"]`).getAttribute('data-status'),
+        { timeout: 10_000 },
+      )
       .toBe('COMPLETED');
 
     // Cancel the second: it leaves the list and the workflow stops.
@@ -175,7 +210,7 @@ describe('paused workflows (seed 001)', () => {
   });
 });
 
-describe('test cycle (seed 004)', () => {
+describe('test cycle', () => {
   type Phase = { phase: number; state: string; startedAt: number; endedAt?: number; attempts?: number };
   const phasesOf = (log: WorkflowState) =>
     new Map(
@@ -190,7 +225,8 @@ describe('test cycle (seed 004)', () => {
     await page.getByTestId('start-cycle').click();
     await page.waitForFunction(
       () => {
-        const state = (phase: number) => document.querySelector(`[data-testid=phase-row][data-phase="${phase}"]`)?.getAttribute('data-state');
+        const state = (phase: number) =>
+          document.querySelector(`[data-testid=phase-row][data-phase="${phase}"]`)?.getAttribute('data-state');
         return state(3) === 'running' && state(4) === 'running';
       },
       null,
@@ -198,13 +234,19 @@ describe('test cycle (seed 004)', () => {
     );
     // Still both running most of a second later (phase 3 works 1.6 s, phase 4 1.3 s plus a retry).
     await page.waitForTimeout(700);
-    expect(await page.locator('[data-testid=phase-row][data-state=running]').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.phase))).toEqual(['3', '4']);
+    expect(
+      await page
+        .locator('[data-testid=phase-row][data-state=running]')
+        .evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.phase)),
+    ).toEqual(['3', '4']);
     await e2e.screenshot(page, 'test-cycle-running');
     const cycle = page.getByTestId('cycle');
     const cycleId = (await cycle.getAttribute('data-cycle-id')) as string;
     await expect.poll(() => cycle.getAttribute('data-cycle-status'), { timeout: 30_000 }).toBe('COMPLETED');
     // The stream ends once the workflow has closed and everything is delivered.
-    await expect.poll(() => cycle.getByTestId('connection').getAttribute('data-status'), { timeout: 5_000 }).toBe('ended');
+    await expect
+      .poll(() => cycle.getByTestId('connection').getAttribute('data-status'), { timeout: 5_000 })
+      .toBe('ended');
     await e2e.screenshot(page, 'test-cycle');
 
     const log = await logOf(cycleId);
@@ -236,7 +278,9 @@ describe('test cycle (seed 004)', () => {
     expect(await page.locator('[data-testid=phase-row][data-phase="6"]').getAttribute('data-state')).toBe('failed');
     expect(await page.locator('[data-testid=compensations] li').count()).toBe(5);
     expect((await e2e.client.workflow.getHandle(cycleId).describe()).status.name).toBe('FAILED');
-    await expect.poll(() => cycle.getByTestId('connection').getAttribute('data-status'), { timeout: 5_000 }).toBe('ended');
+    await expect
+      .poll(() => cycle.getByTestId('connection').getAttribute('data-status'), { timeout: 5_000 })
+      .toBe('ended');
     await e2e.screenshot(page, 'test-cycle-compensated');
   });
 });

@@ -2,22 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectTestClient, temporalTestServer, uniqueTaskQueue } from '@resumable/temporal-dev/vitest';
 import type { Client } from '@temporalio/client';
+import { CHROMIUM, CHROMIUM_ARGS } from '@resumable/kit/chromium';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { ensureAppBuilt, ROOT, startStack, type Stack } from '../../../scripts/demo/stack';
 
-/** Debian's Chromium (`apt-get install chromium`); override with CHROMIUM_PATH. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { CHROMIUM } from '@resumable/kit/chromium';
 
 export const SCREENSHOTS = join(ROOT, 'docs/screenshots');
 
@@ -71,7 +61,10 @@ export async function startE2e(): Promise<E2e> {
     logs,
     buildSeconds: buildMs / 1000,
     async newPage(path) {
-      const context = await (browser as Browser).newContext({ viewport: { width: 1280, height: 860 }, deviceScaleFactor: 1 });
+      const context = await (browser as Browser).newContext({
+        viewport: { width: 1280, height: 860 },
+        deviceScaleFactor: 1,
+      });
       const page = await context.newPage();
       page.on('pageerror', (error) => logs.push(`[browser] page error: ${error.message}`));
       page.on('console', (message) => {

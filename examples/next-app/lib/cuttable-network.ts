@@ -14,7 +14,8 @@ export interface CuttableNetwork {
   readonly isCut: boolean;
 }
 
-const isStream = (input: RequestInfo | URL) => String(input instanceof Request ? input.url : input).includes('/temporal/stream/');
+const isStream = (input: RequestInfo | URL) =>
+  String(input instanceof Request ? input.url : input).includes('/temporal/stream/');
 
 export function createCuttableNetwork(): CuttableNetwork {
   let requestsDown = false;

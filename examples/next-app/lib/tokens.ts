@@ -17,7 +17,7 @@ async function requestToken(body: object): Promise<TokenGrant> {
 const perTask = new Map<string, () => Promise<TokenGrant>>();
 
 /**
- * The seed's `getTemporalSubscriptionToken` for one task: a stable function per task,
+ * `getTemporalSubscriptionToken` for one task: a stable function per task,
  * so the hooks' token cache is kept across renders. The hooks call it before expiry
  * and after a 401.
  */

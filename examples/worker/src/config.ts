@@ -1,5 +1,5 @@
 /**
- * The worker's settings, from the environment (the names of seeds 003 and 004).
+ * The worker's settings, from the environment (the usual Temporal variable names).
  *
  * | variable | default |
  * |---|---|

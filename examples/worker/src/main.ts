@@ -1,5 +1,5 @@
 /**
- * The example worker, in its own process (like the seeds' worker.ts): runs the
+ * The example worker, in its own process: runs the
  * task, order, invoice and test-cycle workflows and pushes every update to the app
  * over the HTTP bus (`POST <app>/api/resumable/bus`, authenticated with the bus
  * secret). Stops cleanly on SIGINT / SIGTERM.
@@ -22,7 +22,8 @@ async function main(): Promise<void> {
     // Lost live updates are repaired by the browser from the workflow's log; just count them.
     onError: (error, { dropped: count = 0 }) => {
       dropped += count;
-      if (dropped === count || dropped % 100 === 0) console.warn(`[worker] bus: ${dropped} update(s) not delivered live (${error.message})`);
+      if (dropped === count || dropped % 100 === 0)
+        console.warn(`[worker] bus: ${dropped} update(s) not delivered live (${error.message})`);
     },
   });
   const connection = await NativeConnection.connect({ address: config.address });
@@ -38,7 +39,14 @@ async function main(): Promise<void> {
             // Workspace packages resolve to their sources, so no package build is needed.
             webpackConfigHook: (webpack) => {
               webpack.resolve ??= {};
-              webpack.resolve.conditionNames = ['@resumable/source', 'import', 'module', 'webpack', 'browser', 'default'];
+              webpack.resolve.conditionNames = [
+                '@resumable/source',
+                'import',
+                'module',
+                'webpack',
+                'browser',
+                'default',
+              ];
               return webpack;
             },
           },

@@ -14,12 +14,12 @@ export const WORKFLOWS = {
 
 export type WorkflowKind = keyof typeof WORKFLOWS;
 
-/** The external event that resumes an order waiting at `wait-payment` (seed 001). */
+/** The external event that resumes an order waiting at `wait-payment`. */
 export const PAYMENT_COMPLETED_EVENT = 'payment-service.payments.trigger.completed';
 /** The event an approver's tool may send instead of pressing Resume. */
 export const ORDER_APPROVED_EVENT = 'order.approved';
 
-// ---- seed 000: a task ------------------------------------------------------------
+// ---- a task (the task board) ------------------------------------------------------------
 
 export type TaskStatus = 'IN_PROGRESS' | 'DONE' | 'MERGED';
 export type TaskUpdates = {
@@ -34,9 +34,10 @@ export interface TaskInput {
   stepMs?: number;
 }
 
-// ---- seed 001: an order that pauses ------------------------------------------------
+// ---- an order that pauses (the paused dashboard) ------------------------------------------------
 
-export type OrderStatus = 'RECEIVED' | 'WAITING_APPROVAL' | 'WAITING_PAYMENT' | 'SHIPPING' | 'COMPLETED' | 'CANCELLED' | 'TIMED_OUT';
+export type OrderStatus =
+  'RECEIVED' | 'WAITING_APPROVAL' | 'WAITING_PAYMENT' | 'SHIPPING' | 'COMPLETED' | 'CANCELLED' | 'TIMED_OUT';
 export type OrderUpdates = {
   step: { text: string; status: OrderStatus };
 };
@@ -48,7 +49,7 @@ export interface OrderInput {
   pauseTimeout?: string;
 }
 
-// ---- seed 003: invoice processing with retries ----------------------------------------
+// ---- invoice processing with retries ----------------------------------------
 
 export type InvoiceStatus = 'validating' | 'sending' | 'sent' | 'invalid' | 'failed';
 export type InvoiceUpdates = {
@@ -61,7 +62,7 @@ export interface InvoiceInput {
   emailFailures?: number;
 }
 
-// ---- seed 004: the eight-phase test cycle ----------------------------------------------
+// ---- the eight-phase test cycle ----------------------------------------------
 
 /** The eight phases, in order; phases 3 and 4 run in parallel. */
 export const TEST_CYCLE_PHASES = [
@@ -76,7 +77,7 @@ export const TEST_CYCLE_PHASES = [
 ] as const;
 
 export type PhaseNumber = (typeof TEST_CYCLE_PHASES)[number]['phase'];
-/** Activity families, each with its own retry policy (seed 004). */
+/** Activity families, each with its own retry policy (the test cycle's). */
 export type ActivityKind = 'llm' | 'database' | 'email';
 export type CompensationStrategy = 'rollback' | 'notify' | 'skip' | 'partial-rollback';
 export type PhaseState = 'pending' | 'running' | 'completed' | 'failed' | 'compensated';

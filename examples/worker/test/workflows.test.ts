@@ -34,7 +34,7 @@ const state = (id: string) => client.workflow.getHandle(id).query<WorkflowState>
 let counter = 0;
 const id = (prefix: string) => `${prefix}-${Date.now()}-${counter++}`;
 
-describe('test cycle (seed 004)', () => {
+describe('test cycle', () => {
   it('compensates the finished phases in reverse order when a parallel phase fails, after its sibling settles', async () => {
     const workflowId = id('cycle');
     const handle = await client.workflow.start(WORKFLOWS.testCycle, {
@@ -44,15 +44,16 @@ describe('test cycle (seed 004)', () => {
     });
     await expect(handle.result()).rejects.toThrow();
     const log = await state(workflowId);
-    const phases = log.updates.filter((update) => update.type === 'phase').map((update) => update.data as { phase: number; state: string });
+    const phases = log.updates
+      .filter((update) => update.type === 'phase')
+      .map((update) => update.data as { phase: number; state: string });
     // Phase 4 ran beside phase 3 and finished; phase 3 failed after its database retries.
-    expect(phases.filter((phase) => phase.state !== 'running').map((phase) => `${phase.phase}:${phase.state}`)).toEqual([
-      '1:completed',
-      '2:completed',
-      '4:completed',
-      '3:failed',
-    ]);
-    const compensated = log.updates.filter((update) => update.type === 'compensation').map((update) => (update.data as { phase: number }).phase);
+    expect(phases.filter((phase) => phase.state !== 'running').map((phase) => `${phase.phase}:${phase.state}`)).toEqual(
+      ['1:completed', '2:completed', '4:completed', '3:failed'],
+    );
+    const compensated = log.updates
+      .filter((update) => update.type === 'compensation')
+      .map((update) => (update.data as { phase: number }).phase);
     expect(compensated).toEqual([4, 2, 1]);
     expect(log.status).toBe('FAILED');
     expect((await handle.describe()).status.name).toBe('FAILED');
@@ -73,13 +74,19 @@ describe('test cycle (seed 004)', () => {
     expect(await handle.result()).toBe('COMPLETED');
     const history = await handle.fetchHistory();
     // The patch marker is in the history: a cycle started before the change would lack it and take the old path.
-    const markers = (history.events ?? []).filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_patch');
+    const markers = (history.events ?? []).filter(
+      (event) => event.markerRecordedEventAttributes?.markerName === 'core_patch',
+    );
     expect(markers).toHaveLength(1);
-    await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundles').worker as string } }, history, workflowId);
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: inject('workflowBundles').worker as string } },
+      history,
+      workflowId,
+    );
   });
 });
 
-describe('order processing (seed 001)', () => {
+describe('order processing', () => {
   it('takes the payment event only with its own correlation key', async () => {
     const workflowId = id('order');
     const handle = await client.workflow.start(WORKFLOWS.order, {

@@ -17,7 +17,11 @@ export interface BackoffOptions {
  * backoffDelay(0); // between 250 and 500
  * backoffDelay(3, { initialDelayMs: 100 }); // between 400 and 800
  */
-export function backoffDelay(attempt: number, options: BackoffOptions = {}, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  options: BackoffOptions = {},
+  random: () => number = Math.random,
+): number {
   const { initialDelayMs = 500, maxDelayMs = 30_000, factor = 2 } = options;
   const ceiling = Math.min(maxDelayMs, initialDelayMs * factor ** Math.max(0, attempt));
   return Math.round(ceiling / 2 + random() * (ceiling / 2));

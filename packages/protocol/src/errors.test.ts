@@ -37,12 +37,16 @@ describe('ResumableError#toResponse', () => {
 
   it('asks for a bearer token on 401 and says when to retry on 503', () => {
     expect(new ResumableError('UNAUTHORIZED', 'x').toResponse().headers.get('www-authenticate')).toBe('Bearer');
-    expect(new ResumableError('UNAUTHORIZED', 'x').toResponse({ 'WWW-Authenticate': 'Bearer realm="bus"' }).headers.get('www-authenticate')).toBe('Bearer realm="bus"');
+    expect(
+      new ResumableError('UNAUTHORIZED', 'x')
+        .toResponse({ 'WWW-Authenticate': 'Bearer realm="bus"' })
+        .headers.get('www-authenticate'),
+    ).toBe('Bearer realm="bus"');
     expect(new ResumableError('WORKFLOW_TASK_FAILING', 'x').toResponse().headers.get('retry-after')).toBe('2');
     expect(new ResumableError('NOT_FOUND', 'x').toResponse().headers.get('retry-after')).toBeNull();
   });
 
-  it('keeps an internal error\'s message off the wire', async () => {
+  it("keeps an internal error's message off the wire", async () => {
     const response = new ResumableError('INTERNAL', 'password=hunter2 in stack').toResponse();
     expect(await response.json()).toEqual({ error: { code: 'INTERNAL', message: 'Internal server error' } });
   });
@@ -51,17 +55,32 @@ describe('ResumableError#toResponse', () => {
 describe('reportError', () => {
   it('hands the handler a ResumableError and the context', () => {
     const seen: [ResumableError, ErrorContext][] = [];
-    reportError((error, context) => void seen.push([error, context]), new Error('bus down'), { source: 'redis-bus', taskId: 't' });
-    expect(seen.map(([error, context]) => [error.code, error.message, context])).toEqual([['INTERNAL', 'bus down', { source: 'redis-bus', taskId: 't' }]]);
+    reportError((error, context) => void seen.push([error, context]), new Error('bus down'), {
+      source: 'redis-bus',
+      taskId: 't',
+    });
+    expect(seen.map(([error, context]) => [error.code, error.message, context])).toEqual([
+      ['INTERNAL', 'bus down', { source: 'redis-bus', taskId: 't' }],
+    ]);
   });
 
   it('swallows a handler that throws', () => {
-    expect(() => reportError(() => { throw new Error('logger broke'); }, new Error('x'), { source: 'timers' })).not.toThrow();
+    expect(() =>
+      reportError(
+        () => {
+          throw new Error('logger broke');
+        },
+        new Error('x'),
+        { source: 'timers' },
+      ),
+    ).not.toThrow();
   });
 
   it('describes a context in words', () => {
     expect(describeErrorContext({ source: 'http-bus-sender', dropped: 3 })).toBe('http-bus-sender (3 dropped)');
-    expect(describeErrorContext({ source: 'server', operation: 'GET /api/x', taskId: 'a' })).toBe('server GET /api/x task a');
+    expect(describeErrorContext({ source: 'server', operation: 'GET /api/x', taskId: 'a' })).toBe(
+      'server GET /api/x task a',
+    );
   });
 });
 

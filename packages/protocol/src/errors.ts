@@ -108,7 +108,8 @@ export class ResumableError extends Error {
     const extra: Record<string, string> = { ...headers };
     if (this.status === 401 && extra['WWW-Authenticate'] === undefined) extra['WWW-Authenticate'] = 'Bearer';
     if (this.status === 503) extra['Retry-After'] = String(RETRY_AFTER_SECONDS);
-    const body = this.code === 'INTERNAL' ? { error: { code: this.code, message: 'Internal server error' } } : this.toBody();
+    const body =
+      this.code === 'INTERNAL' ? { error: { code: this.code, message: 'Internal server error' } } : this.toBody();
     return new Response(JSON.stringify(body), {
       status: this.status,
       headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...extra },

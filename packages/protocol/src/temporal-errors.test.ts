@@ -34,7 +34,9 @@ describe('fromTemporalError', () => {
   });
 
   it('names the workflow and the operation in the message', () => {
-    expect(fromTemporalError(grpc(5), { workflowId: 'order-1', operation: 'Query x' }).message).toBe('Query x: No workflow with id "order-1"');
+    expect(fromTemporalError(grpc(5), { workflowId: 'order-1', operation: 'Query x' }).message).toBe(
+      'Query x: No workflow with id "order-1"',
+    );
     expect(fromTemporalError(grpc(5), 'order-2').message).toBe('No workflow with id "order-2"');
   });
 
@@ -47,7 +49,9 @@ describe('fromTemporalError', () => {
 describe('isTemporalError', () => {
   it('recognises the registry symbol and the name, nothing else', () => {
     expect(isTemporalError(temporalError('WorkflowNotFoundError'), 'WorkflowNotFoundError')).toBe(true);
-    expect(isTemporalError(Object.assign(new Error('x'), { name: 'QueryRejectedError' }), 'QueryRejectedError')).toBe(true);
+    expect(isTemporalError(Object.assign(new Error('x'), { name: 'QueryRejectedError' }), 'QueryRejectedError')).toBe(
+      true,
+    );
     expect(isTemporalError(new Error('x'), 'WorkflowNotFoundError')).toBe(false);
     expect(isTemporalError('WorkflowNotFoundError', 'WorkflowNotFoundError')).toBe(false);
   });

@@ -14,7 +14,9 @@ const GRPC_UNAVAILABLE = 14;
  */
 export function isTemporalError(error: unknown, name: string): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  return (error as Record<symbol, unknown>)[Symbol.for(`__temporal_is${name}`)] === true || (error as Error).name === name;
+  return (
+    (error as Record<symbol, unknown>)[Symbol.for(`__temporal_is${name}`)] === true || (error as Error).name === name
+  );
 }
 
 /** The gRPC status of an error or of the first error in its `cause` chain (the SDK wraps them in `ServiceError`). */
@@ -55,16 +57,23 @@ export interface TemporalErrorContext {
  */
 export function fromTemporalError(error: unknown, context: TemporalErrorContext | string = {}): ResumableError {
   if (ResumableError.is(error)) return error;
-  const { workflowId, operation } = typeof context === 'string' ? { workflowId: context, operation: undefined } : context;
+  const { workflowId, operation } =
+    typeof context === 'string' ? { workflowId: context, operation: undefined } : context;
   const detail = error instanceof Error ? error.message : String(error);
   const prefix = operation ? `${operation}: ` : '';
   const workflow = workflowId === undefined ? 'The workflow' : `Workflow "${workflowId}"`;
   const code = grpcCode(error);
   if (isTemporalError(error, 'WorkflowNotFoundError') || code === GRPC_NOT_FOUND) {
-    return new ResumableError('TASK_NOT_FOUND', `${prefix}${workflowId === undefined ? 'No such workflow' : `No workflow with id "${workflowId}"`}`, { cause: error });
+    return new ResumableError(
+      'TASK_NOT_FOUND',
+      `${prefix}${workflowId === undefined ? 'No such workflow' : `No workflow with id "${workflowId}"`}`,
+      { cause: error },
+    );
   }
   if (isTemporalError(error, 'QueryNotRegisteredError')) {
-    return new ResumableError('TASK_NOT_FOUND', `${prefix}${workflow} does not keep a Resumable update log`, { cause: error });
+    return new ResumableError('TASK_NOT_FOUND', `${prefix}${workflow} does not keep a Resumable update log`, {
+      cause: error,
+    });
   }
   if (isTemporalError(error, 'QueryRejectedError')) {
     return new ResumableError('CONFLICT', `${prefix}${workflow} cannot answer now: ${detail}`, { cause: error });
@@ -73,11 +82,19 @@ export function fromTemporalError(error: unknown, context: TemporalErrorContext 
   // failing (and retried), or before its first task ran: the log exists, it just
   // cannot be read until a task succeeds.
   if (code === GRPC_FAILED_PRECONDITION) return taskFailingError(workflowId, error);
-  if (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED || /UNAVAILABLE|ECONNREFUSED|DEADLINE/i.test(detail)) {
-    return new ResumableError('TEMPORAL_UNAVAILABLE', `${prefix}Temporal is unavailable; try again shortly`, { cause: error });
+  if (
+    code === GRPC_UNAVAILABLE ||
+    code === GRPC_DEADLINE_EXCEEDED ||
+    /UNAVAILABLE|ECONNREFUSED|DEADLINE/i.test(detail)
+  ) {
+    return new ResumableError('TEMPORAL_UNAVAILABLE', `${prefix}Temporal is unavailable; try again shortly`, {
+      cause: error,
+    });
   }
   if (code === GRPC_INVALID_ARGUMENT) {
-    return new ResumableError('INVALID_PARAMETER', `${prefix}Temporal refused the request: ${detail}`, { cause: error });
+    return new ResumableError('INVALID_PARAMETER', `${prefix}Temporal refused the request: ${detail}`, {
+      cause: error,
+    });
   }
   return new ResumableError('INTERNAL', `${prefix}${detail}`, { cause: error });
 }

@@ -111,13 +111,34 @@ export interface EndEventData<TStatus extends string = string> {
 }
 
 /**
- * A paused execution (seed 001's "await node").
- * `executionId` is the Temporal workflow id of the paused execution; `workflowId`
- * names the workflow definition (the Temporal workflow type), as in seed 001.
+ * A workflow execution waiting at a pause point for an event, a signal or its deadline.
+ *
+ * In Temporal's terms: `executionId` is the **workflow id** (what `getHandle()`
+ * takes, and the `:executionId` of the resume and cancel routes); `workflowType` is
+ * the **workflow type** (the workflow function's name). `workflowId` is the old name
+ * of `workflowType`: it holds the type, not the id, and stays only for older readers.
+ *
+ * @example
+ * const pause: PausedWorkflow = {
+ *   executionId: 'order-7', workflowType: 'orderProcessingWorkflow', workflowId: 'orderProcessingWorkflow',
+ *   pausedAt: 'wait-payment', pausedTime: '2026-01-15T10:30:00.000Z',
+ *   waitingFor: ['payment.completed'], timeoutAt: null, variables: { total: 42 },
+ * };
  */
 export interface PausedWorkflow<TVariables = Record<string, unknown>> {
+  /** The Temporal workflow id of the paused execution. */
   executionId: string;
+  /** The Temporal workflow type (the workflow function's name), e.g. `orderProcessingWorkflow`. */
+  workflowType: string;
+  /**
+   * The Temporal workflow type, the same value as `workflowType`. Despite its name it
+   * is not the workflow id (that is `executionId`).
+   *
+   * @deprecated Read `workflowType`. Still sent, so readers written against older
+   * versions keep working.
+   */
   workflowId: string;
+  /** A human name for the workflow, for display. */
   workflowName?: string;
   /** The name of the pause point, e.g. `wait-payment`. */
   pausedAt: string;
@@ -137,12 +158,19 @@ export interface PausedWorkflow<TVariables = Record<string, unknown>> {
 
 /** `data` of `paused.initial`. */
 export interface PausedInitialData<TVariables = Record<string, unknown>> {
+  /**
+   * The position of this snapshot in the server's paused log (also the event's
+   * `id`): later deltas with a larger id are newer than the snapshot.
+   */
+  cursor: number;
   pausedWorkflows: PausedWorkflow<TVariables>[];
 }
 
 /** `data` of `workflow.resumed`. */
 export interface WorkflowResumedData<TPayload = unknown> {
+  /** The Temporal workflow id (as in `PausedWorkflow`). */
   executionId: string;
+  /** The Temporal workflow type, not its id (`PausedWorkflow.workflowType`). */
   workflowId: string;
   resumedFrom: string;
   /** The event or signal that resumed it. */
@@ -152,7 +180,9 @@ export interface WorkflowResumedData<TPayload = unknown> {
 
 /** `data` of `workflow.cancelled`. */
 export interface WorkflowCancelledData {
+  /** The Temporal workflow id (as in `PausedWorkflow`). */
   executionId: string;
+  /** The Temporal workflow type, not its id (`PausedWorkflow.workflowType`). */
   workflowId: string;
   pausedAt?: string;
   reason: string;
@@ -160,7 +190,9 @@ export interface WorkflowCancelledData {
 
 /** `data` of `workflow.timeout`: a pause reached its deadline and took its timeout path. */
 export interface WorkflowTimedOutData {
+  /** The Temporal workflow id (as in `PausedWorkflow`). */
   executionId: string;
+  /** The Temporal workflow type, not its id (`PausedWorkflow.workflowType`). */
   workflowId: string;
   pausedAt: string;
   timeoutAt: string;

@@ -11,7 +11,11 @@ export {
   type UseTemporalSubscriptionOptions,
   type UseTemporalSubscriptionResult,
 } from './use-temporal-subscription';
-export { usePausedWorkflows, type UsePausedWorkflowsOptions, type UsePausedWorkflowsResult } from './use-paused-workflows';
+export {
+  usePausedWorkflows,
+  type UsePausedWorkflowsOptions,
+  type UsePausedWorkflowsResult,
+} from './use-paused-workflows';
 export { useTaskStore, useTask } from './use-task-store';
 // From the client entry's public API only: the built React entry imports it from
 // `./client.js` (see tsup.config.ts), so both entries share one set of connections.

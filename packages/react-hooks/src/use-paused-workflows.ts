@@ -1,5 +1,5 @@
 'use client';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo } from './react';
 import {
   cancelExecution,
   getPausedWorkflowsSubscription,
@@ -25,8 +25,10 @@ export interface UsePausedWorkflowsOptions extends PausedWorkflowsOptions {
   enabled?: boolean;
 }
 
-/** What `usePausedWorkflows` returns. */
-export interface UsePausedWorkflowsResult extends PausedWorkflowsState {
+/** What `usePausedWorkflows` returns; `TVariables` types each pause's `variables`. */
+export interface UsePausedWorkflowsResult<
+  TVariables = Record<string, unknown>,
+> extends PausedWorkflowsState<TVariables> {
   /** `POST {apiBaseUrl}/workflow/executions/:id/resume` with `{ payload }`. */
   resume(executionId: string, payload?: unknown): Promise<unknown>;
   /** `POST {apiBaseUrl}/workflow/executions/:id/cancel` with `{ reason }`. */
@@ -34,23 +36,33 @@ export interface UsePausedWorkflowsResult extends PausedWorkflowsState {
 }
 
 /**
- * The live list of paused workflows (seed 001), with resume and cancel actions.
- * One connection per `apiBaseUrl`, shared by every component.
+ * The live list of paused workflows, from the paused stream, with resume and cancel actions.
+ * One connection per `apiBaseUrl`, shared by every component. `TVariables` types the
+ * `variables` of every listed pause (what the workflows pass to `log.pause({ variables })`);
+ * it is not checked at run time, and the list holds every paused workflow the token may see.
  *
  * @example
  * function Approvals() {
- *   const { pausedWorkflows, resume } = usePausedWorkflows({ refreshToken: getToken });
+ *   const { pausedWorkflows, resume } = usePausedWorkflows<{ amount: number }>({ refreshToken: getToken });
  *   return pausedWorkflows.map((w) => (
- *     <button key={w.executionId} onClick={() => resume(w.executionId, { approved: true })}>{w.pausedAt}</button>
+ *     <button key={w.executionId} onClick={() => resume(w.executionId, { approved: true })}>
+ *       {w.pausedAt}: {w.variables.amount.toFixed(2)}
+ *     </button>
  *   ));
  * }
  */
-export function usePausedWorkflows(options: UsePausedWorkflowsOptions = {}): UsePausedWorkflowsResult {
-  const [state, latest] = useShared(options, options.enabled ?? true, paused, INITIAL_PAUSED_STATE as PausedWorkflowsState, [
-    options.apiBaseUrl,
-  ]);
+export function usePausedWorkflows<TVariables = Record<string, unknown>>(
+  options: UsePausedWorkflowsOptions = {},
+): UsePausedWorkflowsResult<TVariables> {
+  const [state, latest] = useShared(
+    options,
+    options.enabled ?? true,
+    paused,
+    INITIAL_PAUSED_STATE as PausedWorkflowsState,
+    [options.apiBaseUrl],
+  );
   // Actions read the newest options when called.
   const resume = useCallback((id: string, payload?: unknown) => resumeExecution(latest(), id, payload), [latest]);
   const cancel = useCallback((id: string, reason?: string) => cancelExecution(latest(), id, reason), [latest]);
-  return useMemo(() => ({ ...state, resume, cancel }), [state, resume, cancel]);
+  return useMemo(() => ({ ...(state as PausedWorkflowsState<TVariables>), resume, cancel }), [state, resume, cancel]);
 }

@@ -1,5 +1,5 @@
 'use client';
-import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore } from './react';
 import type { RefreshToken, SharedRegistry, Subscribable } from './client/index';
 
 /**
@@ -11,7 +11,11 @@ import type { RefreshToken, SharedRegistry, Subscribable } from './client/index'
  * newest options (with a `refreshToken` that calls the newest callback) and the
  * subscription, if one exists.
  */
-export function useShared<TOptions extends { refreshToken?: RefreshToken | undefined }, TState, TSub extends Subscribable<TState>>(
+export function useShared<
+  TOptions extends { refreshToken?: RefreshToken | undefined },
+  TState,
+  TSub extends Subscribable<TState>,
+>(
   options: TOptions,
   active: boolean,
   registry: SharedRegistry<TOptions, TSub>,
@@ -25,7 +29,10 @@ export function useShared<TOptions extends { refreshToken?: RefreshToken | undef
   });
   const latest = useCallback((): TOptions => {
     const { refreshToken } = observer.options;
-    return { ...observer.options, refreshToken: refreshToken && (() => (observer.options.refreshToken ?? refreshToken)()) };
+    return {
+      ...observer.options,
+      refreshToken: refreshToken && (() => (observer.options.refreshToken ?? refreshToken)()),
+    };
   }, [observer]);
   const subscribe = useCallback(
     (listener: () => void) => {
@@ -42,5 +49,13 @@ export function useShared<TOptions extends { refreshToken?: RefreshToken | undef
     [active, ...key],
   );
   const peek = () => (active ? registry.peek(options) : undefined);
-  return [useSyncExternalStore(subscribe, () => peek()?.getState() ?? initial, () => initial), latest, peek];
+  return [
+    useSyncExternalStore(
+      subscribe,
+      () => peek()?.getState() ?? initial,
+      () => initial,
+    ),
+    latest,
+    peek,
+  ];
 }

@@ -1,5 +1,5 @@
 'use client';
-import { useCallback, useSyncExternalStore } from 'react';
+import { useCallback, useSyncExternalStore } from './react';
 import type { StoredTask, TaskStore } from './client/index';
 
 /**
@@ -9,7 +9,9 @@ import type { StoredTask, TaskStore } from './client/index';
  * const tasks = useTaskStore(store);
  * return Object.values(tasks).map((t) => <Row key={t.taskId} task={t} />);
  */
-export function useTaskStore<TTask extends object>(store: TaskStore<TTask>): Readonly<Record<string, StoredTask<TTask>>> {
+export function useTaskStore<TTask extends object>(
+  store: TaskStore<TTask>,
+): Readonly<Record<string, StoredTask<TTask>>> {
   return useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
 }
 

@@ -1,6 +1,6 @@
 'use client';
-import type { WorkflowUpdate } from '@resumable/protocol';
-import { useCallback, useMemo } from 'react';
+import type { UpdateMap, UpdateOf } from '@resumable/protocol';
+import { useCallback, useMemo } from './react';
 import {
   getTaskSubscription,
   INITIAL_TASK_STATE,
@@ -14,21 +14,42 @@ import { useShared } from './use-shared';
 
 // Only the client entry's public API: the built React entry imports it from
 // `./client.js`, so it shares one registry with apps that import the client directly.
-const tasks: SharedRegistry<TaskSubscriptionOptions, TaskSubscription> = { get: getTaskSubscription, peek: peekTaskSubscription };
+const tasks: SharedRegistry<TaskSubscriptionOptions, TaskSubscription> = {
+  get: getTaskSubscription,
+  peek: peekTaskSubscription,
+};
 
-/** Options of `useTemporalSubscription`. */
-export interface UseTemporalSubscriptionOptions<TUpdate extends WorkflowUpdate = WorkflowUpdate>
-  extends Omit<TaskSubscriptionOptions, 'taskId'> {
+/**
+ * The updates of a subscription typed by `TMap`: `UpdateOf<TMap>`, a union discriminated
+ * by `type`. A union of maps (one component following several kinds of workflow) gives
+ * the union of their updates.
+ */
+type UpdatesOf<TMap extends UpdateMap> = TMap extends UpdateMap ? UpdateOf<TMap> : never;
+
+/**
+ * Options of `useTemporalSubscription`. `TMap` is the workflow's update map, the one
+ * its `createUpdateLog<Status, Map>` was given.
+ */
+export interface UseTemporalSubscriptionOptions<TMap extends UpdateMap = UpdateMap> extends Omit<
+  TaskSubscriptionOptions,
+  'taskId'
+> {
   /** The task to follow; nothing connects while it is empty. */
   taskId: string | null | undefined;
   /** Connect only while true. Default true. */
   enabled?: boolean;
   /** Called once per applied update, in sequence order (e.g. to feed a task store). */
-  onUpdate?: (update: TUpdate) => void;
+  onUpdate?: (update: UpdatesOf<TMap>) => void;
 }
 
-/** What `useTemporalSubscription` returns. */
-export interface UseTemporalSubscriptionResult<TUpdate extends WorkflowUpdate = WorkflowUpdate> extends TaskState<TUpdate> {
+/**
+ * What `useTemporalSubscription` returns: `updates`, `latestUpdate` and `latestData`
+ * typed by the update map `TMap`, `workflowStatus` by the statuses `TStatus`.
+ */
+export interface UseTemporalSubscriptionResult<
+  TMap extends UpdateMap = UpdateMap,
+  TStatus extends string = string,
+> extends TaskState<UpdatesOf<TMap>, TStatus> {
   /** Fetches and applies every update after `lastSequence`; resolves with how many were new. */
   recoverMissedUpdates(): Promise<number>;
 }
@@ -38,18 +59,31 @@ export interface UseTemporalSubscriptionResult<TUpdate extends WorkflowUpdate = 
  * expiring tokens and gaps. Every component on the same task shares one connection.
  * Nothing connects during render or server rendering; StrictMode opens one connection.
  *
+ * Typed by the workflow's own update map and statuses (those of its
+ * `createUpdateLog<Status, Map>`): `updates` is `UpdateOf<Map>[]`, so narrowing on
+ * `update.type` narrows `update.data`; `workflowStatus` is `Status | undefined`. The
+ * types are not checked at run time: they say what the workflow writes. Without type
+ * arguments, any update type and status.
+ *
  * @example
+ * type Status = 'IN_PROGRESS' | 'DONE';
+ * type Updates = { message: { text: string }; progress: { percent: number } };
+ *
  * function Progress({ taskId }: { taskId: string }) {
- *   const { updates, isRecovering, recoverMissedUpdates } = useTemporalSubscription({
+ *   const { updates, workflowStatus } = useTemporalSubscription<Updates, Status>({
  *     taskId,
  *     refreshToken: getTemporalSubscriptionToken,
  *   });
- *   return <ol>{updates.map((u) => <li key={u.sequence}>{String(u.type)}</li>)}</ol>;
+ *   return (
+ *     <ol data-status={workflowStatus}>
+ *       {updates.map((u) => <li key={u.sequence}>{u.type === 'message' ? u.data.text : `${u.data.percent}%`}</li>)}
+ *     </ol>
+ *   );
  * }
  */
-export function useTemporalSubscription<TUpdate extends WorkflowUpdate = WorkflowUpdate>(
-  options: UseTemporalSubscriptionOptions<TUpdate>,
-): UseTemporalSubscriptionResult<TUpdate> {
+export function useTemporalSubscription<TMap extends UpdateMap = UpdateMap, TStatus extends string = string>(
+  options: UseTemporalSubscriptionOptions<TMap>,
+): UseTemporalSubscriptionResult<TMap, TStatus> {
   const { taskId, apiBaseUrl, enabled = true } = options;
   const active = enabled && !!taskId;
   const [state, , peek] = useShared(
@@ -60,7 +94,13 @@ export function useTemporalSubscription<TUpdate extends WorkflowUpdate = Workflo
     [apiBaseUrl, taskId],
     (task, current) => task.onUpdate((update) => (current() as UseTemporalSubscriptionOptions).onUpdate?.(update)),
   );
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- `peek` depends on exactly these
-  const recoverMissedUpdates = useCallback(() => peek()?.recoverMissedUpdates() ?? Promise.resolve(0), [active, apiBaseUrl, taskId]);
-  return useMemo(() => ({ ...(state as TaskState<TUpdate>), recoverMissedUpdates }), [state, recoverMissedUpdates]);
+  const recoverMissedUpdates = useCallback(
+    () => peek()?.recoverMissedUpdates() ?? Promise.resolve(0),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `peek` depends on exactly these
+    [active, apiBaseUrl, taskId],
+  );
+  return useMemo(
+    () => ({ ...(state as TaskState<UpdatesOf<TMap>, TStatus>), recoverMissedUpdates }),
+    [state, recoverMissedUpdates],
+  );
 }

@@ -89,7 +89,8 @@ export async function startContractServer(options: ContractServerOptions = {}): 
 
   const task = (taskId: string): Task => {
     let found = tasks.get(taskId);
-    if (!found) tasks.set(taskId, (found = { log: [], status: 'IN_PROGRESS', closed: false, live: new Set(), connections: 0 }));
+    if (!found)
+      tasks.set(taskId, (found = { log: [], status: 'IN_PROGRESS', closed: false, live: new Set(), connections: 0 }));
     return found;
   };
 
@@ -171,7 +172,10 @@ export async function startContractServer(options: ContractServerOptions = {}): 
       res.on('close', () => pausedLive.delete(res));
       return;
     }
-    if (req.method === 'POST' && (match = url.pathname.match(/^\/api\/workflow\/executions\/([^/]+)\/(resume|cancel)$/))) {
+    if (
+      req.method === 'POST' &&
+      (match = url.pathname.match(/^\/api\/workflow\/executions\/([^/]+)\/(resume|cancel)$/))
+    ) {
       const executionId = decodeURIComponent(match[1] as string);
       const body = (await readBody(req)) as { payload?: unknown; reason?: string } | undefined;
       record.body = body;
@@ -186,7 +190,11 @@ export async function startContractServer(options: ContractServerOptions = {}): 
           payload: body?.payload,
         });
       } else {
-        pushPaused('workflow.cancelled', { executionId, workflowId: workflow.workflowId, reason: body?.reason ?? 'cancelled' });
+        pushPaused('workflow.cancelled', {
+          executionId,
+          workflowId: workflow.workflowId,
+          reason: body?.reason ?? 'cancelled',
+        });
       }
       return json(res, 200, { executionId, status: match[2] === 'resume' ? 'resumed' : 'cancelled' });
     }
@@ -210,7 +218,13 @@ export async function startContractServer(options: ContractServerOptions = {}): 
       const emitted: WorkflowUpdate[] = [];
       for (let i = 0; i < count; i++) {
         const sequence = t.log.length + 1;
-        const update = { id: `${taskId}:${sequence}`, timestamp: 1_767_225_600_000 + sequence, sequence, type: 'message', data: { n: sequence } };
+        const update = {
+          id: `${taskId}:${sequence}`,
+          timestamp: 1_767_225_600_000 + sequence,
+          sequence,
+          type: 'message',
+          data: { n: sequence },
+        };
         t.log.push(update);
         emitted.push(update);
         if (live) for (const res of t.live) res.write(encodeJsonEvent('update', update, sequence));

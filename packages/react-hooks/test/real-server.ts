@@ -97,13 +97,17 @@ export async function startBackend(): Promise<Backend> {
     dropLive: undefined,
     async startTicking(name) {
       const taskId = uniqueId(name);
-      const handle = await client.workflow.start(tickOnSignal, { taskQueue: backend.worker.taskQueue, workflowId: taskId });
+      const handle = await client.workflow.start(tickOnSignal, {
+        taskQueue: backend.worker.taskQueue,
+        workflowId: taskId,
+      });
       return {
         taskId,
         handle,
         emit: (count) => handle.signal(emitTicks, count),
         finish: () => handle.signal(finishTicks),
-        logLength: async () => (await handle.query<UpdatesPage, [number, number]>(QUERY_NAMES.updatesSince, 0, 1)).lastSequence,
+        logLength: async () =>
+          (await handle.query<UpdatesPage, [number, number]>(QUERY_NAMES.updatesSince, 0, 1)).lastSequence,
       };
     },
     startServer: (options) => startRealServer(client, bus, options),
@@ -139,7 +143,7 @@ export interface RealStack {
  * recovery server on it, and closes both afterwards. Read `backend` and `server`
  * inside hooks and tests, not at module level.
  */
-export function useRealStack(): RealStack {
+export function setupRealStack(): RealStack {
   const stack = {} as { backend: Backend; server: RealServer };
   beforeAll(async () => {
     stack.backend = await startBackend();
@@ -153,7 +157,11 @@ export function useRealStack(): RealStack {
 }
 
 /** A recovery server with test-friendly timings, on a real socket. */
-async function startRealServer(client: Client, bus: UpdateBus, options: Partial<RecoveryServerOptions> = {}): Promise<RealServer> {
+async function startRealServer(
+  client: Client,
+  bus: UpdateBus,
+  options: Partial<RecoveryServerOptions> = {},
+): Promise<RealServer> {
   const server = createRecoveryServer({
     temporal: { client },
     auth: { secret: SECRET },
@@ -197,7 +205,8 @@ async function startRealServer(client: Client, bus: UpdateBus, options: Partial<
     await new Promise((resolve) => http.close(resolve));
   };
   await listen();
-  const streamRequests = (taskId: string) => requests.filter((r) => r.path === `/api/temporal/stream/${encodeURIComponent(taskId)}`);
+  const streamRequests = (taskId: string) =>
+    requests.filter((r) => r.path === `/api/temporal/stream/${encodeURIComponent(taskId)}`);
   return {
     server,
     apiBaseUrl: `http://127.0.0.1:${port}/api`,
@@ -217,7 +226,11 @@ async function startRealServer(client: Client, bus: UpdateBus, options: Partial<
 }
 
 /** Resolves once `predicate` holds (polled every 10 ms); rejects after `timeoutMs`. */
-export async function until(predicate: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'a condition'): Promise<void> {
+export async function until(
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'a condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await predicate())) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);

@@ -53,7 +53,8 @@ export function PausedApprovals(props: UsePausedWorkflowsOptions & { label?: str
   const { label = 'list', extra, ...options } = props;
   const { pausedWorkflows, isConnected, resume, cancel } = usePausedWorkflows({ backoff: FAST_BACKOFF, ...options });
   const [failure, setFailure] = useState('');
-  const act = (work: Promise<unknown>) => work.catch((error: unknown) => setFailure(ResumableError.is(error) ? error.code : 'other'));
+  const act = (work: Promise<unknown>) =>
+    work.catch((error: unknown) => setFailure(ResumableError.is(error) ? error.code : 'other'));
   return (
     <section>
       <output data-testid={`${label}-connected`}>{String(isConnected)}</output>
@@ -91,7 +92,7 @@ export function pausedShown(label = 'list'): string[] {
  * server per test; after each test, what it rendered is unmounted, then the server
  * closes. Read `server` inside tests, not at module level.
  */
-export function useContractServer(): { readonly server: ContractServer } {
+export function setupContractServer(): { readonly server: ContractServer } {
   const holder = {} as { server: ContractServer };
   beforeEach(async () => {
     holder.server = await startContractServer();
@@ -124,7 +125,11 @@ export function recordFrames(label = 'task'): { frames: Frame[]; stop(): void } 
   const frames: Frame[] = [];
   const text = (suffix: string) => document.querySelector(`[data-testid="${label}-${suffix}"]`)?.textContent ?? '';
   const observer = new MutationObserver(() =>
-    frames.push({ sequences: renderedSequences(label), recovering: text('recovering') === 'true', progress: text('progress') }),
+    frames.push({
+      sequences: renderedSequences(label),
+      recovering: text('recovering') === 'true',
+      progress: text('progress'),
+    }),
   );
   observer.observe(document.body, { subtree: true, childList: true, characterData: true });
   return { frames, stop: () => observer.disconnect() };

@@ -1,10 +1,10 @@
 import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { usePausedWorkflows, useTemporalSubscription } from '../src/index';
-import { useRealStack } from './real-server';
+import { setupRealStack } from './real-server';
 import { sleep } from './render-helpers';
 
-const stack = useRealStack();
+const stack = setupRealStack();
 
 function Page({ apiBaseUrl, taskId }: { apiBaseUrl: string; taskId: string }) {
   const refreshToken = () => stack.server.token('*');
@@ -12,7 +12,8 @@ function Page({ apiBaseUrl, taskId }: { apiBaseUrl: string; taskId: string }) {
   const paused = usePausedWorkflows({ apiBaseUrl, refreshToken });
   return (
     <p>
-      {task.status}:{task.updates.length}:{String(task.isConnected)}/{paused.pausedWorkflows.length}:{String(paused.isConnected)}
+      {task.status}:{task.updates.length}:{String(task.isConnected)}/{paused.pausedWorkflows.length}:
+      {String(paused.isConnected)}
     </p>
   );
 }

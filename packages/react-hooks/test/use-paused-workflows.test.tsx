@@ -8,11 +8,11 @@ import { SIGNAL_NAMES } from '@resumable/protocol';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { StrictMode } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { uniqueId, until, useRealStack } from './real-server';
+import { uniqueId, until, setupRealStack } from './real-server';
 import { PausedApprovals, pausedShown, sleep } from './render-helpers';
 import { awaitApproval } from './workflows';
 
-const stack = useRealStack();
+const stack = setupRealStack();
 afterEach(cleanup);
 
 const expectShown = (ids: string[], label = 'list') =>
@@ -103,7 +103,11 @@ describe('usePausedWorkflows against the real recovery server', () => {
       // Cancelled while the client cannot hear about it.
       await ending.signal(SIGNAL_NAMES.cancel, { reason: 'while away' });
       await expect(ending.result()).resolves.toBe('cancelled');
-      await until(() => own.server.pausedRegistry.snapshot().pausedWorkflows.every((p) => p.executionId !== ends), 10_000, 'the registry');
+      await until(
+        () => own.server.pausedRegistry.snapshot().pausedWorkflows.every((p) => p.executionId !== ends),
+        10_000,
+        'the registry',
+      );
       await own.listenAgain();
       await expectShown([stays]);
       expect(own.pausedStreamRequests().filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(2);

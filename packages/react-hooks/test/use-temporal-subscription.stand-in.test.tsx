@@ -7,9 +7,9 @@
 import { render, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { WorkflowUpdate } from '../src/index';
-import { range, renderedSequences, TaskUpdates, useContractServer } from './render-helpers';
+import { range, renderedSequences, TaskUpdates, setupContractServer } from './render-helpers';
 
-const standIn = useContractServer();
+const standIn = setupContractServer();
 
 describe('useTemporalSubscription against the stand-in contract server (a gap inside the live stream)', () => {
   it('on a gap in the live stream, fetches the missing range (page by page) before applying anything later', async () => {

@@ -9,10 +9,10 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-libra
 import { StrictMode } from 'react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getTaskSubscription } from '../src/index';
-import { until, useRealStack, type RealServer, type TickingTask } from './real-server';
+import { until, setupRealStack, type RealServer, type TickingTask } from './real-server';
 import { range, recordFrames, renderedSequences, sleep, TaskUpdates, type Frame } from './render-helpers';
 
-const stack = useRealStack();
+const stack = setupRealStack();
 afterEach(() => {
   cleanup();
   stack.backend.dropLive = undefined;
@@ -24,7 +24,8 @@ const textOf = (testId: string) => screen.getByTestId(testId).textContent ?? '';
 /** A refreshToken that mints tokens for one task on the server. */
 const tokensFor = (on: RealServer, taskId: string) => () => on.token([taskId]);
 /** Requests of any kind about one task. */
-const requestsAbout = (on: RealServer, taskId: string) => on.requests.filter((r) => r.path.endsWith(`/${encodeURIComponent(taskId)}`));
+const requestsAbout = (on: RealServer, taskId: string) =>
+  on.requests.filter((r) => r.path.endsWith(`/${encodeURIComponent(taskId)}`));
 /** Closes the hook's connection from the server side, as a restart or a proxy would. */
 function cutFromServer(on: RealServer): string {
   const connectionId = textOf('task-connection');
@@ -37,7 +38,14 @@ function cutFromServer(on: RealServer): string {
 type TaskProps = Partial<Parameters<typeof TaskUpdates>[0]>;
 
 function renderTask(task: TickingTask, props: TaskProps = {}, on = stack.server) {
-  return render(<TaskUpdates apiBaseUrl={on.apiBaseUrl} taskId={task.taskId} refreshToken={tokensFor(on, task.taskId)} {...props} />);
+  return render(
+    <TaskUpdates
+      apiBaseUrl={on.apiBaseUrl}
+      taskId={task.taskId}
+      refreshToken={tokensFor(on, task.taskId)}
+      {...props}
+    />,
+  );
 }
 
 /**
@@ -66,7 +74,8 @@ function mintingTokens(task: TickingTask, ttlSeconds: number) {
 async function cutAndAwaitReconnect(task: TickingTask, streamRequests: number) {
   cutFromServer(stack.server);
   await until(
-    () => stack.server.streamRequests(task.taskId).length === streamRequests && stack.server.openStreams(task.taskId) === 1,
+    () =>
+      stack.server.streamRequests(task.taskId).length === streamRequests && stack.server.openStreams(task.taskId) === 1,
     10_000,
     'the reconnect',
   );
@@ -120,7 +129,9 @@ describe('useTemporalSubscription against the real recovery server', () => {
     await task.finish();
     await waitFor(() => expect(textOf('task-status')).toBe('ended'), { timeout: 10_000 });
     expect(renderedSequences()).toEqual([1, 2, 3]);
-    expect(getTaskSubscription({ apiBaseUrl: stack.server.apiBaseUrl, taskId: task.taskId }).getState().workflowStatus).toBe('DONE');
+    expect(
+      getTaskSubscription({ apiBaseUrl: stack.server.apiBaseUrl, taskId: task.taskId }).getState().workflowStatus,
+    ).toBe('DONE');
     const count = requestsAbout(stack.server, task.taskId).length;
     expect(stack.server.openStreams(task.taskId)).toBe(0);
     await sleep(600); // many backoff periods (10–40 ms)
@@ -132,7 +143,11 @@ describe('useTemporalSubscription against the real recovery server', () => {
     const task = await stack.backend.startTicking('enabled');
     await task.emit(2);
     await until(async () => (await task.logLength()) === 2, 10_000, 'the log');
-    const props = { apiBaseUrl: stack.server.apiBaseUrl, taskId: task.taskId, refreshToken: tokensFor(stack.server, task.taskId) };
+    const props = {
+      apiBaseUrl: stack.server.apiBaseUrl,
+      taskId: task.taskId,
+      refreshToken: tokensFor(stack.server, task.taskId),
+    };
     const { rerender } = render(<TaskUpdates {...props} enabled={false} />);
     await sleep(100);
     expect(requestsAbout(stack.server, task.taskId)).toHaveLength(0);
@@ -148,7 +163,11 @@ describe('useTemporalSubscription against the real recovery server', () => {
   it('opens one connection under StrictMode with two components on the same task', async () => {
     const task = await stack.backend.startTicking('strict');
     await task.emit(3);
-    const props = { apiBaseUrl: stack.server.apiBaseUrl, taskId: task.taskId, refreshToken: tokensFor(stack.server, task.taskId) };
+    const props = {
+      apiBaseUrl: stack.server.apiBaseUrl,
+      taskId: task.taskId,
+      refreshToken: tokensFor(stack.server, task.taskId),
+    };
     render(
       <StrictMode>
         <TaskUpdates {...props} label="a" />
@@ -197,7 +216,9 @@ describe('useTemporalSubscription against the real recovery server', () => {
     const task = await stack.backend.startTicking('expired');
     // The app claims an hour, but the server minted 2 s: only the server's 401 tells the truth.
     const { minted, mint } = mintingTokens(task, 2);
-    await renderStreaming(task, 2, { refreshToken: async () => ({ token: await mint(), expiresAt: Date.now() + 3_600_000 }) });
+    await renderStreaming(task, 2, {
+      refreshToken: async () => ({ token: await mint(), expiresAt: Date.now() + 3_600_000 }),
+    });
     await sleep(2_100);
     await cutAndAwaitReconnect(task, 3);
     await task.emit(2);
@@ -351,7 +372,11 @@ describe('useTemporalSubscription when the live path loses updates (real server,
     // One update per step, never a bulk dump: each step was on screen with its progress.
     expect([...new Set(lengths)]).toEqual(range(7));
     for (let length = 2; length <= 7; length++) {
-      expect(recording.frames).toContainEqual({ sequences: range(length), recovering: true, progress: `${length - 1}/6` });
+      expect(recording.frames).toContainEqual({
+        sequences: range(length),
+        recovering: true,
+        progress: `${length - 1}/6`,
+      });
     }
     expect(progress).toEqual(expect.arrayContaining(['0/6', '1/6', '3/6', '6/6']));
     expect(subscription.getState().isRecovering).toBe(false);
@@ -408,9 +433,15 @@ describe("useTemporalSubscription: a reconnect's catch-up looks like a recovery 
     // Incremental: every step of the catch-up was on screen, each with its progress.
     const shownWhileRecovering = frames.filter((frame) => frame.recovering);
     for (let length = 4; length < 23; length++) {
-      expect(shownWhileRecovering).toContainEqual({ sequences: range(length), recovering: true, progress: `${length - 3}/20` });
+      expect(shownWhileRecovering).toContainEqual({
+        sequences: range(length),
+        recovering: true,
+        progress: `${length - 3}/20`,
+      });
     }
-    expect(shownWhileRecovering.every((frame) => frame.progress.endsWith('/20') && frame.sequences.length <= 23)).toBe(true);
+    expect(shownWhileRecovering.every((frame) => frame.progress.endsWith('/20') && frame.sequences.length <= 23)).toBe(
+      true,
+    );
     expect(progress).toEqual(expect.arrayContaining(['0/20', '1/20', '10/20', '19/20']));
     expect(frames.at(-1)).toEqual({ sequences: range(28), recovering: false, progress: '' });
     expect(subscription.getState().recoveryProgress).toBeNull();

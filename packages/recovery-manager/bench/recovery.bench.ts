@@ -9,7 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { PausedWorkflow } from '@resumable/protocol';
 import { bundleWorkflows, startDevServer } from '@resumable/temporal-dev';
-import { machineLine, percentile, writeBenchSection } from '../../../scripts/bench-report';
+import { machineLine, percentile, writeBenchSection } from '@resumable/kit/bench-report';
 import { PausedRegistry, pausedVisibilityQuery, pausedWorkflowsRecoverable, RecoveryManager } from '../src/index';
 import { pausingWorkflow, pauseStateQuery } from '../test/workflows';
 
@@ -18,6 +18,7 @@ const WORKFLOWS = Number(process.env.RM_BENCH_WORKFLOWS ?? 300);
 function pause(i: number): PausedWorkflow {
   return {
     executionId: `order-${i}`,
+    workflowType: 'checkout',
     workflowId: 'checkout',
     pausedAt: 'wait-payment',
     pausedTime: new Date(1_767_225_600_000 + i).toISOString(),
@@ -97,7 +98,8 @@ async function temporalFigures(): Promise<string[]> {
     }
     // Every pause is set (first workflow task done) and visible before timing starts.
     for (const id of ids) {
-      while ((await client.workflow.getHandle(id).query(pauseStateQuery)) === null) await new Promise((r) => setTimeout(r, 50));
+      while ((await client.workflow.getHandle(id).query(pauseStateQuery)) === null)
+        await new Promise((r) => setTimeout(r, 50));
     }
     const filter = `TaskQueue = '${taskQueue}'`;
     while ((await client.workflow.count(pausedVisibilityQuery(filter))).count < WORKFLOWS) {

@@ -38,7 +38,11 @@ export {
   type ListedPause,
   type PauseLookup,
 } from './recoverables/paused-workflows';
-export { temporalPauseSource, pausedVisibilityQuery, type TemporalPauseSourceOptions } from './recoverables/temporal-source';
+export {
+  temporalPauseSource,
+  pausedVisibilityQuery,
+  type TemporalPauseSourceOptions,
+} from './recoverables/temporal-source';
 export { eventRoutesRecoverable, type EventRoutesRecoverableOptions } from './recoverables/event-routes';
 export {
   deadlineTimersRecoverable,

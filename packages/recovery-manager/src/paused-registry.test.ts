@@ -72,7 +72,10 @@ describe('PausedRegistry', () => {
     expect(registry.routesFor('payment.completed', 'o2')).toEqual([]);
     expect(registry.routes()).toEqual(
       expect.arrayContaining([
-        { event: 'payment.completed', targets: expect.arrayContaining([{ executionId: 'order-1', correlation: 'o1' }, { executionId: 'batch' }]) },
+        {
+          event: 'payment.completed',
+          targets: expect.arrayContaining([{ executionId: 'order-1', correlation: 'o1' }, { executionId: 'batch' }]),
+        },
         { event: 'batch.closed', targets: [{ executionId: 'batch' }] },
         { event: 'approval.granted', targets: [{ executionId: 'other' }] },
       ]),
@@ -139,13 +142,14 @@ describe('PausedRegistry', () => {
     registry.add(pause('live-new', { pausedAt: 'live' })); // paused after recovery listed
     registry.remove('same', 'resumed'); // resumed after recovery read it as paused
 
-    const result = rebuild.commit([
-      pause('moved', { pausedAt: 'wait-shipping' }),
-      pause('same'),
-      pause('fresh'),
-    ]);
+    const result = rebuild.commit([pause('moved', { pausedAt: 'wait-shipping' }), pause('same'), pause('fresh')]);
     expect(result).toEqual({ added: 1, updated: 1, removed: 1, unchanged: 0, kept: 2 });
-    expect(registry.list().map((p) => p.executionId).sort()).toEqual(['fresh', 'live-new', 'moved']);
+    expect(
+      registry
+        .list()
+        .map((p) => p.executionId)
+        .sort(),
+    ).toEqual(['fresh', 'live-new', 'moved']);
     expect(registry.get('moved')?.pausedAt).toBe('wait-shipping');
     expect(() => rebuild.commit([])).toThrow(/already committed/);
   });

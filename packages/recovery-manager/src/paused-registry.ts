@@ -106,7 +106,7 @@ export class PausedRegistry<TVariables = Record<string, unknown>> {
    *
    * @throws ResumableError `INVALID_PARAMETER` when `pause` is malformed (nothing changes).
    * @example
-   * registry.add({ executionId: 'order-7', workflowId: 'checkout', pausedAt: 'wait-payment',
+   * registry.add({ executionId: 'order-7', workflowType: 'checkout', workflowId: 'checkout', pausedAt: 'wait-payment',
    *   pausedTime: new Date().toISOString(), waitingFor: ['payment.completed'], timeoutAt: null, variables: {} });
    */
   add(pause: PausedWorkflow<TVariables>): PausedChange<TVariables> | null {
@@ -290,9 +290,7 @@ export class PausedRegistry<TVariables = Record<string, unknown>> {
     this.#entries.set(pause.executionId, pause);
     this.#index(pause);
     const cursor = ++this.#cursor;
-    return this.#emit(
-      previous ? { cursor, kind: 'updated', pause, previous } : { cursor, kind: 'added', pause },
-    );
+    return this.#emit(previous ? { cursor, kind: 'updated', pause, previous } : { cursor, kind: 'added', pause });
   }
 
   #delete(executionId: string, cause: PauseRemovalCause, detail?: unknown): PausedChange<TVariables> | null {

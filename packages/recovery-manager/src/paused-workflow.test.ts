@@ -3,6 +3,7 @@ import { parsePausedWorkflow, samePause } from './paused-workflow';
 
 const valid = {
   executionId: 'order-7',
+  workflowType: 'checkout',
   workflowId: 'checkout',
   pausedAt: 'wait-payment',
   pausedTime: '2026-01-15T10:30:00.000Z',
@@ -18,6 +19,21 @@ describe('parsePausedWorkflow', () => {
     const pause = parsePausedWorkflow(valid);
     expect(pause).toEqual({ ...valid, extra: undefined, waitingFor: ['payment.completed'] });
     expect('extra' in pause).toBe(false);
+  });
+
+  it('fills workflowType from workflowId for a pause from an older worker, and workflowId from workflowType', () => {
+    const { workflowType: _type, ...older } = valid;
+    expect(parsePausedWorkflow(older)).toEqual(parsePausedWorkflow(valid));
+    const { workflowId: _id, ...newer } = valid;
+    expect(parsePausedWorkflow(newer)).toEqual(parsePausedWorkflow(valid));
+  });
+
+  it('refuses a workflowId that disagrees with workflowType, and a pause with neither', () => {
+    expect(() => parsePausedWorkflow({ ...valid, workflowId: 'order-7' })).toThrow(
+      /workflowId must equal workflowType/,
+    );
+    const { workflowType: _type, workflowId: _id, ...neither } = valid;
+    expect(() => parsePausedWorkflow(neither)).toThrow(/workflowType must be a non-empty string/);
   });
 
   it('defaults missing variables to {} and a missing timeout to null', () => {
@@ -38,6 +54,7 @@ describe('samePause', () => {
     expect(samePause(a, parsePausedWorkflow(structuredClone(valid)))).toBe(true);
     expect(samePause(a, { ...a, variables: { ...a.variables, lines: [{ sku: 'a', qty: 3 }] } })).toBe(false);
     expect(samePause(a, { ...a, correlation: 'o8' })).toBe(false);
+    expect(samePause(a, { ...a, workflowType: 'refund' })).toBe(false);
     expect(samePause(a, { ...a, waitingFor: ['payment.failed'] })).toBe(false);
   });
 });

@@ -4,7 +4,8 @@ import { ResumableError, type PausedWorkflow } from '@resumable/protocol';
  * Checks that `value` is a well-formed `PausedWorkflow` and returns a clean copy
  * (known fields only). Anything a workflow's `getPauseState` query answers passes
  * through here before it reaches the registry, so a bad answer from one execution
- * is reported instead of corrupting the paused list.
+ * is reported instead of corrupting the paused list. A pause from an older worker,
+ * which sends the workflow type only as `workflowId`, gets `workflowType` from it.
  *
  * @throws ResumableError `INVALID_PARAMETER`, naming the field that is wrong.
  * @example
@@ -17,10 +18,11 @@ export function parsePausedWorkflow<TVariables = Record<string, unknown>>(value:
   }
   const record = value as Record<string, unknown>;
   const executionId = requireText(record, 'executionId');
-  const workflowId = requireText(record, 'workflowId');
+  const workflowType = requireWorkflowType(record);
   const pausedAt = requireText(record, 'pausedAt');
   const pausedTime = requireTime(record, 'pausedTime');
-  const timeoutAt = record.timeoutAt === null || record.timeoutAt === undefined ? null : requireTime(record, 'timeoutAt');
+  const timeoutAt =
+    record.timeoutAt === null || record.timeoutAt === undefined ? null : requireTime(record, 'timeoutAt');
 
   const waitingFor = record.waitingFor;
   if (!Array.isArray(waitingFor) || !waitingFor.every((name) => typeof name === 'string' && name.length > 0)) {
@@ -34,7 +36,8 @@ export function parsePausedWorkflow<TVariables = Record<string, unknown>>(value:
 
   const pause: PausedWorkflow<TVariables> = {
     executionId,
-    workflowId,
+    workflowType,
+    workflowId: workflowType,
     pausedAt,
     pausedTime,
     // Duplicates would make one event count twice for one execution.
@@ -59,6 +62,7 @@ export function parsePausedWorkflow<TVariables = Record<string, unknown>>(value:
 export function samePause(a: PausedWorkflow<unknown>, b: PausedWorkflow<unknown>): boolean {
   return (
     a.executionId === b.executionId &&
+    a.workflowType === b.workflowType &&
     a.workflowId === b.workflowId &&
     a.workflowName === b.workflowName &&
     a.pausedAt === b.pausedAt &&
@@ -79,8 +83,22 @@ function sameJson(a: unknown, b: unknown): boolean {
   const bKeys = Object.keys(b);
   if (aKeys.length !== bKeys.length) return false;
   return aKeys.every(
-    (key) => Object.hasOwn(b, key) && sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+    (key) =>
+      Object.hasOwn(b, key) && sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
   );
+}
+
+/**
+ * The workflow type, from `workflowType` or, for a pause from an older worker, from
+ * `workflowId` (the deprecated name of the same value). When both are sent they must agree.
+ */
+function requireWorkflowType(record: Record<string, unknown>): string {
+  if (record.workflowType === undefined && record.workflowId !== undefined) return requireText(record, 'workflowId');
+  const workflowType = requireText(record, 'workflowType');
+  if (record.workflowId !== undefined && requireText(record, 'workflowId') !== workflowType) {
+    throw invalid('workflowId must equal workflowType (both name the workflow type)', record.workflowId);
+  }
+  return workflowType;
 }
 
 function requireText(record: Record<string, unknown>, field: string): string {

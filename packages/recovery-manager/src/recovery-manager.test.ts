@@ -16,7 +16,11 @@ function recordingTimers(): TimerScheduler & { armed: Map<string, ScheduledTimer
   };
 }
 
-function component(name: string, recover: (ctx: RecoveryContext) => void | Promise<void>, extra: Partial<Recoverable> = {}): Recoverable {
+function component(
+  name: string,
+  recover: (ctx: RecoveryContext) => void | Promise<void>,
+  extra: Partial<Recoverable> = {},
+): Recoverable {
   return { name, recover, ...extra };
 }
 
@@ -147,7 +151,13 @@ describe('RecoveryManager', () => {
     const needsBroken = report.components.find((c) => c.name === 'needs-broken');
     expect(needsBroken?.status).toBe('skipped');
     expect(needsBroken?.error?.code).toBe('DEPENDENCY_FAILED');
-    expect(report.components.map((c) => c.name)).toEqual(['routes', 'registry', 'broken', 'needs-broken', 'independent']);
+    expect(report.components.map((c) => c.name)).toEqual([
+      'routes',
+      'registry',
+      'broken',
+      'needs-broken',
+      'independent',
+    ]);
   });
 
   it('fails components with unknown dependencies or in a cycle, and still runs the others', async () => {
@@ -178,7 +188,9 @@ describe('RecoveryManager', () => {
 
   it('refuses duplicate names and malformed components at registration', () => {
     const manager = new RecoveryManager().register(component('a', () => undefined));
-    expect(() => manager.register(component('a', () => undefined))).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
+    expect(() => manager.register(component('a', () => undefined))).toThrow(
+      expect.objectContaining({ code: 'CONFLICT' }),
+    );
     expect(() => manager.register({ name: '', recover: () => undefined })).toThrow(
       expect.objectContaining({ code: 'INVALID_PARAMETER' }),
     );
@@ -188,7 +200,9 @@ describe('RecoveryManager', () => {
     expect(() => manager.register(component('y', () => undefined, { timeoutMs: -1 }))).toThrow(
       expect.objectContaining({ code: 'INVALID_PARAMETER' }),
     );
-    expect(() => new RecoveryManager({ timeoutMs: 2 ** 40 })).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER' }));
+    expect(() => new RecoveryManager({ timeoutMs: 2 ** 40 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_PARAMETER' }),
+    );
     expect(manager.names).toEqual(['a']);
   });
 
@@ -221,7 +235,10 @@ describe('RecoveryManager', () => {
   it('an aborted run fails what runs with SHUTTING_DOWN and skips what has not started', async () => {
     const controller = new AbortController();
     const manager = new RecoveryManager().register(
-      component('first', (ctx) => new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve()))),
+      component(
+        'first',
+        (ctx) => new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve())),
+      ),
       component('second', () => undefined, { after: ['first'] }),
     );
     const running = manager.recoverAll({ signal: controller.signal });

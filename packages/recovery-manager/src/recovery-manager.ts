@@ -149,7 +149,14 @@ export class RecoveryManager {
       const unknown = (component.after ?? []).filter((name) => !names.has(name));
       if (unknown.length > 0) {
         settle(
-          notRun(component.name, 'failed', new ResumableError('INVALID_PARAMETER', `${component.name} runs after unknown component(s): ${unknown.join(', ')}`)),
+          notRun(
+            component.name,
+            'failed',
+            new ResumableError(
+              'INVALID_PARAMETER',
+              `${component.name} runs after unknown component(s): ${unknown.join(', ')}`,
+            ),
+          ),
         );
       }
     }
@@ -169,7 +176,10 @@ export class RecoveryManager {
             notRun(
               component.name,
               'skipped',
-              new ResumableError('DEPENDENCY_FAILED', `${component.name} did not run: ${failedDeps.join(', ')} did not succeed`),
+              new ResumableError(
+                'DEPENDENCY_FAILED',
+                `${component.name} did not run: ${failedDeps.join(', ')} did not succeed`,
+              ),
             ),
           );
           continue;
@@ -190,7 +200,11 @@ export class RecoveryManager {
     for (const component of components) {
       if (!settled.has(component.name)) {
         settle(
-          notRun(component.name, 'failed', new ResumableError('INVALID_PARAMETER', `${component.name} is part of an \`after\` cycle`)),
+          notRun(
+            component.name,
+            'failed',
+            new ResumableError('INVALID_PARAMETER', `${component.name} is part of an \`after\` cycle`),
+          ),
         );
       }
     }
@@ -298,7 +312,10 @@ function abortedError(signal: AbortSignal): ResumableError {
 function checkTimeout(value: number, what: string): number {
   // setTimeout cannot wait longer than 2^31 - 1 ms (it would fire at once).
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > 2 ** 31 - 1) {
-    throw new ResumableError('INVALID_PARAMETER', `${what} must be between 1 and 2147483647 milliseconds, got ${value}`);
+    throw new ResumableError(
+      'INVALID_PARAMETER',
+      `${what} must be between 1 and 2147483647 milliseconds, got ${value}`,
+    );
   }
   return value;
 }

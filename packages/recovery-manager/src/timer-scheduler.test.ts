@@ -12,7 +12,9 @@ describe('createTimerScheduler', () => {
   it('fires at the absolute deadline, never before it', async () => {
     const timers = createTimerScheduler();
     const at = Date.now() + 60;
-    const fired = new Promise<number>((resolve) => timers.schedule({ key: 'a', at: new Date(at), run: () => resolve(Date.now()) }));
+    const fired = new Promise<number>((resolve) =>
+      timers.schedule({ key: 'a', at: new Date(at), run: () => resolve(Date.now()) }),
+    );
     expect(timers.deadlineOf('a')).toBe(at);
     expect(await fired).toBeGreaterThanOrEqual(at);
     expect(timers.has('a')).toBe(false);
@@ -44,7 +46,13 @@ describe('createTimerScheduler', () => {
     const onError = vi.fn<ErrorHandler>();
     const timers = createTimerScheduler({ onError });
     const fired: string[] = [];
-    timers.schedule({ key: 'throws', at: 0, run: () => { throw new Error('boom'); } });
+    timers.schedule({
+      key: 'throws',
+      at: 0,
+      run: () => {
+        throw new Error('boom');
+      },
+    });
     timers.schedule({ key: 'rejects', at: 0, run: () => Promise.reject(new Error('async boom')) });
     timers.schedule({ key: 'fine', at: 0, run: () => void fired.push('fine') });
     await sleep(10);
@@ -59,9 +67,13 @@ describe('createTimerScheduler', () => {
     const timers = createTimerScheduler();
     const run = () => undefined;
     for (const at of ['not a date', Number.NaN, Number.POSITIVE_INFINITY, new Date('x')]) {
-      expect(() => timers.schedule({ key: 'k', at, run })).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER' }));
+      expect(() => timers.schedule({ key: 'k', at, run })).toThrow(
+        expect.objectContaining({ code: 'INVALID_PARAMETER' }),
+      );
     }
-    expect(() => timers.schedule({ key: '', at: 0, run })).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER' }));
+    expect(() => timers.schedule({ key: '', at: 0, run })).toThrow(
+      expect.objectContaining({ code: 'INVALID_PARAMETER' }),
+    );
     expect(timers.size).toBe(0);
     expect(toEpochMs('2030-01-01T00:00:00Z')).toBe(Date.UTC(2030, 0, 1));
   });

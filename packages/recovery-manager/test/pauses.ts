@@ -7,6 +7,7 @@ import type { PausedWorkflow } from '@resumable/protocol';
 export function pause(executionId: string, overrides: Partial<PausedWorkflow> = {}): PausedWorkflow {
   return {
     executionId,
+    workflowType: 'checkout',
     workflowId: 'checkout',
     pausedAt: 'wait-payment',
     pausedTime: '2026-01-15T10:30:00.000Z',

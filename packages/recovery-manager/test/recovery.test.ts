@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { freePort } from '@resumable/kit/net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { connectTestClient, createTestWorker, type TestWorker } from '@resumable/temporal-dev/vitest';
@@ -47,7 +47,11 @@ describe('start-up recovery against a real Temporal dev server and worker', () =
    * Visibility is eventually consistent: recover until visibility lists exactly
    * `expected` and the registry holds exactly those.
    */
-  async function recoverUntil(manager: RecoveryManager, registry: PausedRegistry, expected: string[]): Promise<RecoveryReport> {
+  async function recoverUntil(
+    manager: RecoveryManager,
+    registry: PausedRegistry,
+    expected: string[],
+  ): Promise<RecoveryReport> {
     let report: RecoveryReport | undefined;
     await expect
       .poll(
@@ -55,7 +59,10 @@ describe('start-up recovery against a real Temporal dev server and worker', () =
           report = await manager.recoverAll();
           return {
             listed: report.components[0]?.counts.listed ?? 0,
-            registry: registry.list().map((pause) => pause.executionId).sort(),
+            registry: registry
+              .list()
+              .map((pause) => pause.executionId)
+              .sort(),
           };
         },
         { timeout: 20_000, interval: 250 },
@@ -91,18 +98,27 @@ describe('start-up recovery against a real Temporal dev server and worker', () =
     });
     await resumedOpen.signal(resumeSignal);
     // Resumed and completed.
-    const completed = await startPaused(id('completed'), { pausedAt: 'wait-approval', waitingFor: ['approval.granted'] });
+    const completed = await startPaused(id('completed'), {
+      pausedAt: 'wait-approval',
+      waitingFor: ['approval.granted'],
+    });
     await completed.signal(resumeSignal);
     await completed.result();
     // Terminated while paused: its search attributes still say "paused".
-    const terminated = await startPaused(id('terminated'), { pausedAt: 'wait-approval', waitingFor: ['approval.granted'] });
+    const terminated = await startPaused(id('terminated'), {
+      pausedAt: 'wait-approval',
+      waitingFor: ['approval.granted'],
+    });
     await terminated.terminate('test');
 
     const registry = new PausedRegistry();
     const routes: EventRoute[] = [];
     const timers = createTimerScheduler();
     const fired: string[] = [];
-    const manager = new RecoveryManager({ timers, handlers: { register: (route) => void routes.push(route) } }).register(
+    const manager = new RecoveryManager({
+      timers,
+      handlers: { register: (route) => void routes.push(route) },
+    }).register(
       pausedWorkflowsRecoverable({ client, registry, filter: `TaskQueue = '${worker.taskQueue}'` }),
       eventRoutesRecoverable({ registry }),
       deadlineTimersRecoverable({
@@ -123,6 +139,7 @@ describe('start-up recovery against a real Temporal dev server and worker', () =
     // The exact pause each workflow answers, variables and correlation included.
     expect(registry.get(id('order-1'))).toEqual(await first.query(pauseStateQuery));
     expect(registry.get(id('order-1'))).toMatchObject({
+      workflowType: 'pausingWorkflow',
       workflowId: 'pausingWorkflow',
       variables: { orderId: 'order-1', amount: 42 },
       timeoutAt: FUTURE.toISOString(),
@@ -137,7 +154,11 @@ describe('start-up recovery against a real Temporal dev server and worker', () =
     // Response handlers were re-registered from the last run's registry.
     expect(eventRoutes?.counts).toMatchObject({ events: 3, targets: 4, correlated: 3 });
     const lastRoutes = routes.slice(-3);
-    expect(lastRoutes.map((route) => route.event).sort()).toEqual(['approval.granted', 'order.cancelled', 'payment.completed']);
+    expect(lastRoutes.map((route) => route.event).sort()).toEqual([
+      'approval.granted',
+      'order.cancelled',
+      'payment.completed',
+    ]);
 
     // The pause deadline is armed at its exact instant.
     expect(deadlines?.counts).toMatchObject({ armed: 1 });
@@ -156,7 +177,11 @@ describe('start-up recovery against a real Temporal dev server and worker', () =
     await startPaused(`${run}-b`, { pausedAt: 'p', waitingFor: ['go'] });
     const registry = new PausedRegistry();
     const manager = new RecoveryManager().register(
-      pausedWorkflowsRecoverable({ client, registry, filter: `TaskQueue = '${worker.taskQueue}' AND WorkflowId STARTS_WITH '${run}'` }),
+      pausedWorkflowsRecoverable({
+        client,
+        registry,
+        filter: `TaskQueue = '${worker.taskQueue}' AND WorkflowId STARTS_WITH '${run}'`,
+      }),
     );
     await recoverUntil(manager, registry, [`${run}-a`, `${run}-b`]);
 
@@ -179,21 +204,32 @@ describe('start-up recovery against a real Temporal dev server and worker', () =
     // …the lookup rejects closed executions instead.
     const source = temporalPauseSource(client);
     await expect(source.lookup(handle.workflowId, AbortSignal.timeout(10_000))).resolves.toEqual({ status: 'closed' });
-    await expect(source.lookup('no-such-workflow-ever', AbortSignal.timeout(10_000))).resolves.toEqual({ status: 'closed' });
+    await expect(source.lookup('no-such-workflow-ever', AbortSignal.timeout(10_000))).resolves.toEqual({
+      status: 'closed',
+    });
   });
 
   it('keeps a paused execution from its search attributes when no worker answers the query', async () => {
     const lonely = await createTestWorker('recovery-manager');
     const lonelyRun = lonely.worker.run();
     const id = `rm-noworker-${Date.now()}`;
-    await startPaused(id, { pausedAt: 'wait-payment', waitingFor: ['payment.completed'], variables: { secret: 1 } }, lonely.taskQueue);
+    await startPaused(
+      id,
+      { pausedAt: 'wait-payment', waitingFor: ['payment.completed'], variables: { secret: 1 } },
+      lonely.taskQueue,
+    );
     lonely.worker.shutdown();
     await lonelyRun;
     await lonely.close();
 
     const registry = new PausedRegistry();
     const manager = new RecoveryManager().register(
-      pausedWorkflowsRecoverable({ client, registry, filter: `TaskQueue = '${lonely.taskQueue}'`, lookupTimeoutMs: 1_000 }),
+      pausedWorkflowsRecoverable({
+        client,
+        registry,
+        filter: `TaskQueue = '${lonely.taskQueue}'`,
+        lookupTimeoutMs: 1_000,
+      }),
     );
     const report = await recoverUntil(manager, registry, [id]);
     const [component] = report.components;
@@ -201,7 +237,13 @@ describe('start-up recovery against a real Temporal dev server and worker', () =
     expect(component?.counts).toMatchObject({ listed: 1, fromVisibility: 1 });
     expect(component?.issues).toEqual([expect.objectContaining({ code: 'TIMEOUT', subject: id })]);
     // Routing still works; variables are not in visibility.
-    expect(registry.get(id)).toMatchObject({ pausedAt: 'wait-payment', waitingFor: ['payment.completed'], variables: {} });
+    expect(registry.get(id)).toMatchObject({
+      workflowType: 'pausingWorkflow',
+      workflowId: 'pausingWorkflow',
+      pausedAt: 'wait-payment',
+      waitingFor: ['payment.completed'],
+      variables: {},
+    });
     expect(registry.routesFor('payment.completed')).toEqual([id]);
     await client.workflow.getHandle(id).terminate('cleanup');
   });
@@ -215,7 +257,10 @@ describe('start-up recovery against a real Temporal dev server and worker', () =
     const timers = createTimerScheduler();
     const manager = new RecoveryManager({ timers }).register(
       pausedWorkflowsRecoverable({ client: unreachable, registry }),
-      deadlineTimersRecoverable({ load: () => [{ key: 'reminder', at: Date.now() + 60_000, data: null }], onFire: () => undefined }),
+      deadlineTimersRecoverable({
+        load: () => [{ key: 'reminder', at: Date.now() + 60_000, data: null }],
+        onFire: () => undefined,
+      }),
     );
     const report = await manager.recoverAll();
     const [paused, deadlines] = report.components;
@@ -226,15 +271,3 @@ describe('start-up recovery against a real Temporal dev server and worker', () =
     await connection.close();
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}

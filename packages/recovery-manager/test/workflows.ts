@@ -4,7 +4,14 @@
  * the Resumable search attributes (typed, SDK 1.24) and answers `getPauseState`.
  */
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributeUpdatePair } from '@temporalio/common';
-import { condition, defineQuery, defineSignal, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  condition,
+  defineQuery,
+  defineSignal,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { QUERY_NAMES, SEARCH_ATTRIBUTES, SIGNAL_NAMES, type PausedWorkflow } from '@resumable/protocol';
 
 const keys = {
@@ -35,6 +42,7 @@ export async function pausingWorkflow(input: PauseInput): Promise<string> {
   const now = new Date();
   let pause: PausedWorkflow | null = {
     executionId: info.workflowId,
+    workflowType: info.workflowType,
     workflowId: info.workflowType,
     pausedAt: input.pausedAt,
     pausedTime: now.toISOString(),

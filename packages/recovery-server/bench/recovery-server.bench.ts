@@ -26,7 +26,7 @@ import { bundleWorkflows, startDevServer, type DevServer } from '@resumable/temp
 import { describeErrorContext, type ErrorHandler } from '@resumable/protocol';
 import { createInMemoryBus } from '@resumable/sse-publisher';
 import { createResumableSinks } from '@resumable/workflow-state/worker';
-import { machineLine, nextMessage, percentile, writeBenchSection } from '../../../scripts/bench-report';
+import { machineLine, nextMessage, percentile, writeBenchSection } from '@resumable/kit/bench-report';
 import { createRecoveryServer, type RecoveryServer } from '../src/index';
 import { toNodeHandler } from '../src/adapters/node';
 import type { tickingTask } from '../test/workflows';
@@ -255,10 +255,13 @@ async function main(): Promise<void> {
     await next(child, 'ready');
     const clockBefore = await clockOffset(child);
 
-    const onError: ErrorHandler = (error, context) => void errors.server.push(`${describeErrorContext(context)}: ${error.message}`);
+    const onError: ErrorHandler = (error, context) =>
+      void errors.server.push(`${describeErrorContext(context)}: ${error.message}`);
     const limits = { maxStreamsPerToken: 5_000 };
     const servers: Record<LiveMode, Listening> = {
-      confirmed: await listen(createRecoveryServer({ temporal: { client: temporal.client }, auth: { secret: SECRET }, bus, limits, onError })),
+      confirmed: await listen(
+        createRecoveryServer({ temporal: { client: temporal.client }, auth: { secret: SECRET }, bus, limits, onError }),
+      ),
       unconfirmed: await listen(
         createRecoveryServer({
           temporal: { client: temporal.client },
@@ -270,17 +273,31 @@ async function main(): Promise<void> {
         }),
       ),
     };
-    cleanups.push(() => servers.confirmed.close(), () => servers.unconfirmed.close());
+    cleanups.push(
+      () => servers.confirmed.close(),
+      () => servers.unconfirmed.close(),
+    );
 
     // 1 + 2: live latency and history length, per number of subscribers, the old way and the new, interleaved.
     const live: LiveResult[] = [];
     const runs = LIVE_SIZES.flatMap((clients): { clients: number; mode: LiveMode }[] =>
-      clients === 0 ? [{ clients, mode: 'confirmed' }] : [{ clients, mode: 'unconfirmed' }, { clients, mode: 'confirmed' }],
+      clients === 0
+        ? [{ clients, mode: 'confirmed' }]
+        : [
+            { clients, mode: 'unconfirmed' },
+            { clients, mode: 'confirmed' },
+          ],
     );
     for (const { clients, mode } of runs) {
       const primary = servers[mode];
       const taskQueue = `rs-bench-${clients}-${randomUUID()}`;
-      const worker = await Worker.create({ connection: native, namespace: dev.namespace, taskQueue, workflowBundle: { codePath }, sinks });
+      const worker = await Worker.create({
+        connection: native,
+        namespace: dev.namespace,
+        taskQueue,
+        workflowBundle: { codePath },
+        sinks,
+      });
       const workflowId = `tick-${clients}-${randomUUID()}`;
       // Started before its worker runs: the clients can connect before the first update.
       const handle = await temporal.client.workflow.start<typeof tickingTask>('tickingTask', {
@@ -293,7 +310,12 @@ async function main(): Promise<void> {
       const cpuBefore = process.cpuUsage();
       let clientsDone: Promise<ClientsDone> | undefined;
       if (clients > 0) {
-        const token = await primary.server.mintToken({ subject: 'bench', tasks: [workflowId], actions: ['read'], ttlSeconds: 600 });
+        const token = await primary.server.mintToken({
+          subject: 'bench',
+          tasks: [workflowId],
+          actions: ['read'],
+          ttlSeconds: 600,
+        });
         clientsDone = next<ClientsDone>(child, 'done');
         child.send({
           type: 'open',
@@ -327,7 +349,12 @@ async function main(): Promise<void> {
       };
       if (done) {
         const latencyReady = next<{ all: Summary; live: Summary }>(child, 'latency');
-        child.send({ type: 'latency', publish: bus.publishTimes(workflowId), offset: clockBefore.offset, liveFrom: BATCH });
+        child.send({
+          type: 'latency',
+          publish: bus.publishTimes(workflowId),
+          offset: clockBefore.offset,
+          liveFrom: BATCH,
+        });
         const latency = await latencyReady;
         Object.assign(row, { done, all: latency.all, live: latency.live });
         const reset = next(child, 'reset');
@@ -337,7 +364,9 @@ async function main(): Promise<void> {
       live.push(row);
       console.log(
         `[bench] ${clients} client(s), ${mode}: history ${history} events, ${queries} queries` +
-          (row.all ? `, latency p50 ${row.all.p50.toFixed(1)} ms p99 ${row.all.p99.toFixed(1)} ms over ${row.all.count} deliveries` : ''),
+          (row.all
+            ? `, latency p50 ${row.all.p50.toFixed(1)} ms p99 ${row.all.p99.toFixed(1)} ms over ${row.all.count} deliveries`
+            : ''),
       );
       // The 0-subscriber run's worker stays: the herd reads that completed workflow (queries replay it).
       if (clients > 0) {
@@ -353,10 +382,21 @@ async function main(): Promise<void> {
     const herdClient = await countingClient(dev);
     cleanups.push(() => herdClient.client.connection.close());
     const fresh = await listen(
-      createRecoveryServer({ temporal: { client: herdClient.client }, auth: { secret: SECRET }, bus: createInMemoryBus(), limits, onError }),
+      createRecoveryServer({
+        temporal: { client: herdClient.client },
+        auth: { secret: SECRET },
+        bus: createInMemoryBus(),
+        limits,
+        onError,
+      }),
     );
     cleanups.push(() => fresh.close());
-    const token = await fresh.server.mintToken({ subject: 'bench', tasks: [target.workflowId], actions: ['read'], ttlSeconds: 600 });
+    const token = await fresh.server.mintToken({
+      subject: 'bench',
+      tasks: [target.workflowId],
+      actions: ['read'],
+      ttlSeconds: 600,
+    });
     herdClient.reset();
     const cpuBefore = process.cpuUsage();
     const herdDone = next<ClientsDone>(child, 'done');
@@ -380,7 +420,9 @@ async function main(): Promise<void> {
       p99: percentile(toEnd, 99),
       cpuMs: (cpu.user + cpu.system) / 1000,
     };
-    console.log(`[bench] herd: all ${done.ended}/${HERD} ended after ${herd.allEndedMs.toFixed(0)} ms, ${herd.queries} queries`);
+    console.log(
+      `[bench] herd: all ${done.ended}/${HERD} ended after ${herd.allEndedMs.toFixed(0)} ms, ${herd.queries} queries`,
+    );
     const reset = next(child, 'reset');
     child.send({ type: 'reset' });
     await reset;
@@ -398,7 +440,8 @@ async function main(): Promise<void> {
 
 // ---- the report ---------------------------------------------------------------------
 
-const ms = (value: number | null | undefined) => (value == null || Number.isNaN(value) ? 'n/a' : `${value.toFixed(1)} ms`);
+const ms = (value: number | null | undefined) =>
+  value == null || Number.isNaN(value) ? 'n/a' : `${value.toFixed(1)} ms`;
 const int = (value: number) => value.toLocaleString('en-US');
 
 function failures(done: ClientsDone): string {
@@ -468,7 +511,9 @@ function report(
     '',
     '| subscribers | history events | updates published on the bus | workflow result |',
     '|---|---|---|---|',
-    ...live.filter((row) => row.mode === 'confirmed').map((row) => `| ${int(row.clients)} | **${int(row.history)}** | ${int(row.published)} | ${row.result} |`),
+    ...live
+      .filter((row) => row.mode === 'confirmed')
+      .map((row) => `| ${int(row.clients)} | **${int(row.history)}** | ${int(row.published)} | ${row.result} |`),
     '',
     zero && thousand
       ? `0 subscribers: ${int(zero.history)} events; 1,000 subscribers: ${int(thousand.history)} events: ` +
@@ -480,7 +525,7 @@ function report(
     `${int(HERD)} clients open their streams at once, each with a random \`Last-Event-ID\` in 0–${COUNT - 1} (seeded), ` +
       `on a fresh server instance (empty cache) over the completed ${int(COUNT)}-update workflow; each must get ` +
       'every update after its resume point, in order, then `end`. Time runs in the client process from issuing the ' +
-      'requests. Queries and describes are counted by a client interceptor on the fresh instance\'s Temporal client ' +
+      "requests. Queries and describes are counted by a client interceptor on the fresh instance's Temporal client " +
       `(a log page holds at most 500 updates; each query on the closed workflow is answered by replaying it on the worker).`,
     '',
     '| what | figure |',

@@ -199,7 +199,7 @@ function report(current: Run): void {
   });
 }
 
-/** Nearest-rank percentile of an ascending typed array (as scripts/bench-report.ts `percentile`). */
+/** Nearest-rank percentile of an ascending typed array (as `percentile` of @resumable/kit/bench-report). */
 function rank(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;

@@ -1,6 +1,11 @@
 import { ResumableError, reportError, type ErrorContext, type UpdateBus } from '@resumable/protocol';
 import { PausedRegistry, type RecoveryReport } from '@resumable/recovery-manager';
-import { createHttpBusReceiver, createInMemoryBus, createSsePublisher, type SsePublisher } from '@resumable/sse-publisher';
+import {
+  createHttpBusReceiver,
+  createInMemoryBus,
+  createSsePublisher,
+  type SsePublisher,
+} from '@resumable/sse-publisher';
 import { AuthGuard } from './auth/guard';
 import { mintToken, type MintTokenOptions } from './auth/tokens';
 import type { ServerContext } from './context';
@@ -25,7 +30,7 @@ export interface RecoveryServer {
   dispatch(request: Request): Promise<Outcome>;
   /** Start-up recovery: rebuilds the paused list from Temporal. Safe to call once. */
   start(): Promise<RecoveryReport | undefined>;
-  /** Mints a token with this server's secret (the seeds' `getTemporalSubscriptionToken`). */
+  /** Mints a token with this server's secret, for an app's own authenticated token route. */
   mintToken(options: MintTokenOptions): Promise<string>;
   readonly publisher: SsePublisher;
   readonly bus: UpdateBus;
@@ -59,7 +64,14 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
     forwardUnconfirmed: stream.forwardUnconfirmed === true,
     onError,
   });
-  const paused = new PausedFeed({ bus, registry, publisher, gateway, resyncMs: options.pausedResyncMs ?? DEFAULTS.pausedResyncMs, onError });
+  const paused = new PausedFeed({
+    bus,
+    registry,
+    publisher,
+    gateway,
+    resyncMs: options.pausedResyncMs ?? DEFAULTS.pausedResyncMs,
+    onError,
+  });
   let closing = false;
   const context: ServerContext = {
     basePath: options.basePath ?? DEFAULTS.basePath,
@@ -95,7 +107,8 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
     pausedRegistry: registry,
     start: () => paused.start(options.recoverPausedOnStart !== false),
     mintToken(tokenOptions) {
-      if (!('secret' in options.auth)) throw new ResumableError('INVALID_PARAMETER', 'Auth is disabled: no tokens to mint');
+      if (!('secret' in options.auth))
+        throw new ResumableError('INVALID_PARAMETER', 'Auth is disabled: no tokens to mint');
       return mintToken(options.auth.secret, tokenOptions);
     },
     async close() {

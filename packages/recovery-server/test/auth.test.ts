@@ -1,3 +1,4 @@
+import type { ErrorBody } from '@resumable/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../src/auth/tokens';
 import { SECRET, startServer, useServerHarness, type Harness, type ServerInstance } from './harness';
@@ -9,13 +10,20 @@ describe('auth on every route', () => {
   const id = `auth-${Date.now()}`;
   const other = `auth-other-${Date.now()}`;
 
-  useServerHarness((h, i) => {
-    harness = h;
-    instance = i;
-  }, { server: { recoverPausedOnStart: false } });
+  useServerHarness(
+    (h, i) => {
+      harness = h;
+      instance = i;
+    },
+    { server: { recoverPausedOnStart: false } },
+  );
   beforeAll(async () => {
     for (const workflowId of [id, other]) {
-      await harness.client.workflow.execute(tickingTask, { taskQueue: harness.taskQueue, workflowId, args: [{ count: 3 }] });
+      await harness.client.workflow.execute(tickingTask, {
+        taskQueue: harness.taskQueue,
+        workflowId,
+        args: [{ count: 3 }],
+      });
     }
   });
 
@@ -23,7 +31,9 @@ describe('auth on every route', () => {
     const headers: Record<string, string> = { ...(init.headers as Record<string, string>) };
     if (token) headers.Authorization = `Bearer ${token}`;
     const response = await fetch(`${instance.baseUrl}${path}`, { ...init, headers });
-    const body = response.status === 204 ? null : await response.json().catch(() => null);
+    const body = (
+      response.status === 204 ? null : await response.json().catch(() => null)
+    ) as Partial<ErrorBody> | null;
     return { status: response.status, code: body?.error?.code as string | undefined, body };
   }
 
@@ -50,7 +60,12 @@ describe('auth on every route', () => {
   });
 
   it('an expired token is 401 TOKEN_EXPIRED', async () => {
-    const token = await mintToken(SECRET, { subject: 'x', tasks: [id], ttlSeconds: 60, now: () => Date.now() - 120_000 });
+    const token = await mintToken(SECRET, {
+      subject: 'x',
+      tasks: [id],
+      ttlSeconds: 60,
+      now: () => Date.now() - 120_000,
+    });
     const result = await call(`/temporal/recovery/${id}`, token);
     expect(result.status).toBe(401);
     expect(result.code).toBe('TOKEN_EXPIRED');
@@ -116,7 +131,11 @@ describe('auth on every route', () => {
   it('refuses to start without auth settings, and runs open only when told explicitly', async () => {
     const { createRecoveryServer } = await import('../src/index');
     expect(() => createRecoveryServer({ auth: { secret: 'short' } })).toThrow(/at least 32 characters/);
-    const open = await startServer(harness.client, { bus: harness.bus, recoverPausedOnStart: false, auth: { disabled: true } });
+    const open = await startServer(harness.client, {
+      bus: harness.bus,
+      recoverPausedOnStart: false,
+      auth: { disabled: true },
+    });
     try {
       const response = await fetch(`${open.baseUrl}/temporal/recovery/${id}`);
       expect(response.status).toBe(200);

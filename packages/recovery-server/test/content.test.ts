@@ -18,7 +18,9 @@ const taskId = (name: string) => `${name}-${Date.now()}-${++seq}`;
 /** A stream follower that keeps every update it was sent, whole. */
 function follow(instance: ServerInstance, id: string, token: string) {
   const updates: WorkflowUpdate[] = [];
-  const follower = new StreamFollower(`${instance.baseUrl}/temporal/stream/${id}`, token, (update) => updates.push(update));
+  const follower = new StreamFollower(`${instance.baseUrl}/temporal/stream/${id}`, token, (update) =>
+    updates.push(update),
+  );
   return { follower, updates };
 }
 
@@ -69,16 +71,17 @@ describe('content of a task whose workflow task failed after an emit', () => {
 
       // Before: one client per instance, live from the start.
       const before = [follow(first, id, token), follow(second, id, token)];
-      await expect.poll(() => before.map((client) => labels(client.updates)), { timeout: 10_000 }).toEqual([
-        ['1:first'],
-        ['1:first'],
-      ]);
+      await expect
+        .poll(() => before.map((client) => labels(client.updates)), { timeout: 10_000 })
+        .toEqual([['1:first'], ['1:first']]);
 
       stage('before: both clients live');
       await handle.signal(proceed);
       // The failed attempt's "second" at sequence 2 really went out on the live path…
       await expect.poll(() => labels(seen), { timeout: 10_000 }).toContain('2:second');
-      await expect.poll(async () => (await handle.describe()).raw.pendingWorkflowTask?.attempt ?? 0, { timeout: 10_000 }).toBeGreaterThan(1);
+      await expect
+        .poll(async () => (await handle.describe()).raw.pendingWorkflowTask?.attempt ?? 0, { timeout: 10_000 })
+        .toBeGreaterThan(1);
 
       stage('the task is failing');
       // During: reading the log answers a clear, retryable error; streams open and wait.
@@ -89,7 +92,9 @@ describe('content of a task whose workflow task failed after an emit', () => {
       expect(page.headers.get('retry-after')).toMatch(/^\d+$/);
       expect(((await page.json()) as { error: { code: string } }).error.code).toBe('WORKFLOW_TASK_FAILING');
       const during = [follow(first, id, token), follow(second, id, token)];
-      await expect.poll(() => during.map((client) => client.follower.record.connected.length), { timeout: 20_000 }).toEqual([1, 1]);
+      await expect
+        .poll(() => during.map((client) => client.follower.record.connected.length), { timeout: 20_000 })
+        .toEqual([1, 1]);
       stage('during: both clients connected');
       // …and no client was ever sent it.
       for (const client of [...before, ...during]) expect(labels(client.updates)).not.toContain('2:second');
@@ -105,13 +110,18 @@ describe('content of a task whose workflow task failed after an emit', () => {
       const clients = [...before, ...during, ...after];
       stage('after: clients opened');
       await Promise.all(
-        clients.map((client, index) => client.follower.done.then(() => stage(`client ${index} ended (${client.follower.record.opens} connections)`))),
+        clients.map((client, index) =>
+          client.follower.done.then(() => stage(`client ${index} ended (${client.follower.record.opens} connections)`)),
+        ),
       );
       for (const client of clients) {
         expect(client.updates).toEqual(durable.updates);
         // The end event, or a 204 on a reconnect after it went to a connection that was cut.
         const { end, nothingLeft } = client.follower.record;
-        expect(nothingLeft ? { status: 'DONE', lastSequence: client.updates.length } : end).toEqual({ status: 'DONE', lastSequence: 4 });
+        expect(nothingLeft ? { status: 'DONE', lastSequence: client.updates.length } : end).toEqual({
+          status: 'DONE',
+          lastSequence: 4,
+        });
       }
       await stopWatching();
     }, 150_000);

@@ -106,7 +106,12 @@ export async function startHarness(options: { bus?: UpdateBus; workerBus?: Updat
 }
 
 /** A bus that drops and duplicates a share of what is published (seeded, repeatable). */
-export function lossyBus(inner: UpdateBus, dropRate: number, duplicateRate: number, seed = 42): UpdateBus & { dropped: number; duplicated: number } {
+export function lossyBus(
+  inner: UpdateBus,
+  dropRate: number,
+  duplicateRate: number,
+  seed = 42,
+): UpdateBus & { dropped: number; duplicated: number } {
   let state = seed >>> 0;
   const random = () => {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;

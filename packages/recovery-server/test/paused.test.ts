@@ -1,13 +1,14 @@
 import { EventSource } from 'eventsource';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { PausedWorkflow } from '@resumable/protocol';
+import type { PausedInitialData, PausedWorkflow, WorkflowCancelledData } from '@resumable/protocol';
 import { startServer, useServerHarness, type Harness, type ServerInstance } from './harness';
 import { orderTask } from './workflows';
 
 interface Seen {
   id: number;
   event: string;
-  data: any;
+  /** `paused.initial` carries the list, the other events one pause. */
+  data: PausedInitialData & PausedWorkflow & Partial<WorkflowCancelledData>;
 }
 
 /** Follows the paused stream, keeping every event and the list it implies. */
@@ -15,10 +16,21 @@ function followPaused(url: string, token: string) {
   const events: Seen[] = [];
   const source = new EventSource(url, {
     fetch: (input, init) =>
-      fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), Authorization: `Bearer ${token}` } }),
+      fetch(input, {
+        ...init,
+        headers: { ...(init?.headers as Record<string, string>), Authorization: `Bearer ${token}` },
+      }),
   });
-  for (const name of ['paused.initial', 'workflow.paused', 'workflow.resumed', 'workflow.cancelled', 'workflow.timeout']) {
-    source.addEventListener(name, (event) => events.push({ id: Number(event.lastEventId), event: name, data: JSON.parse(event.data) }));
+  for (const name of [
+    'paused.initial',
+    'workflow.paused',
+    'workflow.resumed',
+    'workflow.cancelled',
+    'workflow.timeout',
+  ]) {
+    source.addEventListener(name, (event) =>
+      events.push({ id: Number(event.lastEventId), event: name, data: JSON.parse(event.data) }),
+    );
   }
   /** The list: the snapshot, then every later delta applied in order. */
   const list = () => {
@@ -26,7 +38,7 @@ function followPaused(url: string, token: string) {
     for (const seen of events) {
       if (seen.event === 'paused.initial') {
         map.clear();
-        for (const pause of seen.data.pausedWorkflows as PausedWorkflow[]) map.set(pause.executionId, pause);
+        for (const pause of seen.data.pausedWorkflows) map.set(pause.executionId, pause);
       } else if (seen.event === 'workflow.paused') map.set(seen.data.executionId, seen.data);
       else map.delete(seen.data.executionId);
     }
@@ -75,28 +87,44 @@ describe('paused workflows', () => {
     expect((await post(`/workflow/executions/${ids.a}/resume`, { payload: { approvedBy: 'ada' } })).status).toBe(202);
     await expect.poll(early.list, { timeout: 10_000 }).toEqual([`${ids.a}@wait-payment`]);
     const resumed = early.events.find((e) => e.event === 'workflow.resumed');
-    expect(resumed?.data).toMatchObject({ executionId: ids.a, resumedFrom: 'wait-approval', payload: { approvedBy: 'ada' } });
+    expect(resumed?.data).toMatchObject({
+      executionId: ids.a,
+      resumedFrom: 'wait-approval',
+      payload: { approvedBy: 'ada' },
+    });
 
     const b = await start(ids.b);
-    await expect.poll(early.list, { timeout: 10_000 }).toEqual([`${ids.a}@wait-payment`, `${ids.b}@wait-approval`].sort());
+    await expect
+      .poll(early.list, { timeout: 10_000 })
+      .toEqual([`${ids.a}@wait-payment`, `${ids.b}@wait-approval`].sort());
 
     // A client joining mid-flow.
     const late = followPaused(`${instance.baseUrl}/workflow/paused-stream`, token);
     await expect.poll(() => late.events.length, { timeout: 5_000 }).toBeGreaterThan(0);
     expect(late.list()).toEqual(early.list());
-    const list = await (await fetch(`${instance.baseUrl}/workflow/paused`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    const list = (await (
+      await fetch(`${instance.baseUrl}/workflow/paused`, { headers: { Authorization: `Bearer ${token}` } })
+    ).json()) as { pausedWorkflows: PausedWorkflow[] };
     expect(list.pausedWorkflows.map((p: PausedWorkflow) => p.executionId).sort()).toEqual([ids.a, ids.b].sort());
 
     // A trigger with the wrong correlation reaches nobody; the right one resumes A.
-    const miss = await (await post('/workflow/triggers', { event: 'payment-service.payments.trigger.completed', correlation: 'other' })).json();
+    const miss = (await (
+      await post('/workflow/triggers', { event: 'payment-service.payments.trigger.completed', correlation: 'other' })
+    ).json()) as { delivered: string[] };
     expect(miss.delivered).toEqual([]);
-    const hit = await (
-      await post('/workflow/triggers', { event: 'payment-service.payments.trigger.completed', correlation: ids.a, payload: { paid: 42 } })
-    ).json();
+    const hit = (await (
+      await post('/workflow/triggers', {
+        event: 'payment-service.payments.trigger.completed',
+        correlation: ids.a,
+        payload: { paid: 42 },
+      })
+    ).json()) as { delivered: string[] };
     expect(hit.delivered).toEqual([ids.a]);
     await expect(a.result()).resolves.toEqual(['resumed', 'resumed']);
 
-    expect((await post(`/workflow/executions/${ids.b}/cancel`, { reason: 'customer changed their mind' })).status).toBe(202);
+    expect((await post(`/workflow/executions/${ids.b}/cancel`, { reason: 'customer changed their mind' })).status).toBe(
+      202,
+    );
     await expect(b.result()).resolves.toEqual(['cancelled']);
 
     const c = await start(ids.c, 1_500);
@@ -105,7 +133,9 @@ describe('paused workflows', () => {
     await expect.poll(late.list, { timeout: 10_000 }).toEqual([]);
 
     const mine = (seen: Seen[]) =>
-      seen.filter((e) => e.event !== 'paused.initial' && Object.values(ids).includes(e.data.executionId)).map((e) => `${e.event} ${e.data.executionId}`);
+      seen
+        .filter((e) => e.event !== 'paused.initial' && Object.values(ids).includes(e.data.executionId))
+        .map((e) => `${e.event} ${e.data.executionId}`);
     expect(mine(early.events)).toEqual([
       `workflow.paused ${ids.a}`,
       `workflow.resumed ${ids.a}`,
@@ -128,7 +158,11 @@ describe('paused workflows', () => {
 
   it('a fresh server instance rebuilds the paused list from Temporal at start', async () => {
     const id = `order-restart-${Date.now()}`;
-    const handle = await harness.client.workflow.start(orderTask, { taskQueue: harness.taskQueue, workflowId: id, args: [{ orderId: id }] });
+    const handle = await harness.client.workflow.start(orderTask, {
+      taskQueue: harness.taskQueue,
+      workflowId: id,
+      args: [{ orderId: id }],
+    });
     await expect.poll(() => instance.server.pausedRegistry.has(id), { timeout: 10_000 }).toBe(true);
     // Visibility is eventually consistent: a new instance finds the pause once it is indexed.
     await expect
@@ -164,7 +198,11 @@ describe('paused workflows', () => {
       const token = await lossy.token('*', ['read', 'resume']);
       const follower = followPaused(`${repaired.baseUrl}/workflow/paused-stream`, token);
       const id = `order-lossy-${Date.now()}`;
-      const handle = await lossy.client.workflow.start(orderTask, { taskQueue: lossy.taskQueue, workflowId: id, args: [{ orderId: id }] });
+      const handle = await lossy.client.workflow.start(orderTask, {
+        taskQueue: lossy.taskQueue,
+        workflowId: id,
+        args: [{ orderId: id }],
+      });
       await expect.poll(follower.list, { timeout: 20_000, interval: 200 }).toContain(`${id}@wait-approval`);
       await handle.terminate('test done');
       await expect.poll(follower.list, { timeout: 20_000, interval: 200 }).not.toContain(`${id}@wait-approval`);
@@ -176,4 +214,3 @@ describe('paused workflows', () => {
     }
   }, 60_000);
 });
-

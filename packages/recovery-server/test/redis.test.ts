@@ -15,7 +15,10 @@ describe('two server instances sharing a real Redis bus', () => {
   beforeAll(async () => {
     redis = await startRedis();
     workerBus = createRedisBus({ url: redis.url, onError: () => undefined });
-    buses = [createRedisBus({ url: redis.url, onError: () => undefined }), createRedisBus({ url: redis.url, onError: () => undefined })];
+    buses = [
+      createRedisBus({ url: redis.url, onError: () => undefined }),
+      createRedisBus({ url: redis.url, onError: () => undefined }),
+    ];
     harness = await startHarness({ bus: buses[0], workerBus });
     instances = [
       await startServer(harness.client, { bus: buses[0] as RedisBus, recoverPausedOnStart: false }),
@@ -44,7 +47,10 @@ describe('two server instances sharing a real Redis bus', () => {
     const seenOnFirst = onFirst.record.sequences;
 
     // The load balancer sends the reconnect to the other instance.
-    const onSecond = new StreamFollower(`${second.baseUrl}/temporal/stream/${id}?lastEventId=${onFirst.lastSequence}`, token);
+    const onSecond = new StreamFollower(
+      `${second.baseUrl}/temporal/stream/${id}?lastEventId=${onFirst.lastSequence}`,
+      token,
+    );
     const record = await onSecond.done;
     await expect(handle.result()).resolves.toBe(600);
 

@@ -20,7 +20,23 @@ const BUS_SECRET = 'bus-secret-that-is-at-least-32-characters-long';
 const hostileSegment = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
-  fc.constantFrom('..', '../..', '%2e%2e', '%2F', '%00', '\u0000', '%ZZ', '%', '', ' ', 'a/b', '😀', 'ü', '\r\nX-Injected: 1', '*'),
+  fc.constantFrom(
+    '..',
+    '../..',
+    '%2e%2e',
+    '%2F',
+    '%00',
+    '\u0000',
+    '%ZZ',
+    '%',
+    '',
+    ' ',
+    'a/b',
+    '😀',
+    'ü',
+    '\r\nX-Injected: 1',
+    '*',
+  ),
   fc.integer({ min: 1, max: 5200 }).map((length) => 'i'.repeat(length)),
 );
 
@@ -32,9 +48,22 @@ const queryValue = fc.oneof(
 const body = fc.oneof(
   fc.json({ maxDepth: 3 }),
   fc.string({ maxLength: 100 }),
-  fc.constantFrom('{', '{"connectionId": ', 'null', '[]', '"x"', '{"lastSequence": "1"}', '{"payload": {"a": 1}}', '{"event": 5}'),
-  fc.record({ connectionId: fc.string(), lastSequence: fc.oneof(fc.integer(), fc.double(), fc.string()) }).map((value) => JSON.stringify(value)),
-  fc.record({ event: fc.string(), payload: fc.jsonValue(), correlation: fc.jsonValue() }).map((value) => JSON.stringify(value)),
+  fc.constantFrom(
+    '{',
+    '{"connectionId": ',
+    'null',
+    '[]',
+    '"x"',
+    '{"lastSequence": "1"}',
+    '{"payload": {"a": 1}}',
+    '{"event": 5}',
+  ),
+  fc
+    .record({ connectionId: fc.string(), lastSequence: fc.oneof(fc.integer(), fc.double(), fc.string()) })
+    .map((value) => JSON.stringify(value)),
+  fc
+    .record({ event: fc.string(), payload: fc.jsonValue(), correlation: fc.jsonValue() })
+    .map((value) => JSON.stringify(value)),
   fc.constant('x'.repeat(5 * 1024 * 1024)),
 );
 
@@ -50,10 +79,13 @@ describe('route fuzzing (fast-check, live server, real Temporal)', () => {
   const followed = `fuzz-followed-${run}`;
   let tokens: { name: string; value: string | undefined }[] = [];
 
-  useServerHarness((h, i) => {
-    harness = h;
-    instance = i;
-  }, { server: { recoverPausedOnStart: false, busSecret: BUS_SECRET } });
+  useServerHarness(
+    (h, i) => {
+      harness = h;
+      instance = i;
+    },
+    { server: { recoverPausedOnStart: false, busSecret: BUS_SECRET } },
+  );
 
   beforeAll(async () => {
     const { client, taskQueue } = harness;
@@ -75,23 +107,45 @@ describe('route fuzzing (fast-check, live server, real Temporal)', () => {
   });
 
   it('answers hostile input with a documented 4xx (never a 5xx), keeps serving, and a concurrent stream stays exact', async () => {
-    const follower = new StreamFollower(`${instance.baseUrl}/temporal/stream/${followed}`, await harness.token([followed]));
+    const follower = new StreamFollower(
+      `${instance.baseUrl}/temporal/stream/${followed}`,
+      await harness.token([followed]),
+    );
     const handle = harness.client.workflow.getHandle(followed);
     let emitted = 0;
 
     const request = fc.record({
       route: fc.constantFrom(...ROUTES),
       method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH'),
-      matchingMethod: fc.oneof({ arbitrary: fc.constant(true), weight: 4 }, { arbitrary: fc.constant(false), weight: 1 }),
-      id: fc.oneof({ arbitrary: hostileSegment, weight: 2 }, { arbitrary: fc.constantFrom(taskA, taskB, paused, 'no-such-task'), weight: 3 }),
+      matchingMethod: fc.oneof(
+        { arbitrary: fc.constant(true), weight: 4 },
+        { arbitrary: fc.constant(false), weight: 1 },
+      ),
+      id: fc.oneof(
+        { arbitrary: hostileSegment, weight: 2 },
+        { arbitrary: fc.constantFrom(taskA, taskB, paused, 'no-such-task'), weight: 3 },
+      ),
       encode: fc.boolean(),
-      extraSegment: fc.oneof({ arbitrary: fc.constant(undefined), weight: 9 }, { arbitrary: hostileSegment, weight: 1 }),
-      query: fc.dictionary(fc.constantFrom('sinceSequence', 'sinceTimestamp', 'limit', 'lastEventId', 'token', 'x'), queryValue, { maxKeys: 3 }),
+      extraSegment: fc.oneof(
+        { arbitrary: fc.constant(undefined), weight: 9 },
+        { arbitrary: hostileSegment, weight: 1 },
+      ),
+      query: fc.dictionary(
+        fc.constantFrom('sinceSequence', 'sinceTimestamp', 'limit', 'lastEventId', 'token', 'x'),
+        queryValue,
+        { maxKeys: 3 },
+      ),
       token: fc.nat({ max: 100 }),
       tokenInQuery: fc.boolean(),
       lastEventId: header(fc.oneof(queryValue, fc.constantFrom('\u0000', 'é', '1\n2'))),
       origin: header(fc.constantFrom('http://evil.example', 'null', 'http://127.0.0.1', '\u00ff')),
-      contentType: fc.constantFrom('application/json', 'text/plain', 'application/json; charset=utf-8', '', 'multipart/form-data'),
+      contentType: fc.constantFrom(
+        'application/json',
+        'text/plain',
+        'application/json; charset=utf-8',
+        '',
+        'multipart/form-data',
+      ),
       body: fc.option(body, { nil: undefined }),
     });
 
@@ -122,7 +176,12 @@ describe('route fuzzing (fast-check, live server, real Temporal)', () => {
         const controller = new AbortController();
         const timer = setTimeout(() => controller.abort(), 20_000);
         try {
-          const response = await fetch(url, { method, headers, signal: controller.signal, ...(hasBody ? { body: input.body } : {}) });
+          const response = await fetch(url, {
+            method,
+            headers,
+            signal: controller.signal,
+            ...(hasBody ? { body: input.body } : {}),
+          });
           statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
           expect(response.status, `${method} ${url.pathname}`).toBeLessThan(500);
           if (response.headers.get('content-type')?.startsWith('text/event-stream')) {
@@ -145,12 +204,16 @@ describe('route fuzzing (fast-check, live server, real Temporal)', () => {
     );
 
     // Still serving, and the stream followed through it all is exact.
-    const alive = await fetch(`${instance.baseUrl}/temporal/recovery/${taskA}`, { headers: { authorization: `Bearer ${await harness.token([taskA])}` } });
+    const alive = await fetch(`${instance.baseUrl}/temporal/recovery/${taskA}`, {
+      headers: { authorization: `Bearer ${await harness.token([taskA])}` },
+    });
     expect(alive.status).toBe(200);
     await handle.signal(finish);
     const record = await follower.done;
     expect(record.sequences).toEqual(range(1, emitted + 1));
-    console.log(`route fuzzing: ${tried} cases over ${ROUTES.length} routes; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
+    console.log(
+      `route fuzzing: ${tried} cases over ${ROUTES.length} routes; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`,
+    );
     expect(tried).toBe(RUNS);
   }, 300_000);
 });

@@ -42,9 +42,17 @@ interface Column {
   label: string;
 }
 
+type AnswerBody = {
+  error?: { code?: string; message?: string };
+  pausedWorkflows?: PausedWorkflow[];
+  text?: string;
+  [field: string]: unknown;
+} | null;
+
 interface Answer {
   status: number;
-  body: any;
+  /** The parsed JSON answer (an error body, a page, a list), or the text, or null for a stream. */
+  body: AnswerBody;
   contentType: string;
 }
 
@@ -59,7 +67,7 @@ function tamper(token: string, change: (claims: Record<string, unknown>) => void
 }
 
 /** Reads an SSE response until `event` arrives; returns its data. */
-async function readEvent(response: Response, event: string): Promise<any> {
+async function readEvent<T>(response: Response, event: string): Promise<T> {
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   let text = '';
@@ -71,7 +79,12 @@ async function readEvent(response: Response, event: string): Promise<any> {
       const lines = block.split('\n');
       if (!lines.includes(`event: ${event}`)) continue;
       reader.releaseLock();
-      return JSON.parse(lines.filter((line) => line.startsWith('data: ')).map((line) => line.slice(6)).join('\n'));
+      return JSON.parse(
+        lines
+          .filter((line) => line.startsWith('data: '))
+          .map((line) => line.slice(6))
+          .join('\n'),
+      );
     }
   }
 }
@@ -97,7 +110,7 @@ describe('token scope matrix', () => {
 
   /** A plain wait: expect.poll is not allowed in hooks. */
   async function until(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
-    for (const deadline = Date.now() + 20_000; !(await check()); ) {
+    for (const deadline = Date.now() + 20_000; !(await check());) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -114,7 +127,10 @@ describe('token scope matrix', () => {
   beforeAll(async () => {
     for (const id of [A, B, C]) {
       await startOrder(id);
-      await until(`${id} in the paused list`, () => instance.server.pausedRegistry.get(id)?.pausedAt === 'wait-approval');
+      await until(
+        `${id} in the paused list`,
+        () => instance.server.pausedRegistry.get(id)?.pausedAt === 'wait-approval',
+      );
     }
   });
   // Before the harness closes (after-hooks run in reverse).
@@ -169,20 +185,22 @@ describe('token scope matrix', () => {
       return { status: response.status, body: null, contentType };
     }
     const text = await response.text();
-    let body: unknown = null;
+    let body: AnswerBody;
     try {
-      body = text ? JSON.parse(text) : null;
+      body = text ? (JSON.parse(text) as AnswerBody) : null;
     } catch {
-      body = text;
+      body = { text };
     }
     return { status: response.status, body, contentType };
   }
 
   async function openStream(taskId: string, token: string) {
-    const response = await fetch(`${instance.baseUrl}/temporal/stream/${taskId}`, { headers: { Authorization: `Bearer ${token}` } });
+    const response = await fetch(`${instance.baseUrl}/temporal/stream/${taskId}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(response.status).toBe(200);
-    const connected = await readEvent(response, 'connected');
-    return { connectionId: connected.connectionId as string, close: () => response.body?.cancel() };
+    const connected = await readEvent<{ connectionId: string }>(response, 'connected');
+    return { connectionId: connected.connectionId, close: () => response.body?.cancel() };
   }
 
   async function signalsOf(id: string): Promise<number> {
@@ -196,8 +214,19 @@ describe('token scope matrix', () => {
     for (const action of ALL_ACTIONS) valid.set(action, await tokenFor([action]));
     const all = await tokenFor(ALL_ACTIONS);
     const readOnly = valid.get('read')!;
-    const expired = await mintToken(SECRET, { subject: 'matrix', tasks: [A], actions: [...ALL_ACTIONS], ttlSeconds: 60, now: () => Date.now() - 10 * 60_000 });
-    const forged = await mintToken(OTHER_SECRET, { subject: 'matrix', tasks: '*', actions: [...ALL_ACTIONS], ttlSeconds: 600 });
+    const expired = await mintToken(SECRET, {
+      subject: 'matrix',
+      tasks: [A],
+      actions: [...ALL_ACTIONS],
+      ttlSeconds: 60,
+      now: () => Date.now() - 10 * 60_000,
+    });
+    const forged = await mintToken(OTHER_SECRET, {
+      subject: 'matrix',
+      tasks: '*',
+      actions: [...ALL_ACTIONS],
+      ttlSeconds: 600,
+    });
     const wildcard = tamper(all, (claims) => void (claims.tasks = '*'));
     const widened = tamper(readOnly, (claims) => {
       claims.tasks = [B, C, GHOST];
@@ -205,7 +234,12 @@ describe('token scope matrix', () => {
     });
 
     const rows: Row[] = [
-      ...ALL_ACTIONS.map((action): Row => ({ kind: `A:${action}`, credential: { header: `Bearer ${valid.get(action)}` }, actions: [action], code: 'FORBIDDEN' })),
+      ...ALL_ACTIONS.map((action): Row => ({
+        kind: `A:${action}`,
+        credential: { header: `Bearer ${valid.get(action)}` },
+        actions: [action],
+        code: 'FORBIDDEN',
+      })),
       { kind: 'A:all', credential: { header: `Bearer ${all}` }, actions: ALL_ACTIONS, code: 'FORBIDDEN' },
       { kind: 'expired', credential: { header: `Bearer ${expired}` }, code: 'TOKEN_EXPIRED' },
       { kind: 'other-secret', credential: { header: `Bearer ${forged}` }, code: 'UNAUTHORIZED' },
@@ -224,7 +258,11 @@ describe('token scope matrix', () => {
     const short = (id: string) => (id === B ? 'B' : id === C ? 'C' : 'ghost');
     const columns: Column[] = ROUTES.flatMap((route): Column[] => {
       if (route.auth !== 'server-secret' && route.auth.idParam) {
-        return [B, C, GHOST].map((id) => ({ route, id, label: `${route.method} ${route.path.replace(/:\w+/, short(id))}` }));
+        return [B, C, GHOST].map((id) => ({
+          route,
+          id,
+          label: `${route.method} ${route.path.replace(/:\w+/, short(id))}`,
+        }));
       }
       return [{ route, label: routeName(route) }];
     });
@@ -255,7 +293,10 @@ describe('token scope matrix', () => {
       `scope matrix: ${rows.length} token kinds × ${columns.length} routes, ${tried.length} cells tried ('·' = allowed, answer filtered to A)`,
       ...columns.map((column, index) => `  c${index + 1} = ${column.label}`),
       `${''.padEnd(width)} ${columns.map((_, index) => `c${index + 1}`.padStart(4)).join('')}`,
-      ...rows.map((row) => `${row.kind.padEnd(width)} ${columns.map((column) => grid.get(`${row.kind}|${column.label}`)!.padStart(4)).join('')}`),
+      ...rows.map(
+        (row) =>
+          `${row.kind.padEnd(width)} ${columns.map((column) => grid.get(`${row.kind}|${column.label}`)!.padStart(4)).join('')}`,
+      ),
     ];
     console.log(lines.join('\n'));
 
@@ -276,7 +317,9 @@ describe('token scope matrix', () => {
         const status = code === 'FORBIDDEN' ? 403 : 401;
         return answer.status !== status || answer.body?.error?.code !== code;
       })
-      .map(({ row, column, answer }) => `${row.kind} on ${column.label}: ${answer.status} ${JSON.stringify(answer.body)}`);
+      .map(
+        ({ row, column, answer }) => `${row.kind} on ${column.label}: ${answer.status} ${JSON.stringify(answer.body)}`,
+      );
     expect(wrong).toEqual([]);
     expect(refused.length).toBe(tried.length);
     expect(tried.length).toBe(rows.length * columns.length - [...grid.values()].filter((cell) => cell === '·').length);
@@ -298,7 +341,11 @@ describe('token scope matrix', () => {
     });
     const pauseOf = (id: string) => handles[id]!.query<PausedWorkflow | null>(QUERY_NAMES.pause);
     // Routes that change A run last, in an order A's two pauses allow.
-    const LAST = ['POST workflow/triggers', 'POST workflow/executions/:executionId/resume', 'POST workflow/executions/:executionId/cancel'];
+    const LAST = [
+      'POST workflow/triggers',
+      'POST workflow/executions/:executionId/resume',
+      'POST workflow/executions/:executionId/cancel',
+    ];
     const ordered = [
       ...ROUTES.filter((route) => !LAST.includes(routeName(route))),
       ...LAST.map((name) => ROUTES.find((route) => routeName(route) === name)!),
@@ -320,9 +367,12 @@ describe('token scope matrix', () => {
         if (name === 'GET workflow/paused-stream') {
           const response = await fetch(url(column(route), {}), { headers: { Authorization: credential.header! } });
           expect(response.status, name).toBe(200);
-          const initial = await readEvent(response, 'paused.initial');
+          const initial = await readEvent<{ pausedWorkflows: PausedWorkflow[] }>(response, 'paused.initial');
           await response.body?.cancel();
-          expect(initial.pausedWorkflows.map((pause: PausedWorkflow) => pause.executionId), name).toEqual([A]);
+          expect(
+            initial.pausedWorkflows.map((pause: PausedWorkflow) => pause.executionId),
+            name,
+          ).toEqual([A]);
           passed.push(name);
           continue;
         }
@@ -337,19 +387,22 @@ describe('token scope matrix', () => {
           await expect(handles[A]!.result()).resolves.toEqual(['resumed', 'resumed']);
           await startOrder(A);
           await expect.poll(async () => (await pauseOf(A))?.pausedAt, { timeout: 20_000 }).toBe('wait-approval');
-          await expect.poll(() => instance.server.pausedRegistry.get(A)?.pausedAt, { timeout: 5_000 }).toBe('wait-approval');
+          await expect
+            .poll(() => instance.server.pausedRegistry.get(A)?.pausedAt, { timeout: 5_000 })
+            .toBe('wait-approval');
         }
         const answer = await call(column(route), credential, stream.connectionId);
         expect(answer.status, `${name}: ${JSON.stringify(answer.body)}`).toBeGreaterThanOrEqual(200);
         expect(answer.status, `${name}: ${JSON.stringify(answer.body)}`).toBeLessThan(300);
         if (name === 'GET workflow/paused') {
-          expect(answer.body.pausedWorkflows.map((pause: PausedWorkflow) => pause.executionId)).toEqual([A]);
+          expect(answer.body?.pausedWorkflows?.map((pause) => pause.executionId)).toEqual([A]);
         }
         if (name === 'POST workflow/triggers') {
           // B and C wait for the same event, but the token covers only A.
           expect(answer.body).toEqual({ event: APPROVED, delivered: [A], failed: [] });
         }
-        if (name === 'POST temporal/recovery/:taskId') expect(answer.body).toMatchObject({ recovered: expect.any(Number) });
+        if (name === 'POST temporal/recovery/:taskId')
+          expect(answer.body).toMatchObject({ recovered: expect.any(Number) });
         if (name.endsWith('/resume') || name.endsWith('/cancel')) expect(answer.status).toBe(202);
         passed.push(name);
       }

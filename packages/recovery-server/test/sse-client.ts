@@ -21,7 +21,14 @@ export interface StreamRecord {
  * either side.
  */
 export class StreamFollower {
-  readonly record: StreamRecord = { sequences: [], connections: [], connected: [], end: undefined, opens: 0, refusals: [] };
+  readonly record: StreamRecord = {
+    sequences: [],
+    connections: [],
+    connected: [],
+    end: undefined,
+    opens: 0,
+    refusals: [],
+  };
   private source: EventSource | undefined;
   private finished!: (record: StreamRecord) => void;
   private failed!: (error: Error) => void;
@@ -63,7 +70,10 @@ export class StreamFollower {
     const token = this.token;
     const source = new EventSource(url, {
       fetch: (input, init) =>
-        fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), Authorization: `Bearer ${token}` } }),
+        fetch(input, {
+          ...init,
+          headers: { ...(init?.headers as Record<string, string>), Authorization: `Bearer ${token}` },
+        }),
     });
     this.source = source;
     source.addEventListener('open', () => this.record.opens++);

@@ -1,3 +1,4 @@
+import type { ErrorBody, UpdatesPage } from '@resumable/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInMemoryBus } from '@resumable/sse-publisher';
 import { lossyBus, startHarness, startServer, useServerHarness, type Harness, type ServerInstance } from './harness';
@@ -78,7 +79,11 @@ describe('task stream of a closed workflow', () => {
   it('replays everything from 0, then end; recovery GET and latest answer; a resume at the end gets 204', async () => {
     const id = taskId('done');
     const token = await harness.token([id]);
-    await harness.client.workflow.execute(tickingTask, { taskQueue: harness.taskQueue, workflowId: id, args: [{ count: 120 }] });
+    await harness.client.workflow.execute(tickingTask, {
+      taskQueue: harness.taskQueue,
+      workflowId: id,
+      args: [{ count: 120 }],
+    });
 
     const record = await new StreamFollower(`${instance.baseUrl}/temporal/stream/${id}`, token).done;
     expect(record.sequences).toEqual(range(1, 120));
@@ -87,15 +92,21 @@ describe('task stream of a closed workflow', () => {
     expect(record.connected[0]).toMatchObject({ resumeFrom: 0, lastSequence: 120 });
 
     const headers = { Authorization: `Bearer ${token}` };
-    const page = await (await fetch(`${instance.baseUrl}/temporal/recovery/${id}?sinceSequence=100&limit=10`, { headers })).json();
+    const page = (await (
+      await fetch(`${instance.baseUrl}/temporal/recovery/${id}?sinceSequence=100&limit=10`, { headers })
+    ).json()) as UpdatesPage;
     expect(page).toMatchObject({ taskId: id, status: 'DONE', lastSequence: 120, hasMore: true });
     expect(page.updates.map((u: { sequence: number }) => u.sequence)).toEqual(range(101, 110));
 
-    const latest = await (await fetch(`${instance.baseUrl}/temporal/recovery/${id}/latest`, { headers })).json();
+    const latest = (await (
+      await fetch(`${instance.baseUrl}/temporal/recovery/${id}/latest`, { headers })
+    ).json()) as UpdatesPage;
     expect(latest).toMatchObject({ taskId: id, status: 'DONE', lastSequence: 120 });
-    expect(latest.updates.at(-1).sequence).toBe(120);
+    expect(latest.updates.at(-1)?.sequence).toBe(120);
 
-    const atEnd = await fetch(`${instance.baseUrl}/temporal/stream/${id}`, { headers: { ...headers, 'Last-Event-ID': '120' } });
+    const atEnd = await fetch(`${instance.baseUrl}/temporal/stream/${id}`, {
+      headers: { ...headers, 'Last-Event-ID': '120' },
+    });
     expect(atEnd.status).toBe(204);
   });
 
@@ -108,10 +119,16 @@ describe('task stream of a closed workflow', () => {
       args: [{ count: 30, batch: 10, pauseMs: 50 }],
     });
     const headers = { Authorization: `Bearer ${token}` };
-    const all = await (await fetch(`${instance.baseUrl}/temporal/recovery/${id}?sinceSequence=0`, { headers })).json();
-    const cut = all.updates[14].timestamp as number;
-    const page = await (await fetch(`${instance.baseUrl}/temporal/recovery/${id}?sinceTimestamp=${cut}`, { headers })).json();
-    const expected = all.updates.filter((u: { timestamp: number }) => u.timestamp > cut).map((u: { sequence: number }) => u.sequence);
+    const all = (await (
+      await fetch(`${instance.baseUrl}/temporal/recovery/${id}?sinceSequence=0`, { headers })
+    ).json()) as UpdatesPage;
+    const cut = all.updates[14]!.timestamp;
+    const page = (await (
+      await fetch(`${instance.baseUrl}/temporal/recovery/${id}?sinceTimestamp=${cut}`, { headers })
+    ).json()) as UpdatesPage;
+    const expected = all.updates
+      .filter((u: { timestamp: number }) => u.timestamp > cut)
+      .map((u: { sequence: number }) => u.sequence);
     expect(expected.length).toBeGreaterThan(0);
     expect(page.updates.map((u: { sequence: number }) => u.sequence)).toEqual(expected);
   });
@@ -119,7 +136,11 @@ describe('task stream of a closed workflow', () => {
   it('serves 1,000 clients reconnecting at once with at most 2 Temporal queries', async () => {
     const id = taskId('herd');
     const token = await harness.token([id]);
-    await harness.client.workflow.execute(tickingTask, { taskQueue: harness.taskQueue, workflowId: id, args: [{ count: 60 }] });
+    await harness.client.workflow.execute(tickingTask, {
+      taskQueue: harness.taskQueue,
+      workflowId: id,
+      args: [{ count: 60 }],
+    });
     // A fresh instance: nothing cached, every client must be served from Temporal.
     const fresh = await startServer(harness.client, { bus: harness.bus, limits: { maxStreamsPerToken: 2000 } });
     harness.resetQueries();
@@ -161,7 +182,9 @@ describe('POST recovery', () => {
     const handle = await harness.client.workflow.start(steppedTask, { taskQueue: harness.taskQueue, workflowId: id });
     await handle.signal(emitMore, 10);
     const seen: number[] = [];
-    const follower = new StreamFollower(`${instance.baseUrl}/temporal/stream/${id}`, token, (u) => seen.push(u.sequence));
+    const follower = new StreamFollower(`${instance.baseUrl}/temporal/stream/${id}`, token, (u) =>
+      seen.push(u.sequence),
+    );
     await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(10);
 
     const response = await fetch(`${instance.baseUrl}/temporal/recovery/${id}`, {
@@ -183,13 +206,17 @@ describe('POST recovery', () => {
   it('answers 404 for a connection this server does not hold', async () => {
     const id = taskId('post-unknown');
     const token = await harness.token([id]);
-    await harness.client.workflow.execute(tickingTask, { taskQueue: harness.taskQueue, workflowId: id, args: [{ count: 3 }] });
+    await harness.client.workflow.execute(tickingTask, {
+      taskQueue: harness.taskQueue,
+      workflowId: id,
+      args: [{ count: 3 }],
+    });
     const response = await fetch(`${instance.baseUrl}/temporal/recovery/${id}`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({ connectionId: 'nope', lastSequence: 0 }),
     });
     expect(response.status).toBe(404);
-    expect((await response.json()).error.code).toBe('NOT_FOUND');
+    expect(((await response.json()) as ErrorBody).error.code).toBe('NOT_FOUND');
   });
 });

@@ -31,7 +31,9 @@ function openRaw(port: number, path: string, token: string, reading: boolean): R
   });
   const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   if (!reading) socket.pause();
-  socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\nAuthorization: Bearer ${token}\r\n\r\n`);
+  socket.write(
+    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\nAuthorization: Bearer ${token}\r\n\r\n`,
+  );
   return { socket, text: () => text, ended };
 }
 
@@ -106,10 +108,13 @@ describe('a recovery server with default options', () => {
       clients.push(client);
       sockets.push(client.socket);
       await expect
-        .poll(() => {
-          const { connections, closed } = server.publisher.stats();
-          return [connections, (closed.evicted ?? 0) - evictedBefore];
-        }, { timeout: 10_000 })
+        .poll(
+          () => {
+            const { connections, closed } = server.publisher.stats();
+            return [connections, (closed.evicted ?? 0) - evictedBefore];
+          },
+          { timeout: 10_000 },
+        )
         .toEqual([Math.min(n, limit), Math.max(0, n - limit)]);
       if (live) {
         // Accepted, not refused: 200 and the connected event, past 16 streams nobody reads.
@@ -132,7 +137,9 @@ describe('a recovery server with default options', () => {
       expect(server.publisher.getConnection(id!)).toBeUndefined();
     }
     // The 16 newest are still open, on both ends.
-    await expect.poll(() => newest.every((client) => connectionIdOf(client.text()) !== undefined), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => newest.every((client) => connectionIdOf(client.text()) !== undefined), { timeout: 10_000 })
+      .toBe(true);
     for (const client of newest) {
       expect(client.socket.destroyed).toBe(false);
       expect(server.publisher.getConnection(connectionIdOf(client.text())!)?.isClosed).toBe(false);
@@ -141,7 +148,10 @@ describe('a recovery server with default options', () => {
     const updatesBefore = newest.map((client) => client.text().match(/^event: update$/gm)?.length ?? 0);
     await handle.signal(emitMore, 1);
     await expect
-      .poll(() => newest.every((client, i) => (client.text().match(/^event: update$/gm)?.length ?? 0) > updatesBefore[i]!), { timeout: 10_000 })
+      .poll(
+        () => newest.every((client, i) => (client.text().match(/^event: update$/gm)?.length ?? 0) > updatesBefore[i]!),
+        { timeout: 10_000 },
+      )
       .toBe(true);
     expect(server.publisher.stats().closed.evicted! - evictedBefore).toBe(14);
     for (const client of clients) client.socket.destroy();
@@ -159,10 +169,13 @@ describe('a recovery server with default options', () => {
     for (let n = 1; n <= 17; n++) clients.push(openRaw(port, path, first, false));
     sockets.push(...clients.map((client) => client.socket));
     await expect
-      .poll(() => {
-        const { connections, closed } = server.publisher.stats();
-        return [connections, (closed.evicted ?? 0) - evictedBefore];
-      }, { timeout: 10_000 })
+      .poll(
+        () => {
+          const { connections, closed } = server.publisher.stats();
+          return [connections, (closed.evicted ?? 0) - evictedBefore];
+        },
+        { timeout: 10_000 },
+      )
       .toEqual([17, 1]);
     // The other token's one stream survived the first token's eviction.
     clients[0]!.socket.resume();

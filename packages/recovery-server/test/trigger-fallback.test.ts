@@ -25,7 +25,11 @@ describe('triggers reach executions the paused list missed', () => {
 
   async function startOrder(name: string): Promise<WorkflowHandle<typeof orderTask>> {
     const workflowId = `fallback-${name}-${run}`;
-    return harness.client.workflow.start(orderTask, { taskQueue: harness.taskQueue, workflowId, args: [{ orderId: workflowId }] });
+    return harness.client.workflow.start(orderTask, {
+      taskQueue: harness.taskQueue,
+      workflowId,
+      args: [{ orderId: workflowId }],
+    });
   }
 
   async function pausedNow(handle: WorkflowHandle): Promise<PausedWorkflow> {
@@ -77,7 +81,11 @@ describe('triggers reach executions the paused list missed', () => {
     const approved = await trigger(token, { event: APPROVED, payload: { by: 'ops' } });
     expect(approved.status).toBe(200);
     // Visibility lists `known` too: deduplicated with what the registry delivered.
-    expect(approved.body).toEqual({ event: APPROVED, delivered: [known.workflowId, lost.workflowId].sort(), failed: [] });
+    expect(approved.body).toEqual({
+      event: APPROVED,
+      delivered: [known.workflowId, lost.workflowId].sort(),
+      failed: [],
+    });
     expect(await signalsOf(known)).toBe(1);
     expect(await signalsOf(lost)).toBe(1);
     // The token did not cover it: still waiting, never signalled.
@@ -88,7 +96,10 @@ describe('triggers reach executions the paused list missed', () => {
     // the exact pause decides). The wrong key reaches nobody, the right one resumes it.
     await expect.poll(async () => (await pausedNow(lost)).pausedAt, { timeout: 20_000 }).toBe('wait-payment');
     await indexed(lost, PAID);
-    expect(await trigger(token, { event: PAID, correlation: 'another-order' })).toMatchObject({ status: 200, body: { delivered: [] } });
+    expect(await trigger(token, { event: PAID, correlation: 'another-order' })).toMatchObject({
+      status: 200,
+      body: { delivered: [] },
+    });
     expect(await trigger(token, { event: PAID })).toMatchObject({ status: 200, body: { delivered: [] } });
     expect(await trigger(token, { event: PAID, correlation: lost.workflowId })).toMatchObject({
       status: 200,

@@ -12,7 +12,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { describeErrorContext, type BusMessage, type ErrorHandler, type UpdateBus, type WorkflowState, type WorkflowUpdate } from '@resumable/protocol';
+import {
+  describeErrorContext,
+  type BusMessage,
+  type ErrorHandler,
+  type UpdateBus,
+  type WorkflowState,
+  type WorkflowUpdate,
+} from '@resumable/protocol';
 import { createInMemoryBus } from '@resumable/sse-publisher';
 import { queryPatiently, temporalTestServer, uniqueTaskQueue } from '@resumable/temporal-dev/vitest';
 import type { Client } from '@temporalio/client';
@@ -79,10 +86,20 @@ function startWorker(env: { taskQueue: string; busUrl: string; killAt?: number }
   let markReady!: () => void;
   const ready = new Promise<void>((done, fail) => {
     markReady = done;
-    void exited.then((exit) => fail(new Error(`${name} exited before it was ready (${exit.signal ?? exit.code}): ${stderr}`)));
+    void exited.then((exit) =>
+      fail(new Error(`${name} exited before it was ready (${exit.signal ?? exit.code}): ${stderr}`)),
+    );
   });
   ready.catch(() => undefined);
-  const worker: ChildWorker = { name, child, ready, exited, published: [], killedAfter: undefined, stderr: () => stderr };
+  const worker: ChildWorker = {
+    name,
+    child,
+    ready,
+    exited,
+    published: [],
+    killedAfter: undefined,
+    stderr: () => stderr,
+  };
   let rest = '';
   child.stdout?.setEncoding('utf8');
   child.stdout?.on('data', (chunk: string) => {
@@ -127,7 +144,12 @@ async function within<T>(promise: Promise<T>, ms: number, what: string, detail: 
   }
 }
 
-async function waitUntil(check: () => Promise<boolean> | boolean, ms: number, what: string, detail?: () => string): Promise<void> {
+async function waitUntil(
+  check: () => Promise<boolean> | boolean,
+  ms: number,
+  what: string,
+  detail?: () => string,
+): Promise<void> {
   const deadline = Date.now() + ms;
   let lastError: unknown;
   for (;;) {
@@ -160,7 +182,9 @@ interface Follower {
 
 function follow(instance: ServerInstance, taskId: string, token: string, name: string): Follower {
   const updates: WorkflowUpdate[] = [];
-  const follower = new StreamFollower(`${instance.baseUrl}/temporal/stream/${taskId}`, token, (update) => updates.push(update));
+  const follower = new StreamFollower(`${instance.baseUrl}/temporal/stream/${taskId}`, token, (update) =>
+    updates.push(update),
+  );
   return { name, follower, updates };
 }
 
@@ -190,7 +214,8 @@ describe('a worker killed between the sink call and the workflow task completion
   beforeAll(async () => {
     ({ client } = await countingClient());
     liveBus = recordingBus(createInMemoryBus());
-    const onError: ErrorHandler = (error, context) => void errors.push(`${describeErrorContext(context)}: ${String(error)}`);
+    const onError: ErrorHandler = (error, context) =>
+      void errors.push(`${describeErrorContext(context)}: ${String(error)}`);
     live = await startServer(client, { bus: liveBus, busSecret: BUS_SECRET, onError });
     logOnly = await startServer(client, { bus: createInMemoryBus(), onError });
   });
@@ -208,11 +233,21 @@ describe('a worker killed between the sink call and the workflow task completion
     const busUrl = `${live.baseUrl}/resumable/bus`;
     const taskId = `worker-kill-${Date.now()}`;
     const token = await mintToken(SECRET, { subject: 'tester', tasks: [taskId], actions: ['read'], ttlSeconds: 600 });
-    const handle = await client.workflow.start(attemptTask, { taskQueue, workflowId: taskId, workflowTaskTimeout: '2s' });
+    const handle = await client.workflow.start(attemptTask, {
+      taskQueue,
+      workflowId: taskId,
+      workflowTaskTimeout: '2s',
+    });
 
-    const durable = async () => (await queryPatiently<WorkflowState>(handle, 'getWorkflowState', { tries: 1 })).lastSequence;
+    const durable = async () =>
+      (await queryPatiently<WorkflowState>(handle, 'getWorkflowState', { tries: 1 })).lastSequence;
     const durableAt = (sequence: number, worker: ChildWorker) =>
-      waitUntil(async () => (await durable()) >= sequence, 30_000, `the durable log to reach ${sequence} on ${worker.name}`, worker.stderr);
+      waitUntil(
+        async () => (await durable()) >= sequence,
+        30_000,
+        `the durable log to reach ${sequence} on ${worker.name}`,
+        worker.stderr,
+      );
 
     const workers: ChildWorker[] = [];
     let worker = startWorker({ taskQueue, busUrl, killAt: 1 });
@@ -221,8 +256,15 @@ describe('a worker killed between the sink call and the workflow task completion
     // The first workflow task (the start) completes on this worker; the log is readable.
     await durableAt(0, worker);
 
-    const followers: Follower[] = [follow(logOnly, taskId, token, 'log-only server'), follow(live, taskId, token, 'early client')];
-    await waitUntil(() => followers.every((f) => f.follower.record.connected.length > 0), 10_000, 'the early clients to connect');
+    const followers: Follower[] = [
+      follow(logOnly, taskId, token, 'log-only server'),
+      follow(live, taskId, token, 'early client'),
+    ];
+    await waitUntil(
+      () => followers.every((f) => f.follower.record.connected.length > 0),
+      10_000,
+      'the early clients to connect',
+    );
 
     const kills: WorkflowUpdate[] = [];
     for (let k = 1; k <= KILLS; k++) {
@@ -240,7 +282,10 @@ describe('a worker killed between the sink call and the workflow task completion
       }
       await handle.signal(emitMore, 1);
       const exit = await within(worker.exited, 30_000, `${worker.name} to kill itself at sequence ${k}`, worker.stderr);
-      expect(exit, `${worker.name} must die by its own SIGKILL; stderr: ${worker.stderr()}`).toEqual({ code: null, signal: 'SIGKILL' });
+      expect(exit, `${worker.name} must die by its own SIGKILL; stderr: ${worker.stderr()}`).toEqual({
+        code: null,
+        signal: 'SIGKILL',
+      });
       expect(worker.killedAfter?.sequence, `${worker.name} died after delivering update ${k}`).toBe(k);
       kills.push(worker.killedAfter as WorkflowUpdate);
     }
@@ -257,7 +302,12 @@ describe('a worker killed between the sink call and the workflow task completion
       Promise.all(followers.map((f) => f.follower.done)),
       30_000,
       'every client to get end',
-      () => followers.map((f) => `${f.name}: ${f.follower.record.sequences.join(',')} end=${JSON.stringify(f.follower.record.end)}`).join('; '),
+      () =>
+        followers
+          .map(
+            (f) => `${f.name}: ${f.follower.record.sequences.join(',')} end=${JSON.stringify(f.follower.record.end)}`,
+          )
+          .join('; '),
     );
     const state = await queryPatiently<WorkflowState>(handle, 'getWorkflowState');
     const log = state.updates;
@@ -270,7 +320,9 @@ describe('a worker killed between the sink call and the workflow task completion
     // the server's bus, and its content differs from the durable one at that sequence.
     const carried = liveBus.messages.flatMap((m) => (m.kind === 'update' && m.taskId === taskId ? [m.update] : []));
     for (const killed of kills) {
-      expect(carried.map(content), `the killed attempt's update ${killed.sequence} reached the server's bus`).toContain(content(killed));
+      expect(carried.map(content), `the killed attempt's update ${killed.sequence} reached the server's bus`).toContain(
+        content(killed),
+      );
     }
     // Temporal retried each killed task on the next worker, which published the durable content.
     kills.forEach((killed, i) => {
@@ -280,7 +332,10 @@ describe('a worker killed between the sink call and the workflow task completion
       );
     });
     const differing = kills.filter((killed) => content(killed) !== content(log[killed.sequence - 1] as WorkflowUpdate));
-    expect(differing.length, 'at least one killed attempt emitted other content than the durable log holds').toBeGreaterThan(0);
+    expect(
+      differing.length,
+      'at least one killed attempt emitted other content than the durable log holds',
+    ).toBeGreaterThan(0);
 
     const summary = followers.map((f, i) => {
       const record = records[i] as StreamRecord;

@@ -8,7 +8,7 @@
  */
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { machineLine, nextMessage, percentile, writeBenchSection } from '../../../scripts/bench-report';
+import { machineLine, nextMessage, percentile, writeBenchSection } from '@resumable/kit/bench-report';
 
 const HERE = import.meta.dirname;
 const ROOT = resolve(HERE, '../../..');
@@ -21,7 +21,8 @@ const BURST_EVENTS = 50;
 
 /** The soft file-descriptor limit our children get: raised to the hard limit when needed. */
 function fdLimit(): { soft: number; hard: number } {
-  const read = (flag: string) => Number(spawnSync('sh', ['-c', `ulimit ${flag}`], { encoding: 'utf8' }).stdout.trim()) || Infinity;
+  const read = (flag: string) =>
+    Number(spawnSync('sh', ['-c', `ulimit ${flag}`], { encoding: 'utf8' }).stdout.trim()) || Infinity;
   return { soft: read('-Sn'), hard: read('-Hn') };
 }
 
@@ -30,7 +31,10 @@ function child(file: string, args: string[], fds: number): ChildProcess {
   return fork(resolve(HERE, file), args, {
     cwd: ROOT,
     execPath: 'sh',
-    execArgv: ['-c', `ulimit -n ${fds} 2>/dev/null; exec "${process.execPath}" --conditions=@resumable/source --import tsx "$0" "$@"`],
+    execArgv: [
+      '-c',
+      `ulimit -n ${fds} 2>/dev/null; exec "${process.execPath}" --conditions=@resumable/source --import tsx "$0" "$@"`,
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
 }
@@ -113,7 +117,8 @@ async function run(impl: Impl, n: number, fds: number): Promise<Result> {
 }
 
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
-const rate = (perSecond: number) => (perSecond >= 1e6 ? `${(perSecond / 1e6).toFixed(2)} M/s` : `${Math.round(perSecond / 1000)} k/s`);
+const rate = (perSecond: number) =>
+  perSecond >= 1e6 ? `${(perSecond / 1e6).toFixed(2)} M/s` : `${Math.round(perSecond / 1000)} k/s`;
 const ms = (value: number) => value.toFixed(1);
 
 async function main(): Promise<void> {
@@ -147,7 +152,9 @@ async function main(): Promise<void> {
 
   const spread = (r: Result, key: 'cpuThroughput' | 'e2eThroughput') => {
     const values = allRuns.filter((x) => x.impl === r.impl && x.n === r.n).map((x) => x[key]);
-    return values.length > 1 ? `; runs ${Math.round(Math.min(...values) / 1000)}–${Math.round(Math.max(...values) / 1000)} k` : '';
+    return values.length > 1
+      ? `; runs ${Math.round(Math.min(...values) / 1000)}–${Math.round(Math.max(...values) / 1000)} k`
+      : '';
   };
   const rows = results.map((r) => {
     const raw = results.find((x) => x.impl === 'raw' && x.n === r.n) as Result;

@@ -53,7 +53,9 @@ if (impl === 'raw') {
   const channel = createChannel();
   open = (req, res) => {
     // Data is already a string: no JSON.stringify around it.
-    void createSession(req, res, { serializer: (data) => data as string, keepAlive: 15_000 }).then((session) => channel.register(session));
+    void createSession(req, res, { serializer: (data) => data as string, keepAlive: 15_000 }).then((session) =>
+      channel.register(session),
+    );
   };
   broadcast = (id, data) => {
     channel.broadcast(data, 'update', { eventId: String(id) });

@@ -1,7 +1,7 @@
 import type { SseEvent } from '@resumable/protocol';
 import type { SseChannel } from './channel';
 import { commentFrame, eventFrame, type Frame } from './frame';
-import type { Sink } from './sink';
+import type { Transport } from './transport';
 
 /**
  * Why a connection closed:
@@ -44,7 +44,7 @@ export class SseConnection {
    */
   readonly lastEventId: string | null;
   readonly #host: ConnectionHost;
-  readonly #sink: Sink;
+  readonly #transport: Transport;
   /** Usually one or two: an array is smaller than a Set, and this is per connection. */
   readonly #channels: SseChannel[] = [];
   /** True when the bound is below the transport's high-water mark, so every write must be measured. */
@@ -57,12 +57,12 @@ export class SseConnection {
   #closed: Promise<CloseReason> | undefined;
 
   /** @internal Use `publisher.openNode()` or `publisher.openWeb()`. */
-  constructor(host: ConnectionHost, sink: Sink, id: string, lastEventId: string | null) {
+  constructor(host: ConnectionHost, transport: Transport, id: string, lastEventId: string | null) {
     this.#host = host;
-    this.#sink = sink;
+    this.#transport = transport;
     this.id = id;
     this.lastEventId = lastEventId;
-    this.#measureAlways = host.maxBufferedBytes < sink.highWaterMark;
+    this.#measureAlways = host.maxBufferedBytes < transport.highWaterMark;
   }
 
   /** True once the connection is closed, for whatever reason. */
@@ -77,7 +77,7 @@ export class SseConnection {
 
   /** Bytes written but not yet taken by the client; above `maxBufferedBytes` the connection is cut. */
   get bufferedBytes(): number {
-    return this.#reason === null ? this.#sink.bufferedBytes : 0;
+    return this.#reason === null ? this.#transport.bufferedBytes : 0;
   }
 
   /** Names of the channels this connection is attached to. */
@@ -178,8 +178,9 @@ export class SseConnection {
     this.#reason = reason;
     for (const channel of this.#channels.splice(0)) channel._remove(this);
     this.#host.connectionClosed(this);
-    if (reason === 'slow-consumer' || reason === 'evicted' || reason === 'error' || reason === 'client-closed') this.#sink.destroy();
-    else this.#sink.end();
+    if (reason === 'slow-consumer' || reason === 'evicted' || reason === 'error' || reason === 'client-closed')
+      this.#transport.destroy();
+    else this.#transport.end();
     const listeners = this.#listeners;
     this.#listeners = undefined;
     if (listeners) for (const listener of listeners) listener(reason);
@@ -190,7 +191,7 @@ export class SseConnection {
     if (this.#reason !== null) return false;
     let belowHighWater: boolean;
     try {
-      belowHighWater = this.#sink.write(frame);
+      belowHighWater = this.#transport.write(frame);
     } catch {
       this.close('error');
       return false;
@@ -199,7 +200,7 @@ export class SseConnection {
     if (belowHighWater && this.#measureAlways === false) return this.#reason === null;
     // The slow-consumer policy: a reader that falls this far behind is cut off and
     // resumes by sequence when it reconnects, instead of growing server memory.
-    if (this.#sink.bufferedBytes > this.#host.maxBufferedBytes) {
+    if (this.#transport.bufferedBytes > this.#host.maxBufferedBytes) {
       this.close('slow-consumer');
       return false;
     }
@@ -224,8 +225,8 @@ export class SseConnection {
   _heartbeat(frame: Frame, maxStalled: number): void {
     if (this.#reason !== null) return;
     if (maxStalled > 0) {
-      const waiting = this.#sink.bufferedBytes;
-      const left = this.#sink.writtenBytes - waiting;
+      const waiting = this.#transport.bufferedBytes;
+      const left = this.#transport.writtenBytes - waiting;
       if (waiting > 0 && left <= this.#leftAtHeartbeat) this.#stalledHeartbeats += 1;
       else this.#stalledHeartbeats = 0;
       this.#leftAtHeartbeat = left;
@@ -239,11 +240,11 @@ export class SseConnection {
 
   /** @internal Resolves when the transport has fully closed. */
   _finished(): Promise<void> {
-    return this.#sink.finished();
+    return this.#transport.finished();
   }
 
   /** @internal Drops the transport at once (end of shutdown's grace period). */
   _destroy(): void {
-    this.#sink.destroy();
+    this.#transport.destroy();
   }
 }

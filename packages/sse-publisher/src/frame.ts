@@ -22,7 +22,8 @@ export class Frame {
 
   /** UTF-8 bytes, encoded on first use and shared by every writer. */
   get bytes(): Uint8Array {
-    if (this.#bytes === undefined) this.#bytes = NodeBuffer ? NodeBuffer.from(this.text, 'utf8') : utf8.encode(this.text);
+    if (this.#bytes === undefined)
+      this.#bytes = NodeBuffer ? NodeBuffer.from(this.text, 'utf8') : utf8.encode(this.text);
     return this.#bytes;
   }
 
@@ -40,7 +41,9 @@ export class Frame {
     if (this.#chunk === undefined) {
       const bytes = this.bytes;
       const head = utf8.encode(`${bytes.byteLength.toString(16)}\r\n`);
-      const chunk = NodeBuffer ? NodeBuffer.allocUnsafe(head.byteLength + bytes.byteLength + 2) : new Uint8Array(head.byteLength + bytes.byteLength + 2);
+      const chunk = NodeBuffer
+        ? NodeBuffer.allocUnsafe(head.byteLength + bytes.byteLength + 2)
+        : new Uint8Array(head.byteLength + bytes.byteLength + 2);
       chunk.set(head, 0);
       chunk.set(bytes, head.byteLength);
       chunk[chunk.byteLength - 2] = 13;

@@ -11,7 +11,12 @@ export type { SseChannel } from './channel';
 export type { ReplayLimits } from './replay-buffer';
 export { SSE_HEADERS } from './headers';
 export { createInMemoryBus, type InMemoryBusOptions } from './buses/in-memory';
-export { createHttpBusSender, type HttpBusSender, type HttpBusSenderOptions, type HttpBusSenderStats } from './buses/http-sender';
+export {
+  createHttpBusSender,
+  type HttpBusSender,
+  type HttpBusSenderOptions,
+  type HttpBusSenderStats,
+} from './buses/http-sender';
 export { createHttpBusReceiver, type HttpBusReceiverOptions, type HttpBusBatch } from './buses/http-receiver';
 export { parseBusMessage, isBusMessage } from './buses/validate';
 export type { SseEvent, UpdateBus, BusMessage, BusTopic } from '@resumable/protocol';

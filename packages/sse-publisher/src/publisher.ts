@@ -5,7 +5,7 @@ import { SseConnection, type ConnectionHost } from './connection';
 import { commentFrame, retryFrame, type Frame } from './frame';
 import { SSE_HEADERS } from './headers';
 import type { ReplayLimits } from './replay-buffer';
-import { NodeSink, NULL_SINK, WebSink } from './sink';
+import { NodeTransport, NULL_TRANSPORT, WebTransport } from './transport';
 
 /**
  * Options of `createSsePublisher()`.
@@ -140,13 +140,18 @@ const KEEPALIVE_DELAY_MS = 30_000;
 function positiveInteger(name: string, value: number | undefined, fallback: number, allowZero = true): number {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new ResumableError('INVALID_PARAMETER', `${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${value}`);
+    throw new ResumableError(
+      'INVALID_PARAMETER',
+      `${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${value}`,
+    );
   }
   return value;
 }
 
 function shuttingDownBody(): string {
-  return JSON.stringify(new ResumableError('SHUTTING_DOWN', 'The server is shutting down; reconnect to another instance').toBody());
+  return JSON.stringify(
+    new ResumableError('SHUTTING_DOWN', 'The server is shutting down; reconnect to another instance').toBody(),
+  );
 }
 
 class Publisher implements SsePublisher, ConnectionHost, ChannelHost {
@@ -167,8 +172,17 @@ class Publisher implements SsePublisher, ConnectionHost, ChannelHost {
 
   constructor(options: SsePublisherOptions) {
     this.#heartbeatMs = positiveInteger('heartbeatMs', options.heartbeatMs, DEFAULTS.heartbeatMs);
-    this.maxBufferedBytes = positiveInteger('maxBufferedBytes', options.maxBufferedBytes, DEFAULTS.maxBufferedBytes, false);
-    this.#maxStalledHeartbeats = positiveInteger('maxStalledHeartbeats', options.maxStalledHeartbeats, DEFAULTS.maxStalledHeartbeats);
+    this.maxBufferedBytes = positiveInteger(
+      'maxBufferedBytes',
+      options.maxBufferedBytes,
+      DEFAULTS.maxBufferedBytes,
+      false,
+    );
+    this.#maxStalledHeartbeats = positiveInteger(
+      'maxStalledHeartbeats',
+      options.maxStalledHeartbeats,
+      DEFAULTS.maxStalledHeartbeats,
+    );
     this.replay = {
       maxEvents: positiveInteger('replay.maxEvents', options.replay?.maxEvents, DEFAULTS.replay.maxEvents),
       maxBytes: positiveInteger('replay.maxBytes', options.replay?.maxBytes, DEFAULTS.replay.maxBytes),
@@ -188,7 +202,11 @@ class Publisher implements SsePublisher, ConnectionHost, ChannelHost {
     const lastEventId = headerValue(req.headers['last-event-id']);
     if (this.#shutdown) {
       const body = shuttingDownBody();
-      res.writeHead(503, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+      res.writeHead(503, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(body),
+        Connection: 'close',
+      });
       res.end(body);
       return this.#refused(lastEventId);
     }
@@ -198,7 +216,11 @@ class Publisher implements SsePublisher, ConnectionHost, ChannelHost {
     const keepAlive =
       (req.httpVersionMajor > 1 || (req.httpVersionMajor === 1 && req.httpVersionMinor >= 1)) &&
       !/\bclose\b/i.test(headerValue(req.headers.connection) ?? '');
-    res.writeHead(options.status ?? 200, { ...this.#headers, ...(keepAlive ? { Connection: 'keep-alive' } : {}), ...options.headers });
+    res.writeHead(options.status ?? 200, {
+      ...this.#headers,
+      ...(keepAlive ? { Connection: 'keep-alive' } : {}),
+      ...options.headers,
+    });
     const socket = req.socket;
     // Small frames must leave at once (Nagle would hold them), and a quiet stream is not idle.
     socket.setNoDelay(true);
@@ -207,15 +229,15 @@ class Publisher implements SsePublisher, ConnectionHost, ChannelHost {
     // nothing is in flight: heartbeats off, or an interval longer than this delay.
     // With bytes unacknowledged, TCP's retransmission timeout decides instead.
     socket.setKeepAlive(true, KEEPALIVE_DELAY_MS);
-    const sink = new NodeSink(res);
-    const connection = new SseConnection(this, sink, this.#generateId(), lastEventId);
-    sink.owner = connection;
+    const transport = new NodeTransport(res);
+    const connection = new SseConnection(this, transport, this.#generateId(), lastEventId);
+    transport.owner = connection;
     this.#register(connection);
     // The headers must reach the client now: EventSource fires `open` on them.
     res.flushHeaders();
-    sink.useSocketWhenSafe();
+    transport.useSocketWhenSafe();
     if (this.#retry) connection._write(this.#retry);
-    if (sink.gone || socket.destroyed) connection.close('client-closed');
+    if (transport.gone || socket.destroyed) connection.close('client-closed');
     else if (options.channel !== undefined) connection.attach(options.channel);
     return connection;
   }
@@ -223,28 +245,31 @@ class Publisher implements SsePublisher, ConnectionHost, ChannelHost {
   openWeb(request: Request, options: OpenOptions = {}): { connection: SseConnection; response: Response } {
     const lastEventId = request.headers.get('last-event-id');
     if (this.#shutdown) {
-      const response = new Response(shuttingDownBody(), { status: 503, headers: { 'Content-Type': 'application/json' } });
+      const response = new Response(shuttingDownBody(), {
+        status: 503,
+        headers: { 'Content-Type': 'application/json' },
+      });
       return { connection: this.#refused(lastEventId), response };
     }
     const highWaterMark = this.maxBufferedBytes;
-    let sink: WebSink | undefined;
-    let connection: SseConnection | undefined;
+    let transport: WebTransport | undefined;
     const signal = request.signal;
-    const onAbort = () => connection?.close('client-closed');
+    // The stream's callbacks run once `connection` below exists (start runs now, but only sets the transport).
+    const onAbort = () => connection.close('client-closed');
     const stream = new ReadableStream<Uint8Array>(
       {
         start: (controller) => {
-          sink = new WebSink(controller, highWaterMark);
+          transport = new WebTransport(controller, highWaterMark);
         },
         cancel: () => {
-          sink?.cancelled();
-          connection?.close('client-closed');
+          transport?.cancelled();
+          connection.close('client-closed');
         },
       },
       // The queue counts bytes, so `desiredSize` tells how far behind the reader is.
       { highWaterMark, size: (chunk) => chunk.byteLength },
     );
-    connection = new SseConnection(this, sink as WebSink, this.#generateId(), lastEventId);
+    const connection = new SseConnection(this, transport as WebTransport, this.#generateId(), lastEventId);
     this.#register(connection);
     if (signal.aborted) {
       connection.close('client-closed');
@@ -324,7 +349,8 @@ class Publisher implements SsePublisher, ConnectionHost, ChannelHost {
   channelFor(name: string): SseChannel {
     let channel = this.#channels.get(name);
     if (channel === undefined) {
-      if (typeof name !== 'string' || name === '') throw new ResumableError('INVALID_PARAMETER', 'A channel name must be a non-empty string');
+      if (typeof name !== 'string' || name === '')
+        throw new ResumableError('INVALID_PARAMETER', 'A channel name must be a non-empty string');
       channel = new SseChannel(this, name);
       this.#channels.set(name, channel);
       this.#startTimer();
@@ -341,7 +367,8 @@ class Publisher implements SsePublisher, ConnectionHost, ChannelHost {
 
   channelEmptied(channel: SseChannel): void {
     // A channel with nothing to replay costs nothing to recreate: drop it now.
-    if (channel._collectable(Date.now(), this.#channelIdleMs) && channel.replayStats.events === 0) this.#collect(channel);
+    if (channel._collectable(Date.now(), this.#channelIdleMs) && channel.replayStats.events === 0)
+      this.#collect(channel);
   }
 
   #collect(channel: SseChannel): void {
@@ -356,7 +383,7 @@ class Publisher implements SsePublisher, ConnectionHost, ChannelHost {
   }
 
   #refused(lastEventId: string | null): SseConnection {
-    const connection = new SseConnection(this, NULL_SINK, this.#generateId(), lastEventId);
+    const connection = new SseConnection(this, NULL_TRANSPORT, this.#generateId(), lastEventId);
     connection.close('shutdown');
     return connection;
   }

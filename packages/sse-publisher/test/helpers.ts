@@ -29,7 +29,9 @@ export async function startServer(handler: (req: IncomingMessage, res: ServerRes
 }
 
 /** Serves a fetch handler on `node:http` (what Next.js or Hono do for us in production). */
-export async function startFetchServer(handler: (request: Request) => Promise<Response> | Response): Promise<TestServer> {
+export async function startFetchServer(
+  handler: (request: Request) => Promise<Response> | Response,
+): Promise<TestServer> {
   return startServer(async (req, res) => {
     const abort = new AbortController();
     res.once('close', () => abort.abort());

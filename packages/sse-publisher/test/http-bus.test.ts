@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { isErrorBody, taskTopic, type BusMessage } from '@resumable/protocol';
+import { isErrorBody, taskTopic, type BusMessage, type ErrorBody } from '@resumable/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpBusReceiver, createHttpBusSender, createInMemoryBus } from '../src/index';
 import { startFetchServer, startServer, waitFor } from './helpers';
@@ -13,7 +13,13 @@ afterEach(async () => {
 const update = (taskId: string, sequence: number): BusMessage => ({
   kind: 'update',
   taskId,
-  update: { id: `${taskId}:${sequence}`, timestamp: 1_700_000_000_000 + sequence, sequence, type: 'step', data: { text: `line ${sequence}\r\n` } },
+  update: {
+    id: `${taskId}:${sequence}`,
+    timestamp: 1_700_000_000_000 + sequence,
+    sequence,
+    type: 'step',
+    data: { text: `line ${sequence}\r\n` },
+  },
   status: 'RUNNING',
 });
 
@@ -22,7 +28,10 @@ async function receiverServer(maxBodyBytes = 64 * 1024) {
   const received: BusMessage[] = [];
   await bus.subscribe(taskTopic('t1'), (message) => received.push(message));
   const server = await startFetchServer(createHttpBusReceiver({ secret: SECRET, bus, maxBodyBytes }));
-  cleanups.push(() => server.close(), () => bus.close());
+  cleanups.push(
+    () => server.close(),
+    () => bus.close(),
+  );
   return { server, received, url: `${server.url}/bus` };
 }
 
@@ -42,24 +51,48 @@ describe('HTTP bus (worker → server)', () => {
   it('answers 401, 405, 415, 413 and 400 with protocol error bodies, and publishes nothing then', async () => {
     const { url, received } = await receiverServer(4096);
     const post = (body: string, headers: Record<string, string> = {}) =>
-      fetch(url, { method: 'POST', body, headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${SECRET}`, ...headers } });
+      fetch(url, {
+        method: 'POST',
+        body,
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${SECRET}`, ...headers },
+      });
     const good = JSON.stringify({ messages: [update('t1', 1)] });
     const cases: [string, Promise<Response>, number, string][] = [
-      ['no secret', fetch(url, { method: 'POST', body: good, headers: { 'Content-Type': 'application/json' } }), 401, 'UNAUTHORIZED'],
+      [
+        'no secret',
+        fetch(url, { method: 'POST', body: good, headers: { 'Content-Type': 'application/json' } }),
+        401,
+        'UNAUTHORIZED',
+      ],
       ['a wrong secret', post(good, { Authorization: `Bearer ${SECRET}x` }), 401, 'UNAUTHORIZED'],
-      ['a browser-style token', post(good, { Authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.x' }), 401, 'UNAUTHORIZED'],
+      [
+        'a browser-style token',
+        post(good, { Authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.x' }),
+        401,
+        'UNAUTHORIZED',
+      ],
       ['GET', fetch(url, { headers: { Authorization: `Bearer ${SECRET}` } }), 405, 'METHOD_NOT_ALLOWED'],
       ['text/plain', post(good, { 'Content-Type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
-      ['a huge body', post(JSON.stringify({ messages: [update('t1', 1)], pad: 'x'.repeat(10_000) })), 413, 'PAYLOAD_TOO_LARGE'],
+      [
+        'a huge body',
+        post(JSON.stringify({ messages: [update('t1', 1)], pad: 'x'.repeat(10_000) })),
+        413,
+        'PAYLOAD_TOO_LARGE',
+      ],
       ['broken JSON', post('{"messages": ['), 400, 'INVALID_JSON'],
       ['no messages array', post('{"message": []}'), 400, 'BAD_REQUEST'],
       ['a JSON null', post('null'), 400, 'BAD_REQUEST'],
-      ['one bad message in a batch', post(JSON.stringify({ messages: [update('t1', 1), { kind: 'update', taskId: 't1' }] })), 400, 'BAD_REQUEST'],
+      [
+        'one bad message in a batch',
+        post(JSON.stringify({ messages: [update('t1', 1), { kind: 'update', taskId: 't1' }] })),
+        400,
+        'BAD_REQUEST',
+      ],
     ];
     for (const [name, pending, status, code] of cases) {
       const response = await pending;
       expect(response.status, name).toBe(status);
-      const body = await response.json();
+      const body = (await response.json()) as ErrorBody;
       expect(isErrorBody(body), name).toBe(true);
       expect(body.error.code, name).toBe(code);
     }
@@ -71,7 +104,10 @@ describe('HTTP bus (worker → server)', () => {
   it('never crashes on garbage', async () => {
     const { url, received } = await receiverServer();
     for (let i = 0; i < 200; i += 1) {
-      const body = i % 2 === 0 ? randomBytes(1 + (i % 97) * 13) : JSON.stringify({ messages: [randomBytes(20).toString('latin1')] });
+      const body =
+        i % 2 === 0
+          ? randomBytes(1 + (i % 97) * 13)
+          : JSON.stringify({ messages: [randomBytes(20).toString('latin1')] });
       const response = await fetch(url, {
         method: 'POST',
         body,

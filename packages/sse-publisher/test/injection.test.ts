@@ -28,7 +28,10 @@ function attempts(): { label: string; event: SseEvent }[] {
       ['retry', { event: 'update', data: 'd', retry: payload as unknown as number }],
     ];
     for (const [field, event] of variants) {
-      list.push({ label: `sentinel before ${field} ${name}`, event: { id: `s${n}`, event: 'sentinel', data: `before ${n}` } });
+      list.push({
+        label: `sentinel before ${field} ${name}`,
+        event: { id: `s${n}`, event: 'sentinel', data: `before ${n}` },
+      });
       list.push({ label: `${field} with ${name}`, event });
       n += 1;
     }
@@ -118,6 +121,10 @@ describe('injection payloads through the publisher', () => {
     expect(outcomes['event with forged event']).toBe('refused');
     expect(outcomes['id with NUL']).toBe('refused');
     expect(outcomes['json data with CRLF']).toBe('delivered');
-    expect(Object.entries(outcomes).filter(([label]) => label.startsWith('retry')).every(([, o]) => o === 'refused')).toBe(true);
+    expect(
+      Object.entries(outcomes)
+        .filter(([label]) => label.startsWith('retry'))
+        .every(([, o]) => o === 'refused'),
+    ).toBe(true);
   }, 60_000);
 });

@@ -1,7 +1,7 @@
 import { ResumableError } from '@resumable/protocol';
 import { EventSource } from 'eventsource';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSsePublisher, type SseConnection, type SsePublisher, type SsePublisherOptions } from '../src/index';
+import { createSsePublisher, type SseConnection, type SsePublisherOptions } from '../src/index';
 import { connect } from 'node:net';
 import { collectGarbage, parseStream, stalledClient, startServer, waitFor, type TestServer } from './helpers';
 
@@ -34,7 +34,10 @@ async function setup(options: SsePublisherOptions = {}) {
     const channel = decodeURIComponent((req.url ?? '/').replace(/^\/stream\//, ''));
     opened.push(publisher.openNode(req, res, { channel, headers: { 'Access-Control-Allow-Origin': '*' } }));
   });
-  cleanups.push(() => server.close(), () => publisher.shutdown({ graceMs: 100 }));
+  cleanups.push(
+    () => server.close(),
+    () => publisher.shutdown({ graceMs: 100 }),
+  );
   return { publisher, server, opened };
 }
 
@@ -96,13 +99,19 @@ describe('openNode on a real socket', () => {
     expect(http10).not.toMatch(/transfer-encoding/i);
     expect(http10).not.toMatch(/connection: keep-alive/i);
     // The default retry first, then the event: raw bytes, no chunk framing.
-    expect(http10.slice(http10.indexOf('\r\n\r\n') + 4)).toBe('retry: 1000\n\nid: 1\nevent: update\ndata: a\ndata: b\n\n');
+    expect(http10.slice(http10.indexOf('\r\n\r\n') + 4)).toBe(
+      'retry: 1000\n\nid: 1\nevent: update\ndata: a\ndata: b\n\n',
+    );
 
-    const head = await rawExchange(server.port, 'HEAD /stream/head HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', async () => {
-      await waitFor(() => opened.length === 2, 'the HEAD connection');
-      publisher.broadcast('head', { data: 'must not be sent' });
-      opened[1]!.close();
-    });
+    const head = await rawExchange(
+      server.port,
+      'HEAD /stream/head HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+      async () => {
+        await waitFor(() => opened.length === 2, 'the HEAD connection');
+        publisher.broadcast('head', { data: 'must not be sent' });
+        opened[1]!.close();
+      },
+    );
     expect(head).toMatch(/content-type: text\/event-stream/i);
     expect(head).not.toContain('must not be sent');
   });
@@ -221,7 +230,11 @@ describe('openNode on a real socket', () => {
 
   it('closes a socket whose peer stopped reading once its backlog made no progress for maxStalledHeartbeats heartbeats', async () => {
     const heartbeatMs = 50;
-    const { publisher, server, opened } = await setup({ heartbeatMs, maxStalledHeartbeats: 3, maxBufferedBytes: 64 * 1024 * 1024 });
+    const { publisher, server, opened } = await setup({
+      heartbeatMs,
+      maxStalledHeartbeats: 3,
+      maxBufferedBytes: 64 * 1024 * 1024,
+    });
     const reader = parseStream((await fetch(`${server.url}/stream/quiet`)).body!);
     const stalled = await stalledClient(server.port, '/stream/quiet');
     cleanups.push(() => stalled.destroy());

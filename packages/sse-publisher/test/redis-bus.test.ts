@@ -44,7 +44,9 @@ async function publishVia(instance: Instance, message: BusMessage): Promise<void
 }
 
 async function stats(instance: Instance): Promise<{ bus: { status: string; invalid: number; reconnects: number } }> {
-  return (await fetch(`${instance.url}/stats`)).json();
+  return (await fetch(`${instance.url}/stats`)).json() as Promise<{
+    bus: { status: string; invalid: number; reconnects: number };
+  }>;
 }
 
 function listen(instance: Instance) {
@@ -86,7 +88,10 @@ describe('Redis bus against a real redis-server', () => {
 
     await publishVia(a, update(1));
     await publishVia(b, update(2));
-    await waitFor(() => clientA.sequences.length >= 2 && clientB.sequences.length >= 2, 'updates 1 and 2 at both clients');
+    await waitFor(
+      () => clientA.sequences.length >= 2 && clientB.sequences.length >= 2,
+      'updates 1 and 2 at both clients',
+    );
     expect(clientA.sequences).toEqual([1, 2]);
     expect(clientB.sequences).toEqual([1, 2]);
 
@@ -96,7 +101,8 @@ describe('Redis bus against a real redis-server', () => {
     await probe.publish('test:task:t1', JSON.stringify(update(99)).replace('"taskId":"t1"', '"taskId":"other"'));
     const counted = async () => [(await stats(a)).bus.invalid, (await stats(b)).bus.invalid];
     const started = Date.now();
-    while ((await counted()).some((n) => n < 3) && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 20));
+    while ((await counted()).some((n) => n < 3) && Date.now() - started < 5000)
+      await new Promise((r) => setTimeout(r, 20));
     expect(await counted()).toEqual([3, 3]);
 
     // Redis dies and comes back on the same port.
@@ -116,7 +122,11 @@ describe('Redis bus against a real redis-server', () => {
 
     await publishVia(b, update(4));
     await publishVia(a, update(5));
-    await waitFor(() => clientA.sequences.includes(5) && clientB.sequences.includes(5), 'updates after the restart', 10_000);
+    await waitFor(
+      () => clientA.sequences.includes(5) && clientB.sequences.includes(5),
+      'updates after the restart',
+      10_000,
+    );
     for (const client of [clientA, clientB]) {
       // 3 was published while Redis was down: it may or may not have made it (loss is repaired by sequence).
       expect(client.sequences.filter((s) => s !== 3)).toEqual([1, 2, 4, 5]);

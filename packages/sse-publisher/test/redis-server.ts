@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer, connect, type AddressInfo } from 'node:net';
+import { accepting, freePort } from '@resumable/kit/net';
 
 /** A real `redis-server` on 127.0.0.1, started and stopped by the test. */
 export interface RedisProcess {
@@ -22,25 +22,6 @@ function findRedisServer(): string {
   return path;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function accepting(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 export async function startRedis(): Promise<RedisProcess> {
   const binary = findRedisServer();
   const port = await freePort();
@@ -48,9 +29,13 @@ export async function startRedis(): Promise<RedisProcess> {
 
   async function start(): Promise<void> {
     // No persistence, no config file: a throwaway server for this test only.
-    child = spawn(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'], {
-      stdio: 'ignore',
-    });
+    child = spawn(
+      binary,
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'],
+      {
+        stdio: 'ignore',
+      },
+    );
     const started = Date.now();
     while (!(await accepting(port))) {
       if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode} on port ${port}`);

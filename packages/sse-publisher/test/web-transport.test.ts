@@ -20,7 +20,10 @@ async function setup(options: SsePublisherOptions = {}) {
     opened.push(connection);
     return response;
   });
-  cleanups.push(() => server.close(), () => publisher.shutdown({ graceMs: 100 }));
+  cleanups.push(
+    () => server.close(),
+    () => publisher.shutdown({ graceMs: 100 }),
+  );
   return { publisher, server, opened };
 }
 

@@ -10,7 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { MAX_UPDATES_PAGE } from '@resumable/protocol';
 import { bundleWorkflows, startDevServer } from '../../../tooling/temporal-dev/src/index';
-import { machineLine, percentile, writeBenchSection } from '../../../scripts/bench-report';
+import { machineLine, percentile, writeBenchSection } from '@resumable/kit/bench-report';
 import { updatesSinceQuery, workflowStateQuery } from '../src/index';
 import { createResumableSinks } from '../src/worker/index';
 import { RecordingBus } from '../test/recording-bus';
@@ -60,7 +60,10 @@ async function main(): Promise<void> {
       workflowBundle: { codePath: bundles['workflow-state']! },
       sinks: createResumableSinks({ bus }),
     });
-    const client = new Client({ connection: await Connection.connect({ address: server.address }), namespace: server.namespace });
+    const client = new Client({
+      connection: await Connection.connect({ address: server.address }),
+      namespace: server.namespace,
+    });
 
     const figures = await worker.runUntil(async () => {
       // 1. One update per workflow task, triggered by a signal, one at a time.
@@ -72,7 +75,8 @@ async function main(): Promise<void> {
         await live.signal(emitSignal, 1);
         const received = await arrival(bus, live.workflowId, sequence);
         const update = bus.messages.find(
-          ({ message }) => message.kind === 'update' && message.taskId === live.workflowId && message.update.sequence === sequence,
+          ({ message }) =>
+            message.kind === 'update' && message.taskId === live.workflowId && message.update.sequence === sequence,
         )!.message;
         if (update.kind !== 'update') throw new Error('unreachable');
         emitToBus.push(received - update.update.timestamp);
@@ -84,7 +88,10 @@ async function main(): Promise<void> {
       const burstLast = await arrival(bus, live.workflowId, SINGLE_EMITS + BURST);
       const burst = bus.messages
         .map(({ message, receivedAt }) => ({ message, receivedAt }))
-        .filter(({ message }) => message.kind === 'update' && message.taskId === live.workflowId && message.update.sequence > SINGLE_EMITS)
+        .filter(
+          ({ message }) =>
+            message.kind === 'update' && message.taskId === live.workflowId && message.update.sequence > SINGLE_EMITS,
+        )
         .map(({ message, receivedAt }) => receivedAt - (message.kind === 'update' ? message.update.timestamp : 0));
       await live.signal(proceedSignal);
       await live.result();
@@ -122,7 +129,18 @@ async function main(): Promise<void> {
       const pageSize = Buffer.byteLength(JSON.stringify(await big.query(updatesSinceQuery, 0, MAX_UPDATES_PAGE)));
       await big.signal(proceedSignal);
       await big.result();
-      return { emitToBus, signalToBus, burst, burstSpan: burstLast - burstSent, page100, page500, tail, state, stateSize, pageSize };
+      return {
+        emitToBus,
+        signalToBus,
+        burst,
+        burstSpan: burstLast - burstSent,
+        page100,
+        page500,
+        tail,
+        state,
+        stateSize,
+        pageSize,
+      };
     });
     await client.connection.close();
     await nativeConnection.close();

@@ -13,9 +13,7 @@ import { parseDuration } from './duration';
 import { pausedAttributes, resumedAttributes } from './search-attributes';
 import type { PauseOptions, PauseOutcome, PauseUpdates } from './types';
 
-type Decision =
-  | { type: 'resumed'; payload: unknown; resumedBy: string }
-  | { type: 'cancelled'; reason: string };
+type Decision = { type: 'resumed'; payload: unknown; resumedBy: string } | { type: 'cancelled'; reason: string };
 
 /** Writes one pause event into the log and out to the sink. */
 export type PauseEmitter = <E extends PauseDeltaName>(event: E, data: PauseUpdates[E]) => void;
@@ -65,7 +63,7 @@ export class PauseGate {
     if (this.options.searchAttributes) upsertSearchAttributes(pausedAttributes(pause));
     this.options.emit('workflow.paused', pause);
 
-    const ids = { executionId: pause.executionId, workflowId: pause.workflowId };
+    const ids = { executionId: pause.executionId, workflowId: pause.workflowType };
     let decision: Decision | undefined;
     try {
       const settled = () => this.decision !== undefined;
@@ -133,6 +131,8 @@ export class PauseGate {
     const workflowName = options.workflowName ?? this.options.workflowName;
     return {
       executionId: info.workflowId,
+      workflowType: info.workflowType,
+      // The deprecated name of the same value, still sent for older readers.
       workflowId: info.workflowType,
       ...(workflowName === undefined ? {} : { workflowName }),
       pausedAt: options.name,
@@ -152,7 +152,9 @@ export class PauseGate {
       return;
     }
     if (this.decision) {
-      log.warn(`Resumable ignored ${signal}: the pause "${this.current.pausedAt}" already ended (${this.decision.type})`);
+      log.warn(
+        `Resumable ignored ${signal}: the pause "${this.current.pausedAt}" already ended (${this.decision.type})`,
+      );
       return;
     }
     this.decision = decision;
@@ -168,7 +170,10 @@ export class PauseGate {
       log.warn(`Resumable ignored ${SIGNAL_NAMES.resume}: resumedBy must be a string`);
       return;
     }
-    this.decide({ type: 'resumed', payload: args?.payload, resumedBy: resumedBy ?? SIGNAL_NAMES.resume }, SIGNAL_NAMES.resume);
+    this.decide(
+      { type: 'resumed', payload: args?.payload, resumedBy: resumedBy ?? SIGNAL_NAMES.resume },
+      SIGNAL_NAMES.resume,
+    );
   }
 
   private onCancel(args: CancelSignalArgs): void {
@@ -181,7 +186,9 @@ export class PauseGate {
 
   private onTrigger(args: TriggerSignalArgs): void {
     if (typeof args !== 'object' || args === null || typeof args.event !== 'string' || args.event === '') {
-      log.warn(`Resumable ignored ${SIGNAL_NAMES.trigger}: its argument must be { event: string, payload?, correlation? }`);
+      log.warn(
+        `Resumable ignored ${SIGNAL_NAMES.trigger}: its argument must be { event: string, payload?, correlation? }`,
+      );
       return;
     }
     const pause = this.current;

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { MAX_UPDATES_PAGE, type WorkflowUpdate } from '@resumable/protocol';
 import { UpdateStore } from './store';
 
-function filled(count: number, options: { limits?: ConstructorParameters<typeof UpdateStore>[0]['limits']; text?: string } = {}) {
+function filled(
+  count: number,
+  options: { limits?: ConstructorParameters<typeof UpdateStore>[0]['limits']; text?: string } = {},
+) {
   const store = new UpdateStore({ taskId: 'task', status: 'IN_PROGRESS', startTime: 1_000, limits: options.limits });
   for (let i = 1; i <= count; i++) store.append('step', { i, text: options.text }, 1_000 + i);
   return store;
@@ -35,7 +38,9 @@ describe('UpdateStore.append', () => {
     store.append('ok', 1, 1);
     expect(() => store.append('', 1, 1)).toThrowError(expect.objectContaining({ code: 'INVALID_PARAMETER' }));
     expect(() => store.append('big', 1n, 1)).toThrowError(expect.objectContaining({ code: 'INVALID_PARAMETER' }));
-    expect(() => store.append('big', 'é'.repeat(100), 1)).toThrowError(expect.objectContaining({ code: 'PAYLOAD_TOO_LARGE' }));
+    expect(() => store.append('big', 'é'.repeat(100), 1)).toThrowError(
+      expect.objectContaining({ code: 'PAYLOAD_TOO_LARGE' }),
+    );
     store.append('ok', 2, 1);
     expect(sequences(store.updates)).toEqual([1, 2]);
   });
@@ -48,7 +53,13 @@ describe('UpdateStore.page', () => {
     expect(store.page(0, 4).hasMore).toBe(true);
     expect(sequences(store.page(8, 4).updates)).toEqual([9, 10]);
     expect(store.page(8, 4).hasMore).toBe(false);
-    expect(store.page(10)).toEqual({ taskId: 'task', status: 'IN_PROGRESS', lastSequence: 10, updates: [], hasMore: false });
+    expect(store.page(10)).toEqual({
+      taskId: 'task',
+      status: 'IN_PROGRESS',
+      lastSequence: 10,
+      updates: [],
+      hasMore: false,
+    });
     expect(store.page(25).updates).toEqual([]);
   });
 
@@ -82,7 +93,13 @@ describe('UpdateStore.page', () => {
 describe('UpdateStore.state', () => {
   it('returns everything when small, firstSequence 1', () => {
     const state = filled(5).state();
-    expect(state).toMatchObject({ taskId: 'task', status: 'IN_PROGRESS', lastSequence: 5, startTime: 1_000, firstSequence: 1 });
+    expect(state).toMatchObject({
+      taskId: 'task',
+      status: 'IN_PROGRESS',
+      lastSequence: 5,
+      startTime: 1_000,
+      firstSequence: 1,
+    });
     expect(sequences(state.updates)).toEqual(range(1, 5));
     expect('snapshot' in state).toBe(false);
   });
@@ -122,7 +139,9 @@ describe('UpdateStore compaction and carry', () => {
 
   it('compacts to a byte budget for carrying, newest kept', () => {
     const store = filled(20, { text: 'x'.repeat(40) });
-    const lastFive = store.updates.slice(-5).reduce((sum, update) => sum + Buffer.byteLength(JSON.stringify(update)), 0);
+    const lastFive = store.updates
+      .slice(-5)
+      .reduce((sum, update) => sum + Buffer.byteLength(JSON.stringify(update)), 0);
     store.compactToBytes(lastFive);
     expect(sequences(store.updates)).toEqual(range(16, 20));
     const carried = store.carry();

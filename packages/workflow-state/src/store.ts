@@ -1,4 +1,10 @@
-import { MAX_UPDATES_PAGE, ResumableError, type UpdatesPage, type WorkflowState, type WorkflowUpdate } from '@resumable/protocol';
+import {
+  MAX_UPDATES_PAGE,
+  ResumableError,
+  type UpdatesPage,
+  type WorkflowState,
+  type WorkflowUpdate,
+} from '@resumable/protocol';
 import { DEFAULT_LIMITS, type LogLimits } from './limits';
 import type { CarriedLog } from './types';
 import { utf8Length } from './utf8';
@@ -82,7 +88,10 @@ export class UpdateStore<TSnapshot = unknown> {
    */
   append(type: string, data: unknown, now: number): WorkflowUpdate {
     if (typeof type !== 'string' || type.length === 0) {
-      throw new ResumableError('INVALID_PARAMETER', `An update type must be a non-empty string (got ${JSON.stringify(type)})`);
+      throw new ResumableError(
+        'INVALID_PARAMETER',
+        `An update type must be a non-empty string (got ${JSON.stringify(type)})`,
+      );
     }
     const sequence = this.last + 1;
     const timestamp = Math.max(now, this.lastTimestamp);
@@ -122,7 +131,10 @@ export class UpdateStore<TSnapshot = unknown> {
     }
     if (limit === null || limit === undefined) limit = MAX_UPDATES_PAGE;
     if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1) {
-      throw new ResumableError('INVALID_PARAMETER', `getUpdatesSince: limit must be a positive integer (got ${JSON.stringify(limit)})`);
+      throw new ResumableError(
+        'INVALID_PARAMETER',
+        `getUpdatesSince: limit must be a positive integer (got ${JSON.stringify(limit)})`,
+      );
     }
     const count = Math.min(limit, MAX_UPDATES_PAGE);
     // Held updates are contiguous, so the position of a sequence is arithmetic.
@@ -235,7 +247,10 @@ function resolveLimits(overrides: Partial<LogLimits> | undefined): Readonly<LogL
       throw new ResumableError('INVALID_PARAMETER', `Unknown limit "${key}"`);
     }
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-      throw new ResumableError('INVALID_PARAMETER', `limits.${key} must be a positive integer (got ${JSON.stringify(value)})`);
+      throw new ResumableError(
+        'INVALID_PARAMETER',
+        `limits.${key} must be a positive integer (got ${JSON.stringify(value)})`,
+      );
     }
     limits[key] = value;
   }
@@ -244,7 +259,10 @@ function resolveLimits(overrides: Partial<LogLimits> | undefined): Readonly<LogL
 
 function checkKeep(keep: number): void {
   if (!Number.isSafeInteger(keep) || keep < 0) {
-    throw new ResumableError('INVALID_PARAMETER', `compaction keep must be a non-negative integer (got ${JSON.stringify(keep)})`);
+    throw new ResumableError(
+      'INVALID_PARAMETER',
+      `compaction keep must be a non-negative integer (got ${JSON.stringify(keep)})`,
+    );
   }
 }
 
@@ -252,11 +270,14 @@ function checkKeep(keep: number): void {
 function checkCarried(carried: CarriedLog<string, Record<string, unknown>, unknown>): void {
   const bad = (why: string) => new ResumableError('INVALID_PARAMETER', `The carried log is not valid: ${why}`);
   if (typeof carried !== 'object' || !Array.isArray(carried.updates)) throw bad('it has no updates array');
-  if (!Number.isSafeInteger(carried.lastSequence) || carried.lastSequence < 0) throw bad('lastSequence is not a sequence');
+  if (!Number.isSafeInteger(carried.lastSequence) || carried.lastSequence < 0)
+    throw bad('lastSequence is not a sequence');
   if (typeof carried.status !== 'string') throw bad('status is not a string');
   if (typeof carried.startTime !== 'number') throw bad('startTime is not a number');
   if (carried.firstSequence !== carried.lastSequence - carried.updates.length + 1) {
-    throw bad(`firstSequence ${carried.firstSequence} does not match ${carried.updates.length} updates ending at ${carried.lastSequence}`);
+    throw bad(
+      `firstSequence ${carried.firstSequence} does not match ${carried.updates.length} updates ending at ${carried.lastSequence}`,
+    );
   }
   carried.updates.forEach((update, index) => {
     if (update?.sequence !== carried.firstSequence + index) {

@@ -121,7 +121,8 @@ export interface UpdateLogOptions<TStatus extends string, TMap extends UpdateMap
 }
 
 /**
- * Where and how a workflow pauses (seed 001's "await node").
+ * Where and how a workflow pauses: the pause point's name, the events that end the
+ * pause, its deadline, and what a person deciding needs to see.
  *
  * @example
  * const outcome = await log.pause({

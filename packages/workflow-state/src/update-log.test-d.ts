@@ -72,7 +72,11 @@ describe('reads', () => {
 
 describe('pause', () => {
   it('types the payload and the timeout path', async () => {
-    const outcome = await log.pause<{ approved: boolean }, 'escalate'>({ name: 'approve', timeout: '1 day', onTimeout: 'escalate' });
+    const outcome = await log.pause<{ approved: boolean }, 'escalate'>({
+      name: 'approve',
+      timeout: '1 day',
+      onTimeout: 'escalate',
+    });
     expectTypeOf(outcome).toEqualTypeOf<PauseOutcome<{ approved: boolean }, 'escalate'>>();
     if (outcome.type === 'resumed') expectTypeOf(outcome.payload).toEqualTypeOf<{ approved: boolean } | undefined>();
     if (outcome.type === 'timeout') expectTypeOf(outcome.path).toEqualTypeOf<'escalate'>();

@@ -141,15 +141,19 @@ export interface UpdateLog<TStatus extends string = string, TMap extends UpdateM
  *   return outcome.type;
  * }
  */
-export function createUpdateLog<TStatus extends string = string, TMap extends UpdateMap = UpdateMap, TSnapshot = unknown>(
-  options: UpdateLogOptions<TStatus, TMap, TSnapshot>,
-): UpdateLog<TStatus, TMap, TSnapshot> {
+export function createUpdateLog<
+  TStatus extends string = string,
+  TMap extends UpdateMap = UpdateMap,
+  TSnapshot = unknown,
+>(options: UpdateLogOptions<TStatus, TMap, TSnapshot>): UpdateLog<TStatus, TMap, TSnapshot> {
   return new WorkflowUpdateLog<TStatus, TMap, TSnapshot>(options);
 }
 
-class WorkflowUpdateLog<TStatus extends string, TMap extends UpdateMap, TSnapshot>
-  implements UpdateLog<TStatus, TMap, TSnapshot>
-{
+class WorkflowUpdateLog<TStatus extends string, TMap extends UpdateMap, TSnapshot> implements UpdateLog<
+  TStatus,
+  TMap,
+  TSnapshot
+> {
   private readonly store: UpdateStore<TSnapshot>;
   private readonly publish = createPublisher();
   private readonly gate: PauseGate;
@@ -172,7 +176,10 @@ class WorkflowUpdateLog<TStatus extends string, TMap extends UpdateMap, TSnapsho
     if (this.compaction) {
       const { keep } = this.compaction;
       if (!Number.isSafeInteger(keep) || keep < 0) {
-        throw new ResumableError('INVALID_PARAMETER', `compaction.keep must be a non-negative integer (got ${JSON.stringify(keep)})`);
+        throw new ResumableError(
+          'INVALID_PARAMETER',
+          `compaction.keep must be a non-negative integer (got ${JSON.stringify(keep)})`,
+        );
       }
     }
     this.gate = new PauseGate({
@@ -223,7 +230,10 @@ class WorkflowUpdateLog<TStatus extends string, TMap extends UpdateMap, TSnapsho
 
   setStatus(status: TStatus): void {
     if (typeof status !== 'string' || status.length === 0) {
-      throw new ResumableError('INVALID_PARAMETER', `A status must be a non-empty string (got ${JSON.stringify(status)})`);
+      throw new ResumableError(
+        'INVALID_PARAMETER',
+        `A status must be a non-empty string (got ${JSON.stringify(status)})`,
+      );
     }
     this.store.status = status;
   }
@@ -283,7 +293,8 @@ class WorkflowUpdateLog<TStatus extends string, TMap extends UpdateMap, TSnapsho
   }
 
   private reduce() {
-    return this.compaction?.reduce as ((snapshot: TSnapshot | undefined, updates: readonly unknown[]) => TSnapshot) | undefined;
+    return this.compaction?.reduce as
+      ((snapshot: TSnapshot | undefined, updates: readonly unknown[]) => TSnapshot) | undefined;
   }
 
   /** Every update, app or pause event, goes through here: log first, then the sink. */

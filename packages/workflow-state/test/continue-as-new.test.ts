@@ -22,7 +22,8 @@ describe('continue-as-new on a real worker', () => {
     // Three runs of one workflow id (visibility is eventually consistent).
     const runIds = async () => {
       const ids = new Set<string>();
-      for await (const execution of harness.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) ids.add(execution.runId);
+      for await (const execution of harness.client.workflow.list({ query: `WorkflowId = '${workflowId}'` }))
+        ids.add(execution.runId);
       return ids.size;
     };
     await expect.poll(runIds, { timeout: 20_000, interval: 250 }).toBe(3);
@@ -34,7 +35,9 @@ describe('continue-as-new on a real worker', () => {
     expect(state.status).toBe('DONE');
     expect(state.firstSequence).toBe(1);
     expect(state.updates.map((update) => update.sequence)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
-    expect(state.updates.map((update) => update.id)).toEqual(state.updates.map((update) => `${workflowId}:${update.sequence}`));
+    expect(state.updates.map((update) => update.id)).toEqual(
+      state.updates.map((update) => `${workflowId}:${update.sequence}`),
+    );
     expect(state.updates.map((update) => (update.data as { note: string }).note)).toEqual([
       ...Array<string>(40).fill('run 1'),
       ...Array<string>(40).fill('run 2'),
@@ -57,7 +60,9 @@ describe('continue-as-new on a real worker', () => {
     expect(firstRunState.lastSequence).toBe(40);
 
     // The live path saw all 120, numbered the same way.
-    expect(new Set(bus.sequencesOf(workflowId))).toEqual(new Set(state.updates.map((update: WorkflowUpdate) => update.sequence)));
+    expect(new Set(bus.sequencesOf(workflowId))).toEqual(
+      new Set(state.updates.map((update: WorkflowUpdate) => update.sequence)),
+    );
   });
 
   it('waits for running handlers before continuing, so their updates are carried', async () => {

@@ -18,7 +18,9 @@ describe('pauses on a real worker', () => {
   let bus = new RecordingBus();
   beforeAll(async () => {
     client = await connectTestClient();
-    worker = await startWorker({ sinks: createResumableSinks({ bus: { publish: (message) => bus.publish(message) } }) });
+    worker = await startWorker({
+      sinks: createResumableSinks({ bus: { publish: (message) => bus.publish(message) } }),
+    });
   });
   afterAll(async () => {
     await worker?.stop();
@@ -63,6 +65,7 @@ describe('pauses on a real worker', () => {
     const pause = await pausedNow(handle);
     expect(pause).toMatchObject({
       executionId: handle.workflowId,
+      workflowType: 'pausing',
       workflowId: 'pausing',
       workflowName: 'Pausing test',
       pausedAt: 'approve-invoice',
@@ -88,7 +91,11 @@ describe('pauses on a real worker', () => {
     // A second resume once the pause ended changes nothing.
     await handle.signal(resumeSignal, { payload: 'again' });
     await handle.signal(proceedSignal);
-    await expect(handle.result()).resolves.toEqual({ type: 'resumed', payload: { approved: true, by: 'ada' }, resumedBy: 'ada' });
+    await expect(handle.result()).resolves.toEqual({
+      type: 'resumed',
+      payload: { approved: true, by: 'ada' },
+      resumedBy: 'ada',
+    });
 
     const events = await pauseEvents(handle);
     expect(events.map((update) => update.type)).toEqual(['workflow.paused', 'workflow.resumed']);
@@ -166,14 +173,31 @@ describe('pauses on a real worker', () => {
     await handle.signal(triggerSignal, { event: 'shipment.sent', correlation: 'order-8' });
     await handle.signal(triggerSignal, { event: 'shipment.sent' });
     // Wait until the worker processed those three: they must have changed nothing.
-    await expect.poll(async () => (await handle.fetchHistory()).events?.filter((event) => event.workflowExecutionSignaledEventAttributes).length, {
-      timeout: 20_000,
-    }).toBe(3);
-    await expect.poll(async () => (await handle.describe()).raw.pendingWorkflowTask ?? null, { timeout: 20_000 }).toBeNull();
+    await expect
+      .poll(
+        async () =>
+          (await handle.fetchHistory()).events?.filter((event) => event.workflowExecutionSignaledEventAttributes)
+            .length,
+        {
+          timeout: 20_000,
+        },
+      )
+      .toBe(3);
+    await expect
+      .poll(async () => (await handle.describe()).raw.pendingWorkflowTask ?? null, { timeout: 20_000 })
+      .toBeNull();
     expect(await handle.query(pauseStateQuery)).not.toBeNull();
 
-    await handle.signal(triggerSignal, { event: 'shipment.picked', payload: { carrier: 'DHL' }, correlation: 'order-7' });
-    await expect(handle.result()).resolves.toEqual({ type: 'resumed', payload: { carrier: 'DHL' }, resumedBy: 'shipment.picked' });
+    await handle.signal(triggerSignal, {
+      event: 'shipment.picked',
+      payload: { carrier: 'DHL' },
+      correlation: 'order-7',
+    });
+    await expect(handle.result()).resolves.toEqual({
+      type: 'resumed',
+      payload: { carrier: 'DHL' },
+      resumedBy: 'shipment.picked',
+    });
     const events = await pauseEvents(handle);
     expect(events.map((update) => update.type)).toEqual(['workflow.paused', 'workflow.resumed']);
     expect(events[1]!.data).toMatchObject({ resumedBy: 'shipment.picked', payload: { carrier: 'DHL' } });
@@ -206,9 +230,13 @@ describe('pauses on a real worker', () => {
     };
     const ids = Object.keys(expected);
     // The sink hands a message over once its task completed: the last ones may trail the result.
-    await expect.poll(() => Object.fromEntries(ids.map((id) => [id, bus.pauseEventsOf(id)])), { timeout: 20_000 }).toEqual(expected);
+    await expect
+      .poll(() => Object.fromEntries(ids.map((id) => [id, bus.pauseEventsOf(id)])), { timeout: 20_000 })
+      .toEqual(expected);
 
-    const pauseMessages = bus.messages.map(({ message }) => message).filter((message) => message.kind === 'pause' && ids.includes(message.taskId));
+    const pauseMessages = bus.messages
+      .map(({ message }) => message)
+      .filter((message) => message.kind === 'pause' && ids.includes(message.taskId));
     expect(pauseMessages).toHaveLength(6);
     for (const message of pauseMessages) {
       if (message.kind !== 'pause') continue;

@@ -1,4 +1,11 @@
-import { topicOf, type BusHandler, type BusMessage, type BusTopic, type Unsubscribe, type UpdateBus } from '@resumable/protocol';
+import {
+  topicOf,
+  type BusHandler,
+  type BusMessage,
+  type BusTopic,
+  type Unsubscribe,
+  type UpdateBus,
+} from '@resumable/protocol';
 
 /**
  * An in-memory `UpdateBus` (our own interface) that records every message it is

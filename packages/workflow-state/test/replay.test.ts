@@ -49,10 +49,15 @@ describe('replay of histories recorded from the real server', () => {
         args,
       }) as Promise<WorkflowHandleWithFirstExecutionRunId<T>>;
     const waitPaused = (handle: WorkflowHandle) =>
-      vi.waitFor(async () => expect(await handle.query(pauseStateQuery)).not.toBeNull(), { timeout: 20_000, interval: 100 });
+      vi.waitFor(async () => expect(await handle.query(pauseStateQuery)).not.toBeNull(), {
+        timeout: 20_000,
+        interval: 100,
+      });
 
     const many = await start(emitMany, 'emit-many', [{ count: 30, batch: 10 }]);
-    const resumed = await start(pausing, 'pause-resumed', [{ name: 'approve', waitingFor: ['approved'], variables: { n: 1 } }]);
+    const resumed = await start(pausing, 'pause-resumed', [
+      { name: 'approve', waitingFor: ['approved'], variables: { n: 1 } },
+    ]);
     const cancelled = await start(pausing, 'pause-cancelled', [{ name: 'approve' }]);
     const timedOut = await start(pausing, 'pause-timeout', [{ name: 'approve', timeout: 1000, onTimeout: 'remind' }]);
     const chain = await start(continuing, 'continuing', [{ perRun: 5, runs: 3 }]);
@@ -71,11 +76,12 @@ describe('replay of histories recorded from the real server', () => {
     await record('compacting', compacted);
     // Each run of a continue-as-new chain has its own history.
     const runs: string[] = [];
-    for (let runId: string | undefined = chain.firstExecutionRunId; runId; ) {
+    for (let runId: string | undefined = chain.firstExecutionRunId; runId;) {
       runs.push(runId);
       const description = await client.workflow.getHandle(chain.workflowId, runId).describe();
-      const next: string | null | undefined = (await client.workflow.getHandle(chain.workflowId, runId).fetchHistory()).events?.at(-1)
-        ?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+      const next: string | null | undefined = (
+        await client.workflow.getHandle(chain.workflowId, runId).fetchHistory()
+      ).events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
       expect(description.runId).toBe(runId);
       runId = next ?? undefined;
     }
@@ -84,7 +90,8 @@ describe('replay of histories recorded from the real server', () => {
 
     for (const [name, { workflowId, json }] of recorded) {
       const file = join(FIXTURES, `${name}.json`);
-      if (RECORD || !existsSync(file)) writeFileSync(file, `${JSON.stringify({ workflowId, history: JSON.parse(json) }, null, 1)}\n`);
+      if (RECORD || !existsSync(file))
+        writeFileSync(file, `${JSON.stringify({ workflowId, history: JSON.parse(json) }, null, 1)}\n`);
     }
   });
   it('the live run pushed updates through the sink (so replay had something to suppress)', () => {

@@ -4,7 +4,7 @@ import type { BusMessage, UpdateBus } from '@resumable/protocol';
 import { connectTestClient } from '@resumable/temporal-dev/vitest';
 import { workflowStateQuery } from '../src/index';
 import { createResumableSinks } from '../src/worker/index';
-import { startWorker, type RunningWorker } from './harness';
+import { startWorker } from './harness';
 import { RecordingBus } from './recording-bus';
 import { emitMany } from './workflows';
 
@@ -58,7 +58,10 @@ describe('the worker sink on a real worker', () => {
       },
     };
     const worker = await startWorker({
-      sinks: createResumableSinks({ bus: failing, onError: (error, { message }) => errors.push({ error, message: message as BusMessage }) }),
+      sinks: createResumableSinks({
+        bus: failing,
+        onError: (error, { message }) => errors.push({ error, message: message as BusMessage }),
+      }),
     });
     try {
       const workflowId = `sink-failing-${Date.now()}`;

@@ -1,12 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
-import { MAX_UPDATES_PAGE, QUERY_NAMES, type UpdatesPage, type WorkflowState, type WorkflowUpdate } from '@resumable/protocol';
+import {
+  MAX_UPDATES_PAGE,
+  QUERY_NAMES,
+  type UpdatesPage,
+  type WorkflowState,
+  type WorkflowUpdate,
+} from '@resumable/protocol';
 import { DEFAULT_LIMITS, updatesSinceQuery, workflowStateQuery } from '../src/index';
 import { useWorkflowHarness } from './harness';
 import { compacting, emitMany, misuse, proceedSignal } from './workflows';
 
 /** Reads the whole log through getUpdatesSince, page by page, checking each page. */
-async function readAllPages(handle: WorkflowHandle, limit: number): Promise<{ updates: WorkflowUpdate[]; pages: UpdatesPage[] }> {
+async function readAllPages(
+  handle: WorkflowHandle,
+  limit: number,
+): Promise<{ updates: WorkflowUpdate[]; pages: UpdatesPage[] }> {
   const updates: WorkflowUpdate[] = [];
   const pages: UpdatesPage[] = [];
   let since = 0;
@@ -32,7 +41,6 @@ function expectContiguous(updates: WorkflowUpdate[], from: number, to: number, t
 
 describe('the update log on a real worker', () => {
   const harness = useWorkflowHarness();
-  const { bus } = harness;
 
   it('holds 1,000 emits as sequences 1..1000 and pages them while running and after completion', async () => {
     const workflowId = `emit-many-${Date.now()}`;
@@ -51,14 +59,20 @@ describe('the update log on a real worker', () => {
     expect(half.pages.at(-1)!.hasMore).toBe(false);
 
     await handle.signal(proceedSignal);
-    await expect.poll(async () => (await handle.query(workflowStateQuery)).lastSequence, { timeout: 20_000 }).toBe(1000);
+    await expect
+      .poll(async () => (await handle.query(workflowStateQuery)).lastSequence, { timeout: 20_000 })
+      .toBe(1000);
 
     const running = await handle.query(workflowStateQuery);
     expect(running.taskId).toBe(workflowId);
     expect(running.status).toBe('IN_PROGRESS');
     expect(running.firstSequence).toBe(1);
     expectContiguous(running.updates, 1, 1000, workflowId);
-    expect(running.updates.every((update) => update.type === 'step' && (update.data as { index: number }).index === update.sequence)).toBe(true);
+    expect(
+      running.updates.every(
+        (update) => update.type === 'step' && (update.data as { index: number }).index === update.sequence,
+      ),
+    ).toBe(true);
     expect(running.startTime).toBeLessThanOrEqual(running.updates[0]!.timestamp);
 
     // Paging from the middle while running.
@@ -93,7 +107,9 @@ describe('the update log on a real worker', () => {
     });
     await handle.result();
     await expect(handle.query(updatesSinceQuery, -1)).rejects.toThrow(/sinceSequence must be a non-negative integer/);
-    await expect(handle.query(QUERY_NAMES.updatesSince, '2')).rejects.toThrow(/sinceSequence must be a non-negative integer/);
+    await expect(handle.query(QUERY_NAMES.updatesSince, '2')).rejects.toThrow(
+      /sinceSequence must be a non-negative integer/,
+    );
     await expect(handle.query(updatesSinceQuery, 0, 0)).rejects.toThrow(/limit must be a positive integer/);
     await expect(handle.query(updatesSinceQuery, 0, 1.5)).rejects.toThrow(/limit must be a positive integer/);
     const page = await handle.query(updatesSinceQuery, 1);
@@ -120,7 +136,9 @@ describe('the update log on a real worker', () => {
     const older = await handle.query(updatesSinceQuery, 0, MAX_UPDATES_PAGE);
     expect(older.updates[0]!.sequence).toBe(1);
     expect(older.hasMore).toBe(true);
-    expect(Buffer.byteLength(JSON.stringify(older.updates))).toBeLessThanOrEqual(DEFAULT_LIMITS.pageBytes + older.updates.length);
+    expect(Buffer.byteLength(JSON.stringify(older.updates))).toBeLessThanOrEqual(
+      DEFAULT_LIMITS.pageBytes + older.updates.length,
+    );
     expect(older.updates.length).toBeLessThan(MAX_UPDATES_PAGE);
   });
 

@@ -108,7 +108,10 @@ export async function pausing(input: PausingInput): Promise<PauseOutcome<unknown
     ...(input.correlation ? { correlation: input.correlation } : {}),
     ...(input.variables ? { variables: input.variables } : {}),
   });
-  log.emit('step', { index: log.lastSequence + 1, note: outcome.type === 'timeout' ? `path:${outcome.path}` : outcome.type });
+  log.emit('step', {
+    index: log.lastSequence + 1,
+    note: outcome.type === 'timeout' ? `path:${outcome.path}` : outcome.type,
+  });
   if (input.holdAfter) await condition(() => proceeded);
   log.setStatus('DONE');
   return outcome;

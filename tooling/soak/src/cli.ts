@@ -96,24 +96,60 @@ async function main(): Promise<number> {
     const tasks = Array.from({ length: config.tasks }, (_, index) => `soak-${run}-${index}`);
     const heavy = `soak-${run}-heavy`;
     const batches = Math.max(1, Math.round((config.durationS * 1000) / 500));
-    const input: SoakInput = { updates: config.updates, batch: Math.max(1, Math.ceil(config.updates / batches)), pauseMs: 500 };
+    const input: SoakInput = {
+      updates: config.updates,
+      batch: Math.max(1, Math.ceil(config.updates / batches)),
+      pauseMs: 500,
+    };
     // Fast enough (10 × 48 KiB per half second) to fill a frozen socket's buffers within seconds.
     const heavyInput: SoakInput = { updates: 300, batch: 10, pauseMs: 500 };
     for (const task of [...tasks, heavy]) {
-      await temporal.workflow.start('soakTask', { taskQueue: stack.taskQueue, workflowId: task, args: [task === heavy ? heavyInput : input] });
+      await temporal.workflow.start('soakTask', {
+        taskQueue: stack.taskQueue,
+        workflowId: task,
+        args: [task === heavy ? heavyInput : input],
+      });
     }
-    log(`started ${tasks.length} tasks × ${input.updates} updates (${input.batch} per workflow task) and 1 heavy task × ${heavyInput.updates} updates of 48 KiB`);
+    log(
+      `started ${tasks.length} tasks × ${input.updates} updates (${input.batch} per workflow task) and 1 heavy task × ${heavyInput.updates} updates of 48 KiB`,
+    );
 
-    const token = (index: number, task: string) => mintToken(stack.secret, { subject: `client-${index}`, tasks: [task], ttlSeconds: 3600 });
+    const token = (index: number, task: string) =>
+      mintToken(stack.secret, { subject: `client-${index}`, tasks: [task], ttlSeconds: 3600 });
     for (let index = 0; index < config.clients; index++) {
       const task = tasks[index % tasks.length] as string;
-      clients.push(startClient({ kind: index % 2 ? 'raw' : 'eventsource', task, total: input.updates, token: await token(index, task), ports: [proxy.port], random }));
+      clients.push(
+        startClient({
+          kind: index % 2 ? 'raw' : 'eventsource',
+          task,
+          total: input.updates,
+          token: await token(index, task),
+          ports: [proxy.port],
+          random,
+        }),
+      );
     }
     for (const kind of ['eventsource', 'raw'] as const) {
-      clients.push(startClient({ kind, task: heavy, total: heavyInput.updates, token: await token(clients.length, heavy), ports: [proxy.port], random }));
+      clients.push(
+        startClient({
+          kind,
+          task: heavy,
+          total: heavyInput.updates,
+          token: await token(clients.length, heavy),
+          ports: [proxy.port],
+          random,
+        }),
+      );
     }
     // The one that will freeze reads a server directly, so its stall reaches the server's buffers.
-    const frozen = startClient({ kind: 'raw', task: heavy, total: heavyInput.updates, token: await token(clients.length, heavy), ports: stack.serverPorts, random }) as RawClient;
+    const frozen = startClient({
+      kind: 'raw',
+      task: heavy,
+      total: heavyInput.updates,
+      token: await token(clients.length, heavy),
+      ports: stack.serverPorts,
+      random,
+    }) as RawClient;
     clients.push(frozen);
     log(`${clients.length - 1} clients through the proxy (half eventsource, half raw) and 1 slow consumer on server a`);
     if (config.tabs) {
@@ -121,7 +157,15 @@ async function main(): Promise<number> {
       for (let index = 0; index < config.tabs; index++) {
         const task = tasks[index % tasks.length] as string;
         const mode = index % 2 ? 'hook' : 'native';
-        clients.push(await tabs.open({ mode, task, total: input.updates, token: await token(clients.length, task), apiBaseUrl: `http://127.0.0.1:${proxy.port}/api` }));
+        clients.push(
+          await tabs.open({
+            mode,
+            task,
+            total: input.updates,
+            token: await token(clients.length, task),
+            apiBaseUrl: `http://127.0.0.1:${proxy.port}/api`,
+          }),
+        );
       }
       log(`${config.tabs} Chromium tabs through the proxy (native EventSource and our hook, in turn)`);
     }
@@ -154,14 +198,23 @@ async function main(): Promise<number> {
   const baseline = baselineGaps(clients, faults[0]?.startedAt ?? Date.now());
   log(`clients complete: ${sum.complete}/${sum.clients} (${kindsLine(sum)})`);
   for (const check of CHECKS) log(`check ${check}: ${sum[check]}`);
-  log(`baseline, between two deliveries (bursts) to a client before the first fault: p50 ${baseline.p50} ms, p99 ${baseline.p99} ms, max ${baseline.max} ms`);
-  for (const heal of healed) log(`heal "${heal.fault.name}": p50 ${heal.p50} ms, p99 ${heal.p99} ms, max ${heal.max} ms over ${heal.clients} clients`);
-  log(`proxy: ${proxy.stats.connections} connections, ${proxy.stats.cuts} cut, ${proxy.stats.failovers} failovers, ${proxy.stats.refused} refused`);
+  log(
+    `baseline, between two deliveries (bursts) to a client before the first fault: p50 ${baseline.p50} ms, p99 ${baseline.p99} ms, max ${baseline.max} ms`,
+  );
+  for (const heal of healed)
+    log(
+      `heal "${heal.fault.name}": p50 ${heal.p50} ms, p99 ${heal.p99} ms, max ${heal.max} ms over ${heal.clients} clients`,
+    );
+  log(
+    `proxy: ${proxy.stats.connections} connections, ${proxy.stats.cuts} cut, ${proxy.stats.failovers} failovers, ${proxy.stats.refused} refused`,
+  );
   const reconnects = clients.reduce((total, client) => total + client.connects, 0) - clients.length;
   log(`reconnects: ${reconnects}`);
   const failed = clients.filter((client) => !client.ledger.complete || client.ledger.problems.length);
   for (const client of failed.slice(0, 5)) {
-    log(`  ${client.kind} client of ${client.ledger.task}: ${JSON.stringify(client.ledger.result())} ended=${client.ledger.ended} ${client.ledger.problems.join('; ')}`);
+    log(
+      `  ${client.kind} client of ${client.ledger.task}: ${JSON.stringify(client.ledger.result())} ended=${client.ledger.ended} ${client.ledger.problems.join('; ')}`,
+    );
     if (client instanceof RawClient) for (const line of client.history) log(`    ${line}`);
   }
   if (values.report) writeReliability(config, sum, healed, baseline, { ...proxy.stats, reconnects });

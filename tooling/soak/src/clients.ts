@@ -31,7 +31,8 @@ export interface SoakClient {
   stop(): void;
 }
 
-const streamPath = (task: string, token: string) => `/api/temporal/stream/${encodeURIComponent(task)}?token=${encodeURIComponent(token)}`;
+const streamPath = (task: string, token: string) =>
+  `/api/temporal/stream/${encodeURIComponent(task)}?token=${encodeURIComponent(token)}`;
 
 /** Names the hostile payloads try to inject, listened for so a forgery would be seen. */
 const FORGERY_NAMES = ['message', 'x', 'admin'];
@@ -153,7 +154,13 @@ export class RawClient implements SoakClient {
     const port = options.ports[this.#turn++ % options.ports.length] as number;
     const headers: Record<string, string> = { accept: 'text/event-stream' };
     if (ledger.lastSequence) headers['last-event-id'] = String(ledger.lastSequence);
-    const req = request({ host: '127.0.0.1', port, path: streamPath(options.task, options.token), headers, agent: false });
+    const req = request({
+      host: '127.0.0.1',
+      port,
+      path: streamPath(options.task, options.token),
+      headers,
+      agent: false,
+    });
     this.#request = req;
     const note = (what: string) => {
       this.history.push(`${new Date().toISOString().slice(11, 23)} :${port} ${what}`);

@@ -21,7 +21,11 @@ export interface Fault {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function faultPlan(stack: Stack, frozen: RawClient | undefined, options: { redisDownMs: number; freezeMs: number }): Fault[] {
+export function faultPlan(
+  stack: Stack,
+  frozen: RawClient | undefined,
+  options: { redisDownMs: number; freezeMs: number },
+): Fault[] {
   const [serverA] = stack.servers;
   const faults: Fault[] = [];
   if (frozen) {

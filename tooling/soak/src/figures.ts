@@ -1,5 +1,5 @@
 /** The soak's figures, computed from the clients' ledgers and the fault records. */
-import { percentile } from '../../../scripts/bench-report';
+import { percentile } from '@resumable/kit/bench-report';
 import type { SoakClient } from './clients';
 import type { FaultRecord } from './faults';
 import type { LedgerCounts } from './ledger';
@@ -15,7 +15,16 @@ export interface CheckTotals extends LedgerCounts {
 }
 
 export function totals(clients: SoakClient[]): CheckTotals {
-  const sum: CheckTotals = { lost: 0, duplicated: 0, reordered: 0, forged: 0, wrong: 0, complete: 0, clients: clients.length, byKind: {} };
+  const sum: CheckTotals = {
+    lost: 0,
+    duplicated: 0,
+    reordered: 0,
+    forged: 0,
+    wrong: 0,
+    complete: 0,
+    clients: clients.length,
+    byKind: {},
+  };
   for (const client of clients) {
     const counts = client.ledger.result();
     for (const check of CHECKS) sum[check] += counts[check];

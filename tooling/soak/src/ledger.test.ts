@@ -16,7 +16,10 @@ describe('Ledger: the soak tells a wrong delivery from a right one', () => {
     const ledger = feed(new Ledger(TASK, 3), [1, 2, 3]);
     expect(ledger.complete).toBe(false);
     ledger.event('end', '{}', undefined);
-    expect([ledger.complete, ledger.result()]).toEqual([true, { lost: 0, duplicated: 0, reordered: 0, forged: 0, wrong: 0 }]);
+    expect([ledger.complete, ledger.result()]).toEqual([
+      true,
+      { lost: 0, duplicated: 0, reordered: 0, forged: 0, wrong: 0 },
+    ]);
   });
 
   it('counts lost, duplicated and reordered updates', () => {

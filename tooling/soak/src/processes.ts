@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 
 export interface ProcessSpec {
@@ -18,18 +17,6 @@ export interface ProcessSpec {
   ready: (output: string) => Promise<boolean> | boolean;
   /** Longest wait for ready, ms. */
   startTimeoutMs?: number;
-}
-
-/** True once something accepts TCP connections on 127.0.0.1:port. */
-export function accepting(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 export class ManagedProcess {
@@ -71,9 +58,13 @@ export class ManagedProcess {
     }
     const deadline = Date.now() + (spec.startTimeoutMs ?? 60_000);
     for (;;) {
-      if (!this.running) throw new Error(`${spec.name} exited during start (code ${child.exitCode}); see its log:\n${this.#output.slice(-2000)}`);
+      if (!this.running)
+        throw new Error(
+          `${spec.name} exited during start (code ${child.exitCode}); see its log:\n${this.#output.slice(-2000)}`,
+        );
       if (await spec.ready(this.#output)) return;
-      if (Date.now() > deadline) throw new Error(`${spec.name} was not ready after ${spec.startTimeoutMs ?? 60_000} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`${spec.name} was not ready after ${spec.startTimeoutMs ?? 60_000} ms`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }

@@ -59,12 +59,15 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
       client.once('close', () => upstream.destroy());
       if (options.random() < options.cutShare) {
         const [min, max] = options.lifeMs;
-        const timer = setTimeout(() => {
-          if (client.destroyed) return;
-          stats.cuts++;
-          client.destroy();
-          upstream.destroy();
-        }, min + options.random() * (max - min));
+        const timer = setTimeout(
+          () => {
+            if (client.destroyed) return;
+            stats.cuts++;
+            client.destroy();
+            upstream.destroy();
+          },
+          min + options.random() * (max - min),
+        );
         client.once('close', () => clearTimeout(timer));
       }
     });

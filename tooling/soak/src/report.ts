@@ -1,6 +1,6 @@
 /** Writes the soak's section of RELIABILITY.md. */
 import { resolve } from 'node:path';
-import { machineLine, writeMarkedSection } from '../../../scripts/bench-report';
+import { machineLine, writeMarkedSection } from '@resumable/kit/bench-report';
 import { CHECKS, kindsLine, type CheckTotals, type Gaps, type Heal } from './figures';
 import type { ProxyStats } from './proxy';
 

@@ -29,7 +29,10 @@ const server = createRecoveryServer({
 function count(context: string, error?: unknown): void {
   const seen = (errors.get(context) ?? 0) + 1;
   errors.set(context, seen);
-  if (seen <= 3) console.error(`[${new Date().toISOString()}] ${context}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+  if (seen <= 3)
+    console.error(
+      `[${new Date().toISOString()}] ${context}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+    );
 }
 
 const http = createServer(toNodeHandler(server));

@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { buildTemporalCli, bundleWorkflows, findTemporalCli } from '@resumable/temporal-dev';
 import { Connection } from '@temporalio/client';
-import { accepting, ManagedProcess } from './processes';
-import { freePort } from './ports';
+import { accepting, freePort } from '@resumable/kit/net';
+import { ManagedProcess } from './processes';
 
 const HERE = resolve(import.meta.dirname, '..');
 
@@ -32,7 +32,10 @@ function which(binary: string): string | undefined {
 
 /** Node running a TypeScript entry of this package, with workspace packages from source. */
 function tsEntry(file: string): { command: string; args: string[] } {
-  return { command: process.execPath, args: ['--conditions=@resumable/source', '--import', 'tsx', join(HERE, 'src', file)] };
+  return {
+    command: process.execPath,
+    args: ['--conditions=@resumable/source', '--import', 'tsx', join(HERE, 'src', file)],
+  };
 }
 
 async function temporalAnswers(address: string): Promise<boolean> {
@@ -51,12 +54,13 @@ async function temporalAnswers(address: string): Promise<boolean> {
 
 export async function startStack(runDir: string, log: (line: string) => void): Promise<Stack> {
   const redisBinary = which('redis-server');
-  if (!redisBinary) throw new Error('redis-server is not installed: apt-get install redis-server (the soak runs a real Redis)');
+  if (!redisBinary)
+    throw new Error('redis-server is not installed: apt-get install redis-server (the soak runs a real Redis)');
   const cli = findTemporalCli()?.path ?? (await buildTemporalCli({ log }));
 
-  const [redisPort, temporalPort, httpPort, metricsPort, portA, portB] = (await Promise.all(Array.from({ length: 6 }, freePort))) as [
-    number, number, number, number, number, number,
-  ];
+  const [redisPort, temporalPort, httpPort, metricsPort, portA, portB] = (await Promise.all(
+    Array.from({ length: 6 }, freePort),
+  )) as [number, number, number, number, number, number];
   const temporalAddress = `127.0.0.1:${temporalPort}`;
   const redisUrl = `redis://127.0.0.1:${redisPort}`;
   const secret = randomBytes(32).toString('hex');
@@ -86,9 +90,23 @@ export async function startStack(runDir: string, log: (line: string) => void): P
           name: 'temporal',
           command: cli,
           args: [
-            'server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(temporalPort),
-            '--http-port', String(httpPort), '--metrics-port', String(metricsPort),
-            '--db-filename', join(runDir, 'temporal.db'), '--namespace', 'default', '--log-level', 'error',
+            'server',
+            'start-dev',
+            '--headless',
+            '--ip',
+            '127.0.0.1',
+            '--port',
+            String(temporalPort),
+            '--http-port',
+            String(httpPort),
+            '--metrics-port',
+            String(metricsPort),
+            '--db-filename',
+            join(runDir, 'temporal.db'),
+            '--namespace',
+            'default',
+            '--log-level',
+            'error',
           ],
           ready: () => temporalAnswers(temporalAddress),
           startTimeoutMs: 90_000,
@@ -104,7 +122,12 @@ export async function startStack(runDir: string, log: (line: string) => void): P
           name: 'worker',
           ...tsEntry('worker-main.ts'),
           cwd: HERE,
-          env: { TEMPORAL_ADDRESS: temporalAddress, SOAK_TASK_QUEUE: taskQueue, SOAK_BUNDLE: bundle as string, REDIS_URL: redisUrl },
+          env: {
+            TEMPORAL_ADDRESS: temporalAddress,
+            SOAK_TASK_QUEUE: taskQueue,
+            SOAK_BUNDLE: bundle as string,
+            REDIS_URL: redisUrl,
+          },
           ready: (output) => output.includes('ready'),
         },
         runDir,
@@ -118,7 +141,12 @@ export async function startStack(runDir: string, log: (line: string) => void): P
               name: `server-${'ab'[index]}`,
               ...tsEntry('server-main.ts'),
               cwd: HERE,
-              env: { PORT: String(port), TEMPORAL_ADDRESS: temporalAddress, REDIS_URL: redisUrl, RESUMABLE_SECRET: secret },
+              env: {
+                PORT: String(port),
+                TEMPORAL_ADDRESS: temporalAddress,
+                REDIS_URL: redisUrl,
+                RESUMABLE_SECRET: secret,
+              },
               ready: (output) => output.includes('ready'),
             },
             runDir,

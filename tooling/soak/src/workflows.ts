@@ -17,7 +17,9 @@ export interface SoakInput {
  * keeping its sequence unchanged (the client sees no gap and no oversized event).
  */
 export async function soakTask(input: SoakInput): Promise<number> {
-  const log = createUpdateLog<'RUNNING' | 'DONE', { [SOAK_TYPE]: SoakData; oversized: { bytes: number } }>({ status: 'RUNNING' });
+  const log = createUpdateLog<'RUNNING' | 'DONE', { [SOAK_TYPE]: SoakData; oversized: { bytes: number } }>({
+    status: 'RUNNING',
+  });
   const task = workflowInfo().workflowId;
   let refused = 0;
   for (let n = 1; n <= input.updates; n++) {

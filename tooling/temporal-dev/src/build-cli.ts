@@ -40,7 +40,10 @@ export async function buildTemporalCli(
   };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  const ticker = setInterval(() => log(`[temporal-dev] still building… ${Math.round((Date.now() - started) / 1000)}s`), 30_000);
+  const ticker = setInterval(
+    () => log(`[temporal-dev] still building… ${Math.round((Date.now() - started) / 1000)}s`),
+    30_000,
+  );
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearInterval(ticker);
   if (code !== 0) {

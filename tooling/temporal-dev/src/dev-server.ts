@@ -65,14 +65,22 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
   const attempts: string[] = [];
   const found = findTemporalCli();
-  if (found) return launch({ type: 'existing-path', path: found.path }, found.source, found.path, options, namespace, log);
+  if (found)
+    return launch({ type: 'existing-path', path: found.path }, found.source, found.path, options, namespace, log);
   attempts.push('no `temporal` binary in TEMPORAL_CLI_PATH, PATH or the cache');
 
   const allowDownload = options.allowDownload ?? process.env.RESUMABLE_TEMPORAL_DOWNLOAD !== '0';
   if (allowDownload) {
     log('[temporal-dev] no Temporal CLI installed; trying the @temporalio/testing download');
     try {
-      return await launch({ type: 'cached-download', downloadDir: downloadDir() }, 'download', undefined, options, namespace, log);
+      return await launch(
+        { type: 'cached-download', downloadDir: downloadDir() },
+        'download',
+        undefined,
+        options,
+        namespace,
+        log,
+      );
     } catch (error) {
       attempts.push(`download failed: ${firstLine(error)}`);
       log(`[temporal-dev] download failed (${firstLine(error)})`);
@@ -118,7 +126,9 @@ async function launch(
       },
     });
   } catch (cause) {
-    throw new TemporalDevError('SERVER_START_FAILED', `temporal server start-dev failed: ${firstLine(cause)}`, { cause });
+    throw new TemporalDevError('SERVER_START_FAILED', `temporal server start-dev failed: ${firstLine(cause)}`, {
+      cause,
+    });
   }
   const address = env.address;
   const port = Number(address.split(':').pop());
@@ -140,9 +150,13 @@ async function useExternalServer(address: string, namespace: string, log: (line:
   try {
     connection = await Connection.connect({ address, connectTimeout: 10_000 });
   } catch (cause) {
-    throw new TemporalDevError('SERVER_UNREACHABLE', `TEMPORAL_ADDRESS=${address} is not reachable: ${firstLine(cause)}`, {
-      cause,
-    });
+    throw new TemporalDevError(
+      'SERVER_UNREACHABLE',
+      `TEMPORAL_ADDRESS=${address} is not reachable: ${firstLine(cause)}`,
+      {
+        cause,
+      },
+    );
   }
   try {
     await registerSearchAttributes(connection, namespace);

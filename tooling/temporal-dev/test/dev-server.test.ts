@@ -23,7 +23,9 @@ describe('the shared Temporal dev server', () => {
         workflowId: `approval-${Date.now()}`,
         args: ['invoice-7'],
       });
-      await expect.poll(() => handle.query(progressQuery), { timeout: 10_000 }).toEqual({ step: 'waiting', approvedBy: null });
+      await expect
+        .poll(() => handle.query(progressQuery), { timeout: 10_000 })
+        .toEqual({ step: 'waiting', approvedBy: null });
       await handle.signal(approveSignal, 'ada');
       await expect(handle.result()).resolves.toBe('invoice-7 approved by ada');
       expect(await handle.query(progressQuery)).toEqual({ step: 'approved', approvedBy: 'ada' });

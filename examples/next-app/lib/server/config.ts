@@ -29,7 +29,9 @@ export function readAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 function secret(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name] ?? '';
   if (value.length < 32) {
-    throw new Error(`${name} must be set (at least 32 characters); \`pnpm demo\` at the repository root sets it for you`);
+    throw new Error(
+      `${name} must be set (at least 32 characters); \`pnpm demo\` at the repository root sets it for you`,
+    );
   }
   return value;
 }

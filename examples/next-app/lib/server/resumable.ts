@@ -55,7 +55,8 @@ function create(reuse?: Pick<Resumable, 'client' | 'config'>): Resumable {
   const config = reuse?.config ?? readAppConfig();
   // lazy(): the app starts even while Temporal is down; calls answer 503 until it is back.
   const client =
-    reuse?.client ?? new Client({ connection: Connection.lazy({ address: config.address }), namespace: config.namespace });
+    reuse?.client ??
+    new Client({ connection: Connection.lazy({ address: config.address }), namespace: config.namespace });
   const server = createRecoveryServer({
     temporal: { client },
     auth: { secret: config.tokenSecret },
@@ -77,7 +78,10 @@ async function recover(server: RecoveryServer): Promise<boolean> {
   } catch (error) {
     why = error;
   }
-  console.error('[resumable] start-up recovery failed; its routes answer 503 TEMPORAL_UNAVAILABLE until a retry succeeds:', why);
+  console.error(
+    '[resumable] start-up recovery failed; its routes answer 503 TEMPORAL_UNAVAILABLE until a retry succeeds:',
+    why,
+  );
   return false;
 }
 

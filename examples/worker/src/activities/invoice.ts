@@ -9,7 +9,7 @@ export async function updateInvoiceStatus(invoiceId: string, status: InvoiceStat
   await work(80);
 }
 
-/** Validates an invoice (seed 003): ids containing "invalid" are refused. */
+/** Validates an invoice: ids containing "invalid" are refused. */
 export async function validateInvoice(invoiceId: string): Promise<boolean> {
   await work(200);
   return !invoiceId.includes('invalid');
@@ -25,7 +25,10 @@ export async function sendInvoiceEmail(invoiceId: string, failures: number): Pro
   const current = attempt();
   if (current <= failures) {
     // Retryable: Temporal schedules the next attempt by the activity's retry policy.
-    throw ApplicationFailure.retryable(`Mail service unavailable for ${invoiceId} (attempt ${current})`, 'MailUnavailable');
+    throw ApplicationFailure.retryable(
+      `Mail service unavailable for ${invoiceId} (attempt ${current})`,
+      'MailUnavailable',
+    );
   }
   return current;
 }

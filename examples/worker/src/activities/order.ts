@@ -1,6 +1,6 @@
 import { work } from './simulate';
 
-/** Checks the order and holds its stock (seed 001). */
+/** Checks the order and holds its stock. */
 export async function reserveStock(input: { orderId: string; amount: number }): Promise<string> {
   await work(150);
   return `Stock reserved for ${input.orderId}`;

@@ -19,7 +19,7 @@ export interface PhaseWork {
 const LINEAR_STEP_MS = 200;
 
 /**
- * One phase's work (seed 004). Failures are typed by family: the LLM's rate limit and
+ * One phase's work of the test cycle. Failures are typed by family: the LLM's rate limit and
  * the email server's outage are retried by their policies (exponential, fixed); a
  * database deadlock asks for a linear backoff itself through `nextRetryDelay`,
  * which Temporal's retry policy has no setting for.

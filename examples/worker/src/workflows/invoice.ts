@@ -3,14 +3,14 @@ import { ApplicationFailure, proxyActivities, isCancellation } from '@temporalio
 import type * as activities from '../activities';
 import type { InvoiceInput, InvoiceStatus, InvoiceUpdates } from '../shared';
 
-// Seed 003's retry policy, with shorter intervals so a demo run shows it in seconds.
+// Invoice retry policy, with shorter intervals so a demo run shows it in seconds.
 const { validateInvoice, sendInvoiceEmail, updateInvoiceStatus } = proxyActivities<typeof activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 5 },
 });
 
 /**
- * Seed 003's invoice processing: validate, send (the mail service fails a few
+ * Invoice processing: validate, send (the mail service fails a few
  * times; Temporal retries with backoff), mark as sent.
  */
 export async function invoiceProcessingWorkflow(input: InvoiceInput): Promise<InvoiceStatus> {
@@ -40,7 +40,10 @@ export async function invoiceProcessingWorkflow(input: InvoiceInput): Promise<In
   log.emit('attempt', {
     activity: 'sendInvoiceEmail',
     attempts,
-    text: attempts === 1 ? 'Email sent on the first attempt' : `Email sent on attempt ${attempts} (${attempts - 1} retried with backoff)`,
+    text:
+      attempts === 1
+        ? 'Email sent on the first attempt'
+        : `Email sent on attempt ${attempts} (${attempts - 1} retried with backoff)`,
   });
   await status('sent', `Invoice ${invoiceId} sent`);
   return log.status;

@@ -1,7 +1,13 @@
 import { createUpdateLog } from '@resumable/workflow-state';
 import { proxyActivities } from '@temporalio/workflow';
 import type * as activities from '../activities';
-import { ORDER_APPROVED_EVENT, PAYMENT_COMPLETED_EVENT, type OrderInput, type OrderStatus, type OrderUpdates } from '../shared';
+import {
+  ORDER_APPROVED_EVENT,
+  PAYMENT_COMPLETED_EVENT,
+  type OrderInput,
+  type OrderStatus,
+  type OrderUpdates,
+} from '../shared';
 
 const { reserveStock, releaseStock, shipOrder } = proxyActivities<typeof activities>({
   startToCloseTimeout: '30 seconds',
@@ -9,7 +15,7 @@ const { reserveStock, releaseStock, shipOrder } = proxyActivities<typeof activit
 });
 
 /**
- * Seed 001's order processing: pauses at `wait-approval` (a person presses Resume,
+ * Order processing: pauses at `wait-approval` (a person presses Resume,
  * or `order.approved` arrives), then at `wait-payment` until the payment service's
  * `payment-service.payments.trigger.completed` event for this order. Each pause
  * shows on the paused-workflows dashboard while it waits.
@@ -18,7 +24,10 @@ export async function orderProcessingWorkflow(input: OrderInput): Promise<OrderS
   const log = createUpdateLog<OrderStatus, OrderUpdates>({ status: 'RECEIVED', workflowName: 'Order Processing' });
   const timeout = input.pauseTimeout ?? '15 minutes';
   const variables = { orderId: input.orderId, customer: input.customer, amount: input.amount };
-  log.emit('step', { text: `Order ${input.orderId} received: ${input.amount.toFixed(2)} for ${input.customer}`, status: 'RECEIVED' });
+  log.emit('step', {
+    text: `Order ${input.orderId} received: ${input.amount.toFixed(2)} for ${input.customer}`,
+    status: 'RECEIVED',
+  });
   log.emit('step', { text: await reserveStock(input), status: 'RECEIVED' });
 
   log.setStatus('WAITING_APPROVAL');

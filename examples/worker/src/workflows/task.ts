@@ -9,7 +9,7 @@ const { performStep, mergeChanges } = proxyActivities<typeof activities>({
 });
 
 /**
- * Seed 000's task: IN_PROGRESS with a message per step, then DONE, then MERGED.
+ * The task board's task: IN_PROGRESS with a message per step, then DONE, then MERGED.
  * Every emit lands in the workflow's log (the durable copy) and goes out live.
  */
 export async function taskWorkflow(input: TaskInput): Promise<TaskStatus> {

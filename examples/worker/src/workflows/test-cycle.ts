@@ -11,7 +11,7 @@ import {
 } from '../shared';
 
 /**
- * Retry policies per activity family (seed 004): LLM requests back off
+ * Retry policies per activity family: LLM requests back off
  * exponentially, email retries at a fixed delay, and database work backs off
  * linearly (the activity sets `nextRetryDelay`: attempt × 200 ms).
  */
@@ -22,7 +22,12 @@ const RETRY: Record<ActivityKind, ActivityOptions> = {
   },
   database: {
     startToCloseTimeout: '30 seconds',
-    retry: { maximumAttempts: 3, initialInterval: '200ms', backoffCoefficient: 1, nonRetryableErrorTypes: ['ConstraintViolation'] },
+    retry: {
+      maximumAttempts: 3,
+      initialInterval: '200ms',
+      backoffCoefficient: 1,
+      nonRetryableErrorTypes: ['ConstraintViolation'],
+    },
   },
   email: {
     startToCloseTimeout: '30 seconds',
@@ -45,7 +50,7 @@ const FLAKY: Partial<Record<PhaseNumber, number>> = { 1: 1, 4: 1, 5: 1 };
 export const REPORT_TIMINGS_PATCH = 'report-with-phase-timings';
 
 /**
- * Seed 004's eight-phase test cycle. Phases 3 and 4 run in parallel and join before
+ * The eight-phase test cycle. Phases 3 and 4 run in parallel and join before
  * phase 5; each activity family has its own retry policy; when a phase fails for
  * good the finished phases are compensated in reverse order (a saga); every phase
  * emits its state and timings as updates.
@@ -85,11 +90,28 @@ export async function testCycleWorkflow(input: TestCycleInput): Promise<TestCycl
       const endedAt = Date.now();
       timings[spec.name] = endedAt - startedAt;
       done.push(spec);
-      log.emit('phase', { phase, name: spec.name, state: 'completed', startedAt, endedAt, durationMs: endedAt - startedAt, attempts });
+      log.emit('phase', {
+        phase,
+        name: spec.name,
+        state: 'completed',
+        startedAt,
+        endedAt,
+        durationMs: endedAt - startedAt,
+        attempts,
+      });
     } catch (error) {
       const endedAt = Date.now();
-      const message = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-      log.emit('phase', { phase, name: spec.name, state: 'failed', startedAt, endedAt, durationMs: endedAt - startedAt, error: message });
+      const message =
+        error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+      log.emit('phase', {
+        phase,
+        name: spec.name,
+        state: 'failed',
+        startedAt,
+        endedAt,
+        durationMs: endedAt - startedAt,
+        error: message,
+      });
       throw error;
     }
   }
@@ -105,12 +127,25 @@ export async function testCycleWorkflow(input: TestCycleInput): Promise<TestCycl
   } catch (error) {
     log.setStatus('COMPENSATING');
     for (const spec of [...done].reverse()) {
-      const text = await compensatePhase({ cycleId: input.cycleId, phase: spec.phase, name: spec.name, strategy: spec.compensation });
+      const text = await compensatePhase({
+        cycleId: input.cycleId,
+        phase: spec.phase,
+        name: spec.name,
+        strategy: spec.compensation,
+      });
       log.emit('compensation', { phase: spec.phase, name: spec.name, strategy: spec.compensation, text });
     }
     log.setStatus('FAILED');
-    log.emit('summary', { totalMs: Date.now() - started, phaseMs: timings, text: `Failed; compensated ${done.length} phase(s)` });
-    throw ApplicationFailure.nonRetryable(`Test cycle ${input.cycleId} failed and was compensated`, 'TestCycleFailed', String(error));
+    log.emit('summary', {
+      totalMs: Date.now() - started,
+      phaseMs: timings,
+      text: `Failed; compensated ${done.length} phase(s)`,
+    });
+    throw ApplicationFailure.nonRetryable(
+      `Test cycle ${input.cycleId} failed and was compensated`,
+      'TestCycleFailed',
+      String(error),
+    );
   }
 
   log.setStatus('COMPLETED');

@@ -34,7 +34,11 @@ describe('readBoundedBody', () => {
   });
 
   it('refuses a declared Content-Length above the limit before reading', async () => {
-    const request = new Request('http://127.0.0.1/', { method: 'POST', body: 'x'.repeat(11), headers: { 'Content-Length': '11' } });
+    const request = new Request('http://127.0.0.1/', {
+      method: 'POST',
+      body: 'x'.repeat(11),
+      headers: { 'Content-Length': '11' },
+    });
     expect(await codeOf(() => readBoundedBody(request, 10))).toBe('PAYLOAD_TOO_LARGE');
     expect(request.bodyUsed).toBe(false);
   });
@@ -50,8 +54,18 @@ describe('parseJsonBody', () => {
   const bytes = (text: string) => new TextEncoder().encode(text);
 
   it('parses JSON declared as JSON, as +json, or undeclared', () => {
-    expect(parseJsonBody(new Request('http://127.0.0.1/', { headers: { 'Content-Type': 'application/json' } }), bytes('[1]'))).toEqual([1]);
-    expect(parseJsonBody(new Request('http://127.0.0.1/', { headers: { 'Content-Type': 'application/merge-patch+json' } }), bytes('{}'))).toEqual({});
+    expect(
+      parseJsonBody(
+        new Request('http://127.0.0.1/', { headers: { 'Content-Type': 'application/json' } }),
+        bytes('[1]'),
+      ),
+    ).toEqual([1]);
+    expect(
+      parseJsonBody(
+        new Request('http://127.0.0.1/', { headers: { 'Content-Type': 'application/merge-patch+json' } }),
+        bytes('{}'),
+      ),
+    ).toEqual({});
     expect(parseJsonBody(new Request('http://127.0.0.1/'), bytes('"x"'))).toBe('x');
   });
 
@@ -59,6 +73,8 @@ describe('parseJsonBody', () => {
     const form = new Request('http://127.0.0.1/', { headers: { 'Content-Type': 'text/plain' } });
     expect(await codeOf(() => parseJsonBody(form, bytes('{}')))).toBe('UNSUPPORTED_MEDIA_TYPE');
     expect(await codeOf(() => parseJsonBody(new Request('http://127.0.0.1/'), bytes('{oops')))).toBe('INVALID_JSON');
-    expect(await codeOf(() => parseJsonBody(new Request('http://127.0.0.1/'), new Uint8Array([0x22, 0xff, 0x22])))).toBe('INVALID_JSON');
+    expect(
+      await codeOf(() => parseJsonBody(new Request('http://127.0.0.1/'), new Uint8Array([0x22, 0xff, 0x22]))),
+    ).toBe('INVALID_JSON');
   });
 });

@@ -47,7 +47,8 @@ describe('createSseDecoder', () => {
 
 describe('readSseEvents', () => {
   it('yields every event of a byte stream, multi-byte characters split across chunks', async () => {
-    const encoded = encodeSseEvent({ id: 1, event: 'update', data: 'héllo ✓' }) + encodeSseEvent({ id: 2, data: 'two' });
+    const encoded =
+      encodeSseEvent({ id: 1, event: 'update', data: 'héllo ✓' }) + encodeSseEvent({ id: 2, data: 'two' });
     const bytes = new TextEncoder().encode(encoded);
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
@@ -88,6 +89,8 @@ describe('readSseEvents', () => {
 describe('parseJsonData', () => {
   it('parses JSON and reports bad JSON with a code', () => {
     expect(parseJsonData<{ a: number }>({ event: 'update', data: '{"a":1}' })).toEqual({ a: 1 });
-    expect(() => parseJsonData({ event: 'update', data: '{' })).toThrowError(expect.objectContaining({ code: 'INVALID_JSON' }));
+    expect(() => parseJsonData({ event: 'update', data: '{' })).toThrowError(
+      expect.objectContaining({ code: 'INVALID_JSON' }),
+    );
   });
 });

@@ -48,7 +48,7 @@ function random(seed: number) {
 
 function chunked(text: string, next: () => number): string[] {
   const chunks: string[] = [];
-  for (let at = 0; at < text.length; ) {
+  for (let at = 0; at < text.length;) {
     const size = 1 + Math.floor(next() * 12);
     chunks.push(text.slice(at, at + size));
     at += size;
@@ -57,10 +57,14 @@ function chunked(text: string, next: () => number): string[] {
 }
 
 describe('createSseParser', () => {
-  it('reads the spec\'s examples', () => {
+  it("reads the spec's examples", () => {
     // From the WHATWG HTML standard, "Interpreting an event stream" examples.
-    expect(ours(['data: YHOO\ndata: +2\ndata: 10\n\n']).events).toEqual([{ event: undefined, data: 'YHOO\n+2\n10', id: undefined }]);
-    expect(ours([': test stream\n\ndata: first event\nid: 1\n\ndata:second event\nid\n\ndata:  third event\n\n']).events).toEqual([
+    expect(ours(['data: YHOO\ndata: +2\ndata: 10\n\n']).events).toEqual([
+      { event: undefined, data: 'YHOO\n+2\n10', id: undefined },
+    ]);
+    expect(
+      ours([': test stream\n\ndata: first event\nid: 1\n\ndata:second event\nid\n\ndata:  third event\n\n']).events,
+    ).toEqual([
       { event: undefined, data: 'first event', id: '1' },
       { event: undefined, data: 'second event', id: '' },
       { event: undefined, data: ' third event', id: undefined },
@@ -69,9 +73,16 @@ describe('createSseParser', () => {
   });
 
   it('treats CR, LF and CRLF as line ends, also when a chunk ends between CR and LF', () => {
-    const expected = [{ event: 'update', data: 'a', id: '1' }, { event: 'update', data: 'b', id: '2' }];
-    expect(ours(['id: 1\revent: update\rdata: a\r\rid: 2\r\nevent: update\r\ndata: b\r\n\r\n']).events).toEqual(expected);
-    expect(ours(['id: 1\r', '\nevent: update\r', '\ndata: a\r', '\n\r', '\nid: 2\nevent: update\ndata: b\n\n']).events).toEqual(expected);
+    const expected = [
+      { event: 'update', data: 'a', id: '1' },
+      { event: 'update', data: 'b', id: '2' },
+    ];
+    expect(ours(['id: 1\revent: update\rdata: a\r\rid: 2\r\nevent: update\r\ndata: b\r\n\r\n']).events).toEqual(
+      expected,
+    );
+    expect(
+      ours(['id: 1\r', '\nevent: update\r', '\ndata: a\r', '\n\r', '\nid: 2\nevent: update\ndata: b\n\n']).events,
+    ).toEqual(expected);
   });
 
   it('ignores one leading BOM, ids with NUL, bad retry values and unknown fields; reports retry and comments', () => {
@@ -91,20 +102,42 @@ describe('createSseParser', () => {
     expect(seen).toEqual(['kept']);
   });
 
-  it.each(Object.entries(INJECTION_PAYLOADS))('decodes our encoding of %s exactly as eventsource-parser does', (_name, payload) => {
-    const stream = encodeJsonEvent('update', { value: payload }, 7) + encodeSseComment(payload) + encodeJsonEvent('end', { payload }, 8);
-    for (let seed = 1; seed <= 5; seed++) {
-      const chunks = chunked(stream, random(seed));
-      expect(ours(chunks)).toEqual(reference(chunks));
-    }
-    expect(JSON.parse(ours([stream]).events[0]?.data ?? 'null')).toEqual({ value: payload });
-  });
+  it.each(Object.entries(INJECTION_PAYLOADS))(
+    'decodes our encoding of %s exactly as eventsource-parser does',
+    (_name, payload) => {
+      const stream =
+        encodeJsonEvent('update', { value: payload }, 7) +
+        encodeSseComment(payload) +
+        encodeJsonEvent('end', { payload }, 8);
+      for (let seed = 1; seed <= 5; seed++) {
+        const chunks = chunked(stream, random(seed));
+        expect(ours(chunks)).toEqual(reference(chunks));
+      }
+      expect(JSON.parse(ours([stream]).events[0]?.data ?? 'null')).toEqual({ value: payload });
+    },
+  );
 
   it('agrees with eventsource-parser on 300 random streams in random chunks', () => {
     const next = random(2026);
     const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)] as T;
     const ends = ['\n', '\r', '\r\n'] as const;
-    const lines = ['data: x', 'data:y', 'data', 'data:  z', 'event: update', 'event:', 'id: 4', 'id', 'retry: 300', 'retry: x', ': note', ':', 'foo: bar', 'data: a:b', ''];
+    const lines = [
+      'data: x',
+      'data:y',
+      'data',
+      'data:  z',
+      'event: update',
+      'event:',
+      'id: 4',
+      'id',
+      'retry: 300',
+      'retry: x',
+      ': note',
+      ':',
+      'foo: bar',
+      'data: a:b',
+      '',
+    ];
     for (let run = 0; run < 300; run++) {
       let stream = '';
       for (let count = 0; count < 40; count++) stream += pick(lines) + pick(ends);

@@ -103,7 +103,10 @@ export class CatchUpPacer<T extends Sequenced> {
   progress(): CatchUpProgress {
     if (!this.#held && this.#applied >= this.#to) this.#to = 0;
     return this.#held || this.#to
-      ? { isRecovering: true, recoveryProgress: { recovered: this.#applied - this.#from, total: this.#to - this.#from } }
+      ? {
+          isRecovering: true,
+          recoveryProgress: { recovered: this.#applied - this.#from, total: this.#to - this.#from },
+        }
       : { isRecovering: false, recoveryProgress: null };
   }
 

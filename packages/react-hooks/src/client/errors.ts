@@ -1,4 +1,4 @@
-import type { ErrorBody, ErrorCode } from '@resumable/protocol';
+import type { ErrorCode } from '@resumable/protocol';
 
 /**
  * The codes the client sets itself, when there is no usable error body: no response
@@ -10,7 +10,14 @@ import type { ErrorBody, ErrorCode } from '@resumable/protocol';
  */
 export type ClientErrorCode = Extract<
   ErrorCode,
-  'NETWORK_ERROR' | 'INVALID_JSON' | 'INVALID_PARAMETER' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'TOO_MANY_REQUESTS' | 'INTERNAL'
+  | 'NETWORK_ERROR'
+  | 'INVALID_JSON'
+  | 'INVALID_PARAMETER'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'TOO_MANY_REQUESTS'
+  | 'INTERNAL'
 >;
 
 // The brand of @resumable/protocol's ResumableError: `ResumableError.is()` checks it,
@@ -22,7 +29,7 @@ const BRAND = Symbol.for('@resumable/error');
  * Every error the client reports: `code` for programs (the server's, or a
  * `ClientErrorCode`), `message` for people, `status` when it came from an HTTP
  * response. It carries `@resumable/protocol`'s brand and shape (`name`, `code`,
- * `status`, `details`, `toBody()`), so `ResumableError.is(error)` is true for it;
+ * `status`, `details`; no `toBody()`: the client never answers with it), so `ResumableError.is(error)` is true for it;
  * unlike a server-side `ResumableError`, `status` is undefined when there was no
  * response.
  *
@@ -38,7 +45,11 @@ export class ClientError extends Error {
   /** The server's `error.details`, if it sent any. */
   readonly details: unknown;
 
-  constructor(code: ErrorCode, message: string, options: { status?: number | undefined; cause?: unknown; details?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { status?: number | undefined; cause?: unknown; details?: unknown } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = 'ResumableError';
     this.code = code;
@@ -68,10 +79,5 @@ export class ClientError extends Error {
       status: known?.status,
       cause: value,
     });
-  }
-
-  /** The wire body of this error, as the server would send it. */
-  toBody(): ErrorBody {
-    return { error: { code: this.code, message: this.message, ...(this.details === undefined ? {} : { details: this.details }) } };
   }
 }

@@ -10,7 +10,8 @@ import { networkError, requestHeaders, responseError, type RequestContext } from
  * - `ended`: the server said there is nothing more (`event: end` or 204), for good;
  * - `error`: a failure retrying cannot fix (400, 403, 404), for good.
  */
-export type ConnectionStatus = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'offline' | 'hidden' | 'ended' | 'error';
+export type ConnectionStatus =
+  'idle' | 'connecting' | 'open' | 'reconnecting' | 'offline' | 'hidden' | 'ended' | 'error';
 
 /** Options shared by every stream the client opens. */
 export interface StreamOptions extends RequestContext {
@@ -98,7 +99,8 @@ export function openEventStream(options: EventStreamOptions): EventStream {
       if (stopped || request.signal.aborted) return 'again';
       response = await (options.fetch ?? fetch)(options.url, { headers, signal: request.signal });
     } catch (cause) {
-      if (!request.signal.aborted) options.onStatus('reconnecting', ClientError.is(cause) ? ClientError.from(cause) : networkError(cause));
+      if (!request.signal.aborted)
+        options.onStatus('reconnecting', ClientError.is(cause) ? ClientError.from(cause) : networkError(cause));
       return request.signal.aborted ? 'again' : 'retry';
     }
     // "A client can be told to stop reconnecting using the HTTP 204 No Content response code." (WHATWG SSE)
@@ -111,7 +113,10 @@ export function openEventStream(options: EventStreamOptions): EventStream {
         // The token expired or was revoked: never send it again. A fresh one is
         // tried at once; if that is refused too, back off like any failure.
         options.tokens.invalidate();
-        if (!refreshedAfter401) return (refreshedAfter401 = true), 'again';
+        if (!refreshedAfter401) {
+          refreshedAfter401 = true;
+          return 'again';
+        }
       }
       return fatal ? 'fatal' : 'retry';
     }
@@ -158,7 +163,8 @@ export function openEventStream(options: EventStreamOptions): EventStream {
       if (stopped) return;
       if (outcome === 'end') return options.onStatus('ended');
       if (outcome === 'fatal') return;
-      if (outcome === 'retry') await sleep(backoffDelay(attempt++, { initialDelayMs: serverRetry, ...options.backoff }));
+      if (outcome === 'retry')
+        await sleep(backoffDelay(attempt++, { initialDelayMs: serverRetry, ...options.backoff }));
     }
   })();
 

@@ -7,7 +7,12 @@ export interface RequestContext {
   tokens?: TokenSource | undefined;
 }
 
-const FALLBACK_CODES: Record<number, ClientErrorCode> = { 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 429: 'TOO_MANY_REQUESTS' };
+const FALLBACK_CODES: Record<number, ClientErrorCode> = {
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  429: 'TOO_MANY_REQUESTS',
+};
 
 /** Turns a failed response into a `ClientError`, keeping the server's code, message and details. */
 export async function responseError(response: Response): Promise<ClientError> {

@@ -1,13 +1,11 @@
-import { PAUSE_EVENTS, type PausedInitialData, type PausedWorkflow } from '@resumable/protocol';
+import type { PausedInitialData, PausedWorkflow } from '@resumable/protocol';
 import { ClientError } from './errors';
+import { PAUSED_INITIAL, WORKFLOW_PAUSED, isPauseDelta } from './events';
 import { openEventStream, type ConnectionStatus, type EventStream, type StreamOptions } from './event-stream';
 import { liveContext, parseEventData, requestJson } from './http';
 import { apiBase, sharedRegistry, statusPatch } from './shared-stream';
 import { Subscribable } from './subscribable';
 import { createTokenSource, type RefreshToken } from './token';
-
-/** The changes after the snapshot: paused adds (or replaces), the others remove. */
-const DELTAS: ReadonlySet<string> = new Set([PAUSE_EVENTS.paused, PAUSE_EVENTS.resumed, PAUSE_EVENTS.cancelled, PAUSE_EVENTS.timedOut]);
 
 /** Options of the paused-workflows subscription and its actions. */
 export interface PausedWorkflowsOptions extends StreamOptions {
@@ -82,18 +80,26 @@ export class PausedWorkflowsSubscription extends Subscribable<PausedWorkflowsSta
     this.#release();
   }
 
-  #receive({ event = 'message', data: text, id }: { event?: string | undefined; data: string; id?: string | undefined }): void {
+  #receive({
+    event = 'message',
+    data: text,
+    id,
+  }: {
+    event?: string | undefined;
+    data: string;
+    id?: string | undefined;
+  }): void {
     try {
       const data = parseEventData<PausedInitialData & PausedWorkflow>({ event, data: text });
-      if (event === PAUSE_EVENTS.initial) {
+      if (event === PAUSED_INITIAL) {
         this.#cursor = Number(id);
         this.setState({ pausedWorkflows: data.pausedWorkflows, isLoaded: true });
-      } else if (Number(id) > this.#cursor && DELTAS.has(event)) {
+      } else if (Number(id) > this.#cursor && isPauseDelta(event)) {
         // Only deltas newer than the snapshot: it already holds everything up to its id.
         this.#cursor = Number(id);
         const others = this.getState().pausedWorkflows.filter((w) => w.executionId !== data.executionId);
         // paused adds (or replaces); resumed, cancelled and timeout remove.
-        this.setState({ pausedWorkflows: event === PAUSE_EVENTS.paused ? [...others, data] : others });
+        this.setState({ pausedWorkflows: event === WORKFLOW_PAUSED ? [...others, data] : others });
       }
     } catch (error) {
       this.setState({ error: ClientError.from(error) });
@@ -115,7 +121,11 @@ const executionAction = (options: PausedWorkflowsOptions, executionId: string, v
  * @example
  * await resumeExecution({ apiBaseUrl: '/api', refreshToken }, 'order-42', { approved: true });
  */
-export function resumeExecution(options: PausedWorkflowsOptions, executionId: string, payload?: unknown): Promise<unknown> {
+export function resumeExecution(
+  options: PausedWorkflowsOptions,
+  executionId: string,
+  payload?: unknown,
+): Promise<unknown> {
   return executionAction(options, executionId, 'resume', { payload });
 }
 
@@ -126,12 +136,19 @@ export function resumeExecution(options: PausedWorkflowsOptions, executionId: st
  * @example
  * await cancelExecution({ refreshToken }, 'order-42', 'customer withdrew');
  */
-export function cancelExecution(options: PausedWorkflowsOptions, executionId: string, reason?: string): Promise<unknown> {
+export function cancelExecution(
+  options: PausedWorkflowsOptions,
+  executionId: string,
+  reason?: string,
+): Promise<unknown> {
   return executionAction(options, executionId, 'cancel', { reason });
 }
 
 /** One shared paused-workflows subscription per `apiBaseUrl`. */
-const pausedRegistry = sharedRegistry(apiBase, (options: PausedWorkflowsOptions, release) => new PausedWorkflowsSubscription(options, release));
+const pausedRegistry = sharedRegistry(
+  apiBase,
+  (options: PausedWorkflowsOptions, release) => new PausedWorkflowsSubscription(options, release),
+);
 
 /**
  * The shared paused-workflows subscription of an `apiBaseUrl` (one connection for
@@ -151,6 +168,8 @@ export function getPausedWorkflowsSubscription(options: PausedWorkflowsOptions =
  * @example
  * const state = peekPausedWorkflowsSubscription({})?.getState();
  */
-export function peekPausedWorkflowsSubscription(options: PausedWorkflowsOptions = {}): PausedWorkflowsSubscription | undefined {
+export function peekPausedWorkflowsSubscription(
+  options: PausedWorkflowsOptions = {},
+): PausedWorkflowsSubscription | undefined {
   return pausedRegistry.peek(options);
 }

@@ -45,7 +45,10 @@ describe('Sequencer', () => {
 
   it('ends exactly 1..N, once each, for any arrival order with duplicates', () => {
     const n = 200;
-    const arrivals = [...Array.from({ length: n }, (_, i) => i + 1), ...Array.from({ length: 80 }, (_, i) => (i * 7) % n + 1)];
+    const arrivals = [
+      ...Array.from({ length: n }, (_, i) => i + 1),
+      ...Array.from({ length: 80 }, (_, i) => ((i * 7) % n) + 1),
+    ];
     // A deterministic shuffle.
     let seed = 42;
     for (let i = arrivals.length - 1; i > 0; i--) {

@@ -9,7 +9,8 @@ export const statusPatch = (status: ConnectionStatus, error?: ClientError) => ({
 });
 
 /** `apiBaseUrl` without a trailing slash; `/api` by default. */
-export const apiBase = (options: { apiBaseUrl?: string | undefined }) => (options.apiBaseUrl ?? '/api').replace(/\/+$/, '');
+export const apiBase = (options: { apiBaseUrl?: string | undefined }) =>
+  (options.apiBaseUrl ?? '/api').replace(/\/+$/, '');
 
 /** Shared instances by key: `get` creates on first use, `peek` never creates (safe during render). */
 export interface SharedRegistry<TOptions, T> {

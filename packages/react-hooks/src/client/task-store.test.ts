@@ -13,7 +13,13 @@ describe('createTaskStore', () => {
     expect(store.updateTaskWithSequence('t1', { status: 'DONE' }, 3, 300)).toBe(true);
     expect(store.updateTaskWithSequence('t1', { status: 'IN_PROGRESS' }, 3, 300)).toBe(false);
     expect(store.updateTaskWithSequence('t1', { status: 'IN_PROGRESS' }, 2, 200)).toBe(false);
-    expect(store.getTask('t1')).toEqual({ taskId: 't1', status: 'DONE', title: 'a', lastSequence: 3, lastTimestamp: 300 });
+    expect(store.getTask('t1')).toEqual({
+      taskId: 't1',
+      status: 'DONE',
+      title: 'a',
+      lastSequence: 3,
+      lastTimestamp: 300,
+    });
   });
 
   it('notifies subscribers only on a real change, with a new snapshot each time', () => {

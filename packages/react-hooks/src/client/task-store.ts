@@ -36,7 +36,8 @@ export interface TaskStore<TTask extends object> {
 }
 
 /**
- * Creates the sequence-aware task store of the seed (`stores/tasks.ts`).
+ * Creates a sequence-aware task store: each task remembers the last sequence applied
+ * to it, so a duplicate or stale patch changes nothing.
  *
  * @example
  * const store = createTaskStore<{ status: string }>();
@@ -59,11 +60,17 @@ export function createTaskStore<TTask extends object = Record<string, unknown>>(
     sequence: number,
     timestamp: number | undefined,
   ): StoredTask<TTask> =>
-    ({ ...current, ...patch, taskId, lastSequence: sequence, lastTimestamp: timestamp ?? current?.lastTimestamp }) as StoredTask<TTask>;
+    ({
+      ...current,
+      ...patch,
+      taskId,
+      lastSequence: sequence,
+      lastTimestamp: timestamp ?? current?.lastTimestamp,
+    }) as StoredTask<TTask>;
 
   for (const [taskId, task] of Object.entries(initial)) tasks[taskId] = merge(undefined, taskId, task, 0, undefined);
 
-  return {
+  const store: TaskStore<TTask> = {
     getSnapshot: () => tasks,
     getTask: (taskId) => tasks[taskId],
     subscribe(listener) {
@@ -72,19 +79,19 @@ export function createTaskStore<TTask extends object = Record<string, unknown>>(
     },
     setTask(taskId, task) {
       const current = tasks[taskId];
-      commit({ ...tasks, [taskId]: merge(undefined, taskId, task, current?.lastSequence ?? 0, current?.lastTimestamp) });
+      commit({
+        ...tasks,
+        [taskId]: merge(undefined, taskId, task, current?.lastSequence ?? 0, current?.lastTimestamp),
+      });
     },
     removeTask(taskId) {
       if (!(taskId in tasks)) return;
       const { [taskId]: _removed, ...rest } = tasks;
       commit(rest);
     },
-    updateTaskWithSequence(taskId, patch, sequence, timestamp) {
-      const current = tasks[taskId];
-      if (sequence <= (current?.lastSequence ?? 0)) return false;
-      commit({ ...tasks, [taskId]: merge(current, taskId, patch, sequence, timestamp) });
-      return true;
-    },
+    // One patch is a batch of one: the same sequence check, the same single notification.
+    updateTaskWithSequence: (taskId, patch, sequence, timestamp) =>
+      store.applyBatchUpdates(taskId, [{ patch, sequence, timestamp }]) > 0,
     applyBatchUpdates(taskId, patches) {
       let task = tasks[taskId];
       let applied = 0;
@@ -97,4 +104,5 @@ export function createTaskStore<TTask extends object = Record<string, unknown>>(
       return applied;
     },
   };
+  return store;
 }

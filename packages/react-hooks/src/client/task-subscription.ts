@@ -1,4 +1,5 @@
-import { TASK_EVENTS, type ConnectedEventData, type EndEventData, type UpdatesPage, type WorkflowUpdate } from '@resumable/protocol';
+import type { ConnectedEventData, EndEventData, UpdatesPage, WorkflowUpdate } from '@resumable/protocol';
+import { CONNECTED, END, UPDATE } from './events';
 import { CatchUpPacer, type CatchUpProgress } from './catch-up-pacer';
 import { ClientError } from './errors';
 import { openEventStream, type ConnectionStatus, type EventStream, type StreamOptions } from './event-stream';
@@ -36,8 +37,11 @@ export interface RecoveryProgress {
   total: number;
 }
 
-/** Everything a UI shows about one task's stream. */
-export interface TaskState<TUpdate extends WorkflowUpdate = WorkflowUpdate> {
+/**
+ * Everything a UI shows about one task's stream: `TUpdate` is the update type (a union
+ * discriminated by `type`, e.g. `UpdateOf<Map>`), `TStatus` the workflow's statuses.
+ */
+export interface TaskState<TUpdate extends WorkflowUpdate = WorkflowUpdate, TStatus extends string = string> {
   status: ConnectionStatus;
   isConnected: boolean;
   /**
@@ -58,7 +62,7 @@ export interface TaskState<TUpdate extends WorkflowUpdate = WorkflowUpdate> {
   lastSequence: number;
   lastTimestamp?: number | undefined;
   /** The workflow's status once the stream has ended or a recovery page said it. */
-  workflowStatus?: string | undefined;
+  workflowStatus?: TStatus | undefined;
   connectionId?: string | undefined;
   /** The latest error; connection errors clear once connected again. */
   error?: ClientError | undefined;
@@ -93,7 +97,9 @@ export const INITIAL_TASK_STATE: TaskState<never> = {
  * const task = getTaskSubscription({ taskId: 'task-1', refreshToken });
  * const stop = task.subscribe(() => console.log(task.getState().updates.length));
  */
-export class TaskSubscription<TUpdate extends WorkflowUpdate = WorkflowUpdate> extends Subscribable<TaskState<TUpdate>> {
+export class TaskSubscription<TUpdate extends WorkflowUpdate = WorkflowUpdate> extends Subscribable<
+  TaskState<TUpdate>
+> {
   readonly #sequencer = new Sequencer<TUpdate>();
   readonly #pacer: CatchUpPacer<TUpdate>;
   readonly #updateListeners = new Set<(update: TUpdate) => void>();
@@ -150,7 +156,7 @@ export class TaskSubscription<TUpdate extends WorkflowUpdate = WorkflowUpdate> e
       ...this.options,
       ...this.#context(),
       url: this.#path('stream'),
-      endEvent: TASK_EVENTS.end,
+      endEvent: END,
       lastEventId: () => this.#sequencer.head,
       onStatus: (status, error) => {
         // A catch-up belongs to its connection: cut short, it ends with what arrived.
@@ -172,18 +178,18 @@ export class TaskSubscription<TUpdate extends WorkflowUpdate = WorkflowUpdate> e
   }
 
   #receive({ event, data: text }: { event?: string | undefined; data: string }): void {
-    if (event !== TASK_EVENTS.connected && event !== TASK_EVENTS.update && event !== TASK_EVENTS.end) return;
+    if (event !== CONNECTED && event !== UPDATE && event !== END) return;
     try {
       const data = parseEventData<TUpdate & ConnectedEventData & EndEventData>({ event, data: text });
       const head = this.#sequencer.head;
-      if (event === TASK_EVENTS.connected) {
+      if (event === CONNECTED) {
         this.setState({ connectionId: data.connectionId });
         // A resume (something was applied before): the server's catch-up, after
         // `resumeFrom` (our `Last-Event-ID`, the head) up to `lastSequence`, is shown
         // like a recovery. A first connection's history is the initial state:
         // applied as it arrives, unpaced, without the indicator.
         if (head && head < data.lastSequence) this.#pacer.extend(head, data.lastSequence);
-      } else if (event === TASK_EVENTS.end) {
+      } else if (event === END) {
         this.setState({ workflowStatus: data.status });
         if (data.lastSequence > head) void this.recoverMissedUpdates();
       } else {

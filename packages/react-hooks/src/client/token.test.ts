@@ -7,7 +7,11 @@ describe('createTokenSource', () => {
   it('reuses a token while it is valid beyond the margin, then refreshes before it expires', async () => {
     let clock = 1_000_000;
     let minted = 0;
-    const source = createTokenSource(() => ({ token: `t${++minted}`, expiresAt: clock + 60_000 }), 10_000, () => clock);
+    const source = createTokenSource(
+      () => ({ token: `t${++minted}`, expiresAt: clock + 60_000 }),
+      10_000,
+      () => clock,
+    );
     expect(await source.get()).toBe('t1');
     clock += 49_000;
     expect(await source.get()).toBe('t1');
@@ -44,7 +48,11 @@ describe('createTokenSource', () => {
     let clock = 0;
     let minted = 0;
     const exp = 1_700_000_000;
-    const source = createTokenSource(() => `v1.${encodeClaims({ exp, n: ++minted })}.sig`, 10_000, () => clock);
+    const source = createTokenSource(
+      () => `v1.${encodeClaims({ exp, n: ++minted })}.sig`,
+      10_000,
+      () => clock,
+    );
     clock = exp * 1000 - 60_000;
     const first = await source.get();
     expect(await source.get()).toBe(first);

@@ -5,7 +5,7 @@
  */
 export type TokenResult = string | { token: string; expiresAt?: number };
 
-/** Mints or fetches a fresh token, e.g. the seed's `getTemporalSubscriptionToken`. */
+/** Mints or fetches a fresh token, e.g. a call to the app's own token route. */
 export type RefreshToken = () => TokenResult | Promise<TokenResult>;
 
 /** Hands out a token that is not about to expire, refreshing it when needed. */

@@ -17,26 +17,13 @@ import { QUERY_NAMES, type BusMessage, type WorkflowState, type WorkflowUpdate }
 import type { WorkflowHandle } from '@temporalio/client';
 import { queryPatiently } from '@resumable/temporal-dev/vitest';
 import { build } from 'esbuild';
+import { CHROMIUM, CHROMIUM_ARGS } from '@resumable/kit/chromium';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackend, until, uniqueId, type Backend, type RealServer } from '../real-server';
 import { fix, proceed, stumbleAfterEmit } from '../workflows';
 import type { Frame } from './page';
 
-/** Debian's Chromium (`apt-get install chromium`); override with CHROMIUM_PATH. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// As examples/next-app/e2e/harness.ts: no sandbox (containers), and nothing that
-// reaches beyond loopback (background networking, component updates, sync, QUIC).
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 /** Two task timeouts: the failing task is retried (and fails again) at least once meanwhile. */
 const FAILING_WINDOW_MS = 4_500;
 
@@ -118,7 +105,10 @@ function wrongFrames(frames: Frame[]) {
         return item.seq !== position + 1 || !expected || !isDeepStrictEqual(JSON.parse(item.json), expected);
       }),
     )
-    .map(({ index, frame }) => `frame ${index} (+${frame.at - (pages.before.frames[0]?.at ?? frame.at)} ms): ${frame.items.map(describeItem).join(' ')}`);
+    .map(
+      ({ index, frame }) =>
+        `frame ${index} (+${frame.at - (pages.before.frames[0]?.at ?? frame.at)} ms): ${frame.items.map(describeItem).join(' ')}`,
+    );
 }
 
 beforeAll(async () => {
@@ -142,7 +132,9 @@ beforeAll(async () => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     if (path === '/') {
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end('<!doctype html><html><head><meta charset="utf-8"><title>task</title></head><body><script type="module" src="/page.js"></script></body></html>');
+      res.end(
+        '<!doctype html><html><head><meta charset="utf-8"><title>task</title></head><body><script type="module" src="/page.js"></script></body></html>',
+      );
     } else if (path === '/page.js') {
       res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8' });
       res.end(script);
@@ -173,7 +165,11 @@ beforeAll(async () => {
 
   // 1. A page open before `proceed`.
   pages.before = await openPage('before');
-  await until(async () => ((await shownNow(pages.before.page))?.items.length ?? 0) >= 1, 10_000, 'page "before" to show `first`');
+  await until(
+    async () => ((await shownNow(pages.before.page))?.items.length ?? 0) >= 1,
+    10_000,
+    'page "before" to show `first`',
+  );
   step('page "before" shows first');
 
   // 2. `proceed`: `second` goes out live, then the task fails.
@@ -238,7 +234,9 @@ afterAll(async () => {
 
 describe('useTemporalSubscription in Chromium shows exactly the durable log, content compared (issue 17)', () => {
   it('the hazard happened: `second` went out live at sequence 2, the task failed, the log holds fix-received there', () => {
-    const liveSecond = live.find((m) => m.kind === 'update' && m.update.sequence === 2 && labels([m.update])[0] === 'second');
+    const liveSecond = live.find(
+      (m) => m.kind === 'update' && m.update.sequence === 2 && labels([m.update])[0] === 'second',
+    );
     expect(liveSecond, 'the failing attempt published `second` at sequence 2 live').toBeDefined();
     expect(failedTasks).toBeGreaterThan(0);
     expect(labels(durable)).toEqual(['first', 'fix-received', 'second', 'third']);
@@ -246,7 +244,11 @@ describe('useTemporalSubscription in Chromium shows exactly the durable log, con
   });
 
   for (const name of ['before', 'failing', 'after'] as const) {
-    const when = { before: 'open before `proceed`', failing: 'opened while the task fails', after: 'opened after completion' }[name];
+    const when = {
+      before: 'open before `proceed`',
+      failing: 'opened while the task fails',
+      after: 'opened after completion',
+    }[name];
 
     it(`a page ${when} never shows content the durable log does not hold at a sequence`, () => {
       const opened = pages[name];
@@ -269,7 +271,10 @@ describe('useTemporalSubscription in Chromium shows exactly the durable log, con
     for (const name of ['before', 'failing'] as const) {
       const frames = pages[name].frames;
       const fatal = frames.filter((frame) => frame.status === 'error');
-      expect(fatal.map((f) => `${f.status} ${f.error}`), `page "${name}" stopped for good`).toEqual([]);
+      expect(
+        fatal.map((f) => `${f.status} ${f.error}`),
+        `page "${name}" stopped for good`,
+      ).toEqual([]);
       // Transient errors (a 503 while Temporal cannot answer) are allowed if the page reconnects.
       const errors = [...new Set(frames.filter((f) => f.error).map((f) => `${f.status}: ${f.error}`))];
       if (errors.length) logs.push(`[${name}] errors shown on the way: ${errors.join(' | ')}`);

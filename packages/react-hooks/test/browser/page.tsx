@@ -63,7 +63,12 @@ const record = () =>
     status: text('status'),
     error: text('error'),
   });
-new MutationObserver(record).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+new MutationObserver(record).observe(document.body, {
+  subtree: true,
+  childList: true,
+  characterData: true,
+  attributes: true,
+});
 
 const root = document.createElement('div');
 document.body.append(root);

@@ -37,12 +37,23 @@ describe('deadlineTimersRecoverable', () => {
 
   it('pauseDeadlines turns each pause deadline into a timer carrying the pause', () => {
     const registry = new PausedRegistry();
-    const base = { workflowId: 'w', pausedAt: 'p', pausedTime: '2026-01-15T10:30:00.000Z', waitingFor: ['e'], variables: {} };
+    const base = {
+      workflowType: 'w',
+      workflowId: 'w',
+      pausedAt: 'p',
+      pausedTime: '2026-01-15T10:30:00.000Z',
+      waitingFor: ['e'],
+      variables: {},
+    };
     registry.add({ ...base, executionId: 'forever', timeoutAt: null });
     registry.add({ ...base, executionId: 'due', timeoutAt: '2026-01-16T10:30:00.000Z' });
     const deadlines: AppTimer[] = pauseDeadlines(registry);
     expect(deadlines).toEqual([
-      { key: 'pause-timeout:due', at: '2026-01-16T10:30:00.000Z', data: expect.objectContaining({ executionId: 'due' }) },
+      {
+        key: 'pause-timeout:due',
+        at: '2026-01-16T10:30:00.000Z',
+        data: expect.objectContaining({ executionId: 'due' }),
+      },
     ]);
   });
 });

@@ -26,8 +26,8 @@ export interface DeadlineTimersRecoverableOptions<TData> {
  * Re-arms app timers from their absolute deadlines through the manager's `timers`
  * infrastructure. A restart does not move a deadline: a timer due in an hour still
  * fires in an hour, and one that fell due while the server was down fires at once
- * (unlike the seed's "shortened timeouts", which guessed because only relative delays
- * were stored).
+ * (rather than re-arming a shortened relative delay, which can only guess how much
+ * time passed).
  *
  * Counts: `armed` (future deadlines), `overdue` (already past: fired at once), `invalid`
  * (bad key or deadline: reported as an issue, the others are still armed).
@@ -79,7 +79,9 @@ export function deadlineTimersRecoverable<TData>(options: DeadlineTimersRecovera
  *   onFire: ({ data }) => notifyOwner(`${data.executionId} timed out waiting for ${data.waitingFor.join(', ')}`),
  * }));
  */
-export function pauseDeadlines<TVariables>(registry: PausedRegistry<TVariables>): AppTimer<PausedWorkflow<TVariables>>[] {
+export function pauseDeadlines<TVariables>(
+  registry: PausedRegistry<TVariables>,
+): AppTimer<PausedWorkflow<TVariables>>[] {
   return registry
     .list()
     .filter((pause): pause is PausedWorkflow<TVariables> & { timeoutAt: string } => pause.timeoutAt !== null)

@@ -3,7 +3,14 @@ import { PausedRegistry, type EventRoute } from '../paused-registry';
 import { RecoveryManager } from '../recovery-manager';
 import { eventRoutesRecoverable } from './event-routes';
 
-const base = { workflowId: 'checkout', pausedAt: 'wait', pausedTime: '2026-01-15T10:30:00.000Z', timeoutAt: null, variables: {} };
+const base = {
+  workflowType: 'checkout',
+  workflowId: 'checkout',
+  pausedAt: 'wait',
+  pausedTime: '2026-01-15T10:30:00.000Z',
+  timeoutAt: null,
+  variables: {},
+};
 
 describe('eventRoutesRecoverable', () => {
   it('re-registers one response handler per event, with its executions and correlation keys', async () => {

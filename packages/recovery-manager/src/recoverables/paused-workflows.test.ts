@@ -7,7 +7,11 @@ import { pause } from '../../test/pauses';
 type Answer = PauseLookup | Error | 'hang';
 
 /** An in-memory PauseSource (our interface): a listed set and a scripted answer per execution. */
-function fakeSource(listed: ListedPause[], answers: Record<string, Answer>, observe?: { inFlight: number; max: number }): PauseSource {
+function fakeSource(
+  listed: ListedPause[],
+  answers: Record<string, Answer>,
+  observe?: { inFlight: number; max: number },
+): PauseSource {
   return {
     async *list() {
       for (const entry of listed) yield entry;
@@ -19,7 +23,9 @@ function fakeSource(listed: ListedPause[], answers: Record<string, Answer>, obse
         const answer = answers[executionId];
         if (answer === 'hang') {
           signal.throwIfAborted();
-          return await new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('cancelled'))));
+          return await new Promise<never>((_, reject) =>
+            signal.addEventListener('abort', () => reject(new Error('cancelled'))),
+          );
         }
         if (answer instanceof Error) throw answer;
         return answer ?? { status: 'closed' };
@@ -56,7 +62,11 @@ describe('pausedWorkflowsRecoverable', () => {
       resumed: { status: 'not-paused' },
     });
     const { registry, component } = await recover(source);
-    expect(component).toMatchObject({ status: 'ok', counts: { listed: 3, paused: 1, closed: 1, notPaused: 1 }, issues: [] });
+    expect(component).toMatchObject({
+      status: 'ok',
+      counts: { listed: 3, paused: 1, closed: 1, notPaused: 1 },
+      issues: [],
+    });
     expect(registry.list().map((p) => p.executionId)).toEqual(['paused']);
   });
 
@@ -79,9 +89,19 @@ describe('pausedWorkflowsRecoverable', () => {
     const { registry, component } = await recover(source, new PausedRegistry(), { lookupTimeoutMs: 50 });
     expect(component.status).toBe('ok');
     expect(component.counts).toMatchObject({ listed: 4, fromVisibility: 3, failed: 1, paused: 3 });
-    expect(registry.list().map((p) => p.executionId).sort()).toEqual(['broken', 'liar', 'no-worker']);
+    expect(
+      registry
+        .list()
+        .map((p) => p.executionId)
+        .sort(),
+    ).toEqual(['broken', 'liar', 'no-worker']);
     const codes = Object.fromEntries(component.issues.map((issue) => [issue.subject, issue.code]));
-    expect(codes).toEqual({ 'no-worker': 'TIMEOUT', broken: 'INTERNAL', liar: 'INVALID_PARAMETER', 'no-attributes': 'INTERNAL' });
+    expect(codes).toEqual({
+      'no-worker': 'TIMEOUT',
+      broken: 'INTERNAL',
+      liar: 'INVALID_PARAMETER',
+      'no-attributes': 'INTERNAL',
+    });
   });
 
   it('leaves failed lookups out when asked to skip', async () => {
@@ -126,7 +146,9 @@ describe('pausedWorkflowsRecoverable', () => {
   it('needs a client or a source, not both', () => {
     const registry = new PausedRegistry();
     const source = fakeSource([], {});
-    expect(() => pausedWorkflowsRecoverable({ registry })).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER' }));
+    expect(() => pausedWorkflowsRecoverable({ registry })).toThrow(
+      expect.objectContaining({ code: 'INVALID_PARAMETER' }),
+    );
     expect(() => pausedWorkflowsRecoverable({ registry, source, client: {} as never })).toThrow(/either/);
     expect(() => pausedWorkflowsRecoverable({ registry, source, concurrency: 0 })).toThrow(/concurrency/);
   });

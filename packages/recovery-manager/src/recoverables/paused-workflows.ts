@@ -202,7 +202,9 @@ function usableVisibility(listed: ListedPause): PausedWorkflow | undefined {
   }
 }
 
-function pauseSourceOf(options: Pick<PausedWorkflowsRecoverableOptions, 'client' | 'source' | 'filter' | 'pageSize'>): PauseSource {
+function pauseSourceOf(
+  options: Pick<PausedWorkflowsRecoverableOptions, 'client' | 'source' | 'filter' | 'pageSize'>,
+): PauseSource {
   if (options.source && options.client) {
     throw new ResumableError('INVALID_PARAMETER', 'Pass either `client` or `source`, not both');
   }

@@ -1,4 +1,10 @@
-import { QUERY_NAMES, SEARCH_ATTRIBUTES, fromTemporalError, isTemporalError, type PausedWorkflow } from '@resumable/protocol';
+import {
+  QUERY_NAMES,
+  SEARCH_ATTRIBUTES,
+  fromTemporalError,
+  isTemporalError,
+  type PausedWorkflow,
+} from '@resumable/protocol';
 // Types only: @temporalio/client is an optional peer, and the code below uses the
 // caller's own copy of it (through the client they pass), never a second one.
 import type { Client, WorkflowClient, WorkflowClientOptions, WorkflowExecutionInfo } from '@temporalio/client';
@@ -35,7 +41,10 @@ export function pausedVisibilityQuery(filter?: string): string {
  * const source = temporalPauseSource(client, { filter: "TaskQueue = 'orders'" });
  * manager.register(pausedWorkflowsRecoverable({ source, registry }));
  */
-export function temporalPauseSource(client: Pick<Client, 'workflow'>, options: TemporalPauseSourceOptions = {}): PauseSource {
+export function temporalPauseSource(
+  client: Pick<Client, 'workflow'>,
+  options: TemporalPauseSourceOptions = {},
+): PauseSource {
   const query = pausedVisibilityQuery(options.filter);
   // Temporal: "queryRejectCondition NOT_OPEN: reject the query if the workflow is not open".
   // It is a client option, so a sibling client on the same connection carries it.
@@ -89,10 +98,13 @@ function listedFrom(info: WorkflowExecutionInfo): ListedPause {
   if (typeof pausedAt === 'string') {
     listed.visibility = {
       executionId: info.workflowId,
+      workflowType: info.type,
       workflowId: info.type,
       pausedAt,
       pausedTime: (pausedTime instanceof Date ? pausedTime : info.startTime).toISOString(),
-      waitingFor: Array.isArray(waitingFor) ? waitingFor.filter((name): name is string => typeof name === 'string') : [],
+      waitingFor: Array.isArray(waitingFor)
+        ? waitingFor.filter((name): name is string => typeof name === 'string')
+        : [],
       timeoutAt: timeoutAt instanceof Date ? timeoutAt.toISOString() : null,
       variables: {},
     };

@@ -5,7 +5,13 @@ import { authorize, verifyToken, type TokenAction, type TokenClaims } from './to
 export type AuthOptions = { secret: string } | { disabled: true };
 
 /** Claims that allow everything, used when auth is switched off. */
-const OPEN: TokenClaims = { sub: 'anonymous', tasks: '*', actions: ['read', 'resume', 'cancel', 'trigger'], iat: 0, exp: Infinity };
+const OPEN: TokenClaims = {
+  sub: 'anonymous',
+  tasks: '*',
+  actions: ['read', 'resume', 'cancel', 'trigger'],
+  iat: 0,
+  exp: Infinity,
+};
 
 /** Who is asking, once the token checked out. */
 export interface Caller {
@@ -20,7 +26,8 @@ export class AuthGuard {
 
   constructor(options: AuthOptions) {
     if ('disabled' in options) {
-      if (options.disabled !== true) throw new ResumableError('INVALID_PARAMETER', 'auth.disabled must be exactly true');
+      if (options.disabled !== true)
+        throw new ResumableError('INVALID_PARAMETER', 'auth.disabled must be exactly true');
       this.secret = undefined;
     } else {
       checkSecret(options.secret, 'auth.secret');

@@ -33,9 +33,11 @@ export interface MintTokenOptions {
 
 const VERSION = 'v1';
 const encoder = new TextEncoder();
-const keyCache = new Map<string, Promise<CryptoKey>>();
+// Web Crypto's key type, named without the DOM library (this file runs on any Web Crypto runtime).
+type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+const keyCache = new Map<string, Promise<HmacKey>>();
 
-function hmacKey(secret: string): Promise<CryptoKey> {
+function hmacKey(secret: string): Promise<HmacKey> {
   let key = keyCache.get(secret);
   if (!key) {
     key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
@@ -60,7 +62,7 @@ function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * Mints a short-lived, scoped token (the seeds' `getTemporalSubscriptionToken`):
+ * Mints a short-lived, scoped token (what an app's token route hands to its browsers):
  * HMAC-SHA256 over the claims, readable by any Web Crypto runtime.
  *
  * @example
@@ -95,7 +97,7 @@ export async function verifyToken(secret: string, token: string, now: () => numb
     throw new ResumableError('UNAUTHORIZED', 'Malformed token');
   }
   const [version, body, signature] = parts as [string, string, string];
-  let valid = false;
+  let valid: boolean;
   try {
     // crypto.subtle.verify compares in constant time.
     valid = await crypto.subtle.verify(
@@ -105,6 +107,7 @@ export async function verifyToken(secret: string, token: string, now: () => numb
       encoder.encode(`${version}.${body}`),
     );
   } catch {
+    // Not even base64url (atob throws): as invalid as a wrong signature.
     valid = false;
   }
   if (!valid) throw new ResumableError('UNAUTHORIZED', 'Invalid token signature');

@@ -29,14 +29,19 @@ describe('CORS', () => {
 
   it('gives nothing to an origin it does not list', async () => {
     const response = await server().fetch(
-      new Request('http://api.local/api/temporal/stream/t1', { method: 'OPTIONS', headers: { Origin: 'https://evil.example' } }),
+      new Request('http://api.local/api/temporal/stream/t1', {
+        method: 'OPTIONS',
+        headers: { Origin: 'https://evil.example' },
+      }),
     );
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('puts the CORS headers on error answers too, so the browser can read the error', async () => {
     const response = await server().fetch(
-      new Request('http://api.local/api/temporal/recovery/t1?sinceSequence=-1', { headers: { Origin: 'https://app.example' } }),
+      new Request('http://api.local/api/temporal/recovery/t1?sinceSequence=-1', {
+        headers: { Origin: 'https://app.example' },
+      }),
     );
     expect(response.status).toBe(400);
     expect(response.headers.get('access-control-allow-origin')).toBe('https://app.example');

@@ -1,7 +1,14 @@
-import { MAX_UPDATES_PAGE, ResumableError, parseJsonBody, readBoundedBody, sequenceFromEventId } from '@resumable/protocol';
+import {
+  MAX_UPDATES_PAGE,
+  ResumableError,
+  parseJsonBody,
+  readBoundedBody,
+  sequenceFromEventId,
+} from '@resumable/protocol';
 
 const MAX_ID_LENGTH = 256;
 // Printable characters only: no controls (CR, LF, NUL…), no path separators.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const FORBIDDEN_ID_CHARS = /[\u0000-\u001f\u007f/\\]/;
 
 /**
@@ -60,7 +67,11 @@ export function resumePoint(request: Request, url: URL): number {
  * Reads a JSON body of at most `maxBytes` (refused without being buffered whole
  * when larger); an empty body is `BAD_REQUEST` unless `optional`.
  */
-export async function readJsonBody(request: Request, maxBytes: number, options: { optional?: boolean } = {}): Promise<unknown> {
+export async function readJsonBody(
+  request: Request,
+  maxBytes: number,
+  options: { optional?: boolean } = {},
+): Promise<unknown> {
   const bytes = await readBoundedBody(request, maxBytes);
   if (bytes.byteLength === 0) {
     if (options.optional) return undefined;

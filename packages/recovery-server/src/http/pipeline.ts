@@ -13,7 +13,10 @@ import { Router, isStreamPlan, type Outcome } from './router';
  * any error rendered as `{"error": {code, message}}` with its status (and logged
  * when it is the server's fault).
  */
-export function createPipeline(server: ServerContext, routes: readonly RouteDefinition[]): (request: Request) => Promise<Outcome> {
+export function createPipeline(
+  server: ServerContext,
+  routes: readonly RouteDefinition[],
+): (request: Request) => Promise<Outcome> {
   const router = new Router(server.basePath);
   for (const route of routes) router.add(route);
 
@@ -28,7 +31,8 @@ export function createPipeline(server: ServerContext, routes: readonly RouteDefi
       return withHeaders(await route.handle(input), cors);
     } catch (error) {
       const failure = ResumableError.from(error);
-      if (failure.status >= 500) server.onError(error, { source: 'server', operation: `${request.method} ${safePath(request.url)}` });
+      if (failure.status >= 500)
+        server.onError(error, { source: 'server', operation: `${request.method} ${safePath(request.url)}` });
       return failure.toResponse(cors);
     }
   };

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { PauseOrder } from './pause-order';
 
-const message = (sequence: number, timestamp?: number, taskId = 'order-1') => ({ taskId, sequence, ...(timestamp === undefined ? {} : { timestamp }) });
+const message = (sequence: number, timestamp?: number, taskId = 'order-1') => ({
+  taskId,
+  sequence,
+  ...(timestamp === undefined ? {} : { timestamp }),
+});
 
 describe('PauseOrder', () => {
   it('admits each message once, in order: duplicates and stale reorders are dropped', () => {

@@ -18,7 +18,8 @@ export class PauseOrder {
     const previous = this.last.get(message.taskId);
     const timestamp = message.timestamp ?? previous?.timestamp ?? 0;
     if (previous) {
-      const later = timestamp > previous.timestamp || (timestamp === previous.timestamp && message.sequence > previous.sequence);
+      const later =
+        timestamp > previous.timestamp || (timestamp === previous.timestamp && message.sequence > previous.sequence);
       if (!later) return false;
       this.last.delete(message.taskId);
     }

@@ -58,7 +58,9 @@ export class PausedFeed {
 
   constructor(private readonly options: PausedFeedOptions) {
     // Every change is encoded once and broadcast on one channel, with its cursor as id.
-    this.stopChanges = options.registry.subscribe((change) => options.publisher.channel(CHANNEL).broadcast(changeEvent(change)));
+    this.stopChanges = options.registry.subscribe((change) =>
+      options.publisher.channel(CHANNEL).broadcast(changeEvent(change)),
+    );
   }
 
   /** Subscribes to pause messages on the bus (once; later calls share it). */
@@ -93,7 +95,9 @@ export class PausedFeed {
     this.rebuilding ??= (async () => {
       try {
         const manager = new RecoveryManager();
-        manager.register(pausedWorkflowsRecoverable({ client: await this.options.gateway.client(), registry: this.options.registry }));
+        manager.register(
+          pausedWorkflowsRecoverable({ client: await this.options.gateway.client(), registry: this.options.registry }),
+        );
         const report = await manager.recoverAll();
         for (const failure of report.components.filter((component) => component.status === 'failed')) {
           this.options.onError(failure.error, { source: 'paused-feed', operation: `${context} of ${failure.name}` });
@@ -131,7 +135,11 @@ export class PausedFeed {
       if (visible(change.pause.executionId)) connection.send(changeEvent(change));
     });
     const pausedWorkflows = snapshot.pausedWorkflows.filter((pause) => visible(pause.executionId));
-    connection.send({ id: snapshot.cursor, event: PAUSE_EVENTS.initial, data: JSON.stringify({ cursor: snapshot.cursor, pausedWorkflows }) });
+    connection.send({
+      id: snapshot.cursor,
+      event: PAUSE_EVENTS.initial,
+      data: JSON.stringify({ cursor: snapshot.cursor, pausedWorkflows }),
+    });
     return unsubscribe;
   }
 
@@ -173,11 +181,15 @@ function changeEvent(change: PausedChange): SseEvent {
   if (change.kind === 'added' || change.kind === 'updated') {
     return { id: change.cursor, event: PAUSE_EVENTS.paused, data: JSON.stringify(pause) };
   }
-  const base = { executionId: pause.executionId, workflowId: pause.workflowId };
+  const base = { executionId: pause.executionId, workflowId: pause.workflowType };
   switch (change.cause) {
     case 'resumed': {
       const detail = change.detail as Partial<WorkflowResumedData> | undefined;
-      const data: WorkflowResumedData = { ...base, resumedFrom: pause.pausedAt, ...pick(detail, ['resumedBy', 'payload']) };
+      const data: WorkflowResumedData = {
+        ...base,
+        resumedFrom: pause.pausedAt,
+        ...pick(detail, ['resumedBy', 'payload']),
+      };
       return { id: change.cursor, event: PAUSE_EVENTS.resumed, data: JSON.stringify(data) };
     }
     case 'timedOut': {

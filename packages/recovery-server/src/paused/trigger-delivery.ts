@@ -64,7 +64,8 @@ export async function deliverTrigger(
   }
 
   const candidates = listed.filter(
-    (entry) => !attempted.has(entry.executionId) && mayAccessTask(claims, entry.executionId) && !registryKnows(registry, entry),
+    (entry) =>
+      !attempted.has(entry.executionId) && mayAccessTask(claims, entry.executionId) && !registryKnows(registry, entry),
   );
   for (const { executionId } of candidates) attempted.add(executionId);
   await Promise.all([

@@ -44,7 +44,12 @@ export const latestState = defineRoute({
 });
 
 /** Pages through the log for updates newer than a timestamp (timestamps never decrease). */
-async function updatesAfterTime(gateway: TemporalGateway, taskId: string, after: number, limit: number): Promise<UpdatesPage> {
+async function updatesAfterTime(
+  gateway: TemporalGateway,
+  taskId: string,
+  after: number,
+  limit: number,
+): Promise<UpdatesPage> {
   let cursor = 0;
   const found: WorkflowUpdate[] = [];
   for (;;) {

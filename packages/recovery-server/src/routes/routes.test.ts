@@ -70,7 +70,9 @@ describe('the route table', () => {
       const otherActions = (['read', 'resume', 'cancel', 'trigger'] as const).filter((other) => other !== auth.action);
       const tokens = [await mintToken(SECRET, { subject: 't', tasks: '*', actions: otherActions, ttlSeconds: 60 })];
       if (auth.idParam) {
-        tokens.push(await mintToken(SECRET, { subject: 't', tasks: ['another-task'], actions: [auth.action], ttlSeconds: 60 }));
+        tokens.push(
+          await mintToken(SECRET, { subject: 't', tasks: ['another-task'], actions: [auth.action], ttlSeconds: 60 }),
+        );
       }
       for (const token of tokens) {
         const response = await server.fetch(request(route, { Authorization: `Bearer ${token}` }));

@@ -34,11 +34,21 @@ class FakeLog implements FeedSource {
     if (this.taskFailing) throw new ResumableError('WORKFLOW_TASK_FAILING', 'the task is failing');
     const after = this.updates.filter((u) => u.sequence > since && u.sequence >= this.firstSequence);
     const page = after.slice(0, Math.min(limit, this.pageSize));
-    return { taskId: TASK, status: this.running ? 'RUNNING' : 'DONE', lastSequence: this.updates.length, updates: page, hasMore: after.length > page.length };
+    return {
+      taskId: TASK,
+      status: this.running ? 'RUNNING' : 'DONE',
+      lastSequence: this.updates.length,
+      updates: page,
+      hasMore: after.length > page.length,
+    };
   }
 
   async describe(): Promise<ExecutionInfo> {
-    return { running: this.running, executionStatus: this.running ? 'RUNNING' : 'COMPLETED', taskFailing: this.taskFailing };
+    return {
+      running: this.running,
+      executionStatus: this.running ? 'RUNNING' : 'COMPLETED',
+      taskFailing: this.taskFailing,
+    };
   }
 }
 
@@ -159,7 +169,10 @@ describe('TaskFeed', () => {
     await expect.poll(() => first.ended && second.ended, { timeout: 2_000 }).toBe(true);
     expect(first.sequences).toEqual([1, 2, 3]);
     expect(second.sequences).toEqual([2, 3]);
-    expect(first.events.at(-1)).toMatchObject({ event: 'end', data: JSON.stringify({ status: 'DONE', lastSequence: 3 }) });
+    expect(first.events.at(-1)).toMatchObject({
+      event: 'end',
+      data: JSON.stringify({ status: 'DONE', lastSequence: 3 }),
+    });
     expect(first.isClosed).toBe(true);
   });
 
@@ -242,14 +255,17 @@ describe('TaskFeed', () => {
 
   describe('content: the durable log always wins', () => {
     /** An update as a failed workflow task pushed it live: same sequence, other content. */
-    const claimed = (sequence: number, label: string): WorkflowUpdate => ({ ...update(sequence), data: { n: sequence, label } });
+    const claimed = (sequence: number, label: string): WorkflowUpdate => ({
+      ...update(sequence),
+      data: { n: sequence, label },
+    });
     const labelled = (log: FakeLog, label: string) => {
       const [made] = log.emit(1);
       made!.data = { n: made!.sequence, label };
       return made!;
     };
 
-    it('never forwards a live update the log does not hold, and sends the log\'s copy of that sequence', async () => {
+    it("never forwards a live update the log does not hold, and sends the log's copy of that sequence", async () => {
       const { log, live, connect } = setup();
       labelled(log, 'first');
       const client = await connect(0);
@@ -275,7 +291,9 @@ describe('TaskFeed', () => {
       const client = await connect(0);
       const [real] = log.emit(1);
       await live([claimed(real!.sequence, 'not what the log says')]);
-      await expect.poll(() => client.events.filter((e) => e.event === 'update').map((e) => e.data)).toEqual([JSON.stringify(real)]);
+      await expect
+        .poll(() => client.events.filter((e) => e.event === 'update').map((e) => e.data))
+        .toEqual([JSON.stringify(real)]);
     });
 
     it('keeps streams open while the task is failing, serving the cache, then catches up when a retry succeeds', async () => {
@@ -312,7 +330,7 @@ describe('TaskFeed', () => {
     });
   });
 
-  it('sends end as soon as the closed workflow\'s last update is delivered, not at the next tail check', async () => {
+  it("sends end as soon as the closed workflow's last update is delivered, not at the next tail check", async () => {
     // Tail checks far away: only the confirming read's closed check can end the stream.
     const { log, live, connect } = setup({ tailCheckMs: 60_000, maxTailCheckMs: 60_000 });
     log.emit(2);

@@ -306,7 +306,12 @@ export class TaskFeed {
     const collected: WorkflowUpdate[] = [];
     for (;;) {
       const before = cursor;
-      for (const update of page.updates) if (update.sequence === cursor + 1) collected.push(update), cursor++;
+      for (const update of page.updates) {
+        if (update.sequence === cursor + 1) {
+          collected.push(update);
+          cursor++;
+        }
+      }
       if (!page.hasMore || cursor === before) break;
       page = await this.readPage(cursor);
     }
@@ -335,7 +340,10 @@ export class TaskFeed {
       }
       const before = cursor;
       for (const update of page.updates) {
-        if (update.sequence === cursor + 1 && update.sequence < this.low) older.push(update), cursor++;
+        if (update.sequence === cursor + 1 && update.sequence < this.low) {
+          older.push(update);
+          cursor++;
+        }
       }
       if (!page.hasMore || cursor === before) break;
     }

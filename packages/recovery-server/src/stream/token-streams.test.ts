@@ -29,7 +29,14 @@ describe('TokenStreamLimiter', () => {
   it('evicts the oldest stream of a token past the cap, in order, and never the newest', () => {
     const limiter = new TokenStreamLimiter(3);
     const streams = Array.from({ length: 6 }, () => open(limiter, 'a'));
-    expect(streams.map((stream) => stream.reason)).toEqual(['evicted', 'evicted', 'evicted', undefined, undefined, undefined]);
+    expect(streams.map((stream) => stream.reason)).toEqual([
+      'evicted',
+      'evicted',
+      'evicted',
+      undefined,
+      undefined,
+      undefined,
+    ]);
     expect(limiter.count('a')).toBe(3);
   });
 
@@ -51,7 +58,9 @@ describe('TokenStreamLimiter', () => {
     const a = open(limiter, 'a');
     const b = open(limiter, 'b');
     const anonymous = Array.from({ length: 5 }, () => open(limiter, ''));
-    expect([a.reason, b.reason, ...anonymous.map((stream) => stream.reason)].every((reason) => reason === undefined)).toBe(true);
+    expect(
+      [a.reason, b.reason, ...anonymous.map((stream) => stream.reason)].every((reason) => reason === undefined),
+    ).toBe(true);
     expect(limiter.count('')).toBe(0);
   });
 

@@ -49,7 +49,10 @@ export class TokenStreamLimiter {
 
   constructor(maxPerToken: number) {
     if (!Number.isSafeInteger(maxPerToken) || maxPerToken < 1) {
-      throw new ResumableError('INVALID_PARAMETER', `limits.maxStreamsPerToken must be a positive integer, got ${maxPerToken}`);
+      throw new ResumableError(
+        'INVALID_PARAMETER',
+        `limits.maxStreamsPerToken must be a positive integer, got ${maxPerToken}`,
+      );
     }
     this.#max = maxPerToken;
   }

@@ -188,35 +188,41 @@ export class TemporalGateway {
    */
   private query<T>(taskId: string, name: string, ...args: unknown[]): Promise<T> {
     const controller = new AbortController();
-    return this.call(taskId, async (client) => {
-      const every = this.options.stuckCheckMs ?? DEFAULT_STUCK_CHECK_MS;
-      // The same check tells whether Temporal answers at all, for the deadline's verdict:
-      // nothing answered means Temporal is unreachable, not that the workflow is slow.
-      let answered = false;
-      const timer = setInterval(() => {
-        void client.withAbortSignal(this.closing.signal, () => isTaskFailing(client, taskId)).then(
-          (failing) => {
-            answered = true;
-            if (failing) controller.abort(taskFailingError(taskId));
-          },
-          () => undefined,
-        );
-      }, every);
-      const timeoutMs = this.options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
-      const deadline = setTimeout(() => {
-        controller.abort(
-          !answered
-            ? new ResumableError('TEMPORAL_UNAVAILABLE', 'Temporal is unavailable; try again shortly')
-            : new ResumableError('TIMEOUT', `Workflow "${taskId}" did not answer ${name} within ${timeoutMs} ms`),
-        );
-      }, timeoutMs);
-      try {
-        return await client.workflow.getHandle(taskId).query<T, unknown[]>(name, ...args);
-      } finally {
-        clearInterval(timer);
-        clearTimeout(deadline);
-      }
-    }, controller.signal);
+    return this.call(
+      taskId,
+      async (client) => {
+        const every = this.options.stuckCheckMs ?? DEFAULT_STUCK_CHECK_MS;
+        // The same check tells whether Temporal answers at all, for the deadline's verdict:
+        // nothing answered means Temporal is unreachable, not that the workflow is slow.
+        let answered = false;
+        const timer = setInterval(() => {
+          void client
+            .withAbortSignal(this.closing.signal, () => isTaskFailing(client, taskId))
+            .then(
+              (failing) => {
+                answered = true;
+                if (failing) controller.abort(taskFailingError(taskId));
+              },
+              () => undefined,
+            );
+        }, every);
+        const timeoutMs = this.options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
+        const deadline = setTimeout(() => {
+          controller.abort(
+            !answered
+              ? new ResumableError('TEMPORAL_UNAVAILABLE', 'Temporal is unavailable; try again shortly')
+              : new ResumableError('TIMEOUT', `Workflow "${taskId}" did not answer ${name} within ${timeoutMs} ms`),
+          );
+        }, timeoutMs);
+        try {
+          return await client.workflow.getHandle(taskId).query<T, unknown[]>(name, ...args);
+        } finally {
+          clearInterval(timer);
+          clearTimeout(deadline);
+        }
+      },
+      controller.signal,
+    );
   }
 
   /** The current pause of an execution, or null (bounded like every query: a missing worker cannot hang it). */
@@ -236,7 +242,9 @@ export class TemporalGateway {
     return this.call(event, async (client) => {
       const listed: ListedWaiting[] = [];
       for await (const info of client.workflow.list({ query })) {
-        const attributes = new Map(info.typedSearchAttributes.getAll().map(({ key, value }) => [key.name, value as unknown]));
+        const attributes = new Map(
+          info.typedSearchAttributes.getAll().map(({ key, value }) => [key.name, value as unknown]),
+        );
         const pausedAt = attributes.get(SEARCH_ATTRIBUTES.pausedAt.name);
         const pausedTime = attributes.get(SEARCH_ATTRIBUTES.pausedTime.name);
         listed.push({
@@ -267,7 +275,9 @@ export class TemporalGateway {
   }
 
   trigger(executionId: string, args: TriggerSignalArgs): Promise<void> {
-    return this.call(executionId, (client) => client.workflow.getHandle(executionId).signal(SIGNAL_NAMES.trigger, args));
+    return this.call(executionId, (client) =>
+      client.workflow.getHandle(executionId).signal(SIGNAL_NAMES.trigger, args),
+    );
   }
 
   /**

@@ -66,7 +66,8 @@ export function createHttpBusReceiver(options: HttpBusReceiverOptions): (request
         return new ResumableError('METHOD_NOT_ALLOWED', 'Use POST').toResponse({ Allow: 'POST' });
       }
       const token = bearerToken(request.headers.get('authorization'));
-      if (token === undefined || !(await secretsEqual(token, secret))) refuse('UNAUTHORIZED', 'A valid bus secret is required');
+      if (token === undefined || !(await secretsEqual(token, secret)))
+        refuse('UNAUTHORIZED', 'A valid bus secret is required');
       // The sender always declares JSON; anything else is not one of ours.
       if (!/^application\/json\b/i.test(request.headers.get('content-type') ?? '')) {
         refuse('UNSUPPORTED_MEDIA_TYPE', 'The body must be application/json');

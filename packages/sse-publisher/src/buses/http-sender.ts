@@ -221,12 +221,18 @@ export function createHttpBusSender(options: HttpBusSenderOptions): HttpBusSende
       queue.push({ json, bytes: utf8.encode(json).byteLength });
       if (queue.length > maxQueue) {
         queue.shift();
-        drop(1, new ResumableError('TOO_MANY_REQUESTS', `More than ${maxQueue} bus messages queued; the oldest was dropped`));
+        drop(
+          1,
+          new ResumableError('TOO_MANY_REQUESTS', `More than ${maxQueue} bus messages queued; the oldest was dropped`),
+        );
       }
       schedule();
     },
     async subscribe() {
-      throw new ResumableError('METHOD_NOT_ALLOWED', 'An HTTP bus sender only publishes; subscribe on the server’s bus');
+      throw new ResumableError(
+        'METHOD_NOT_ALLOWED',
+        'An HTTP bus sender only publishes; subscribe on the server’s bus',
+      );
     },
     flush,
     async close() {
@@ -239,7 +245,8 @@ export function createHttpBusSender(options: HttpBusSenderOptions): HttpBusSende
       await Promise.race([flush(), giveUp]);
       clearTimeout(deadline);
       abandon = true;
-      if (queue.length > 0) drop(queue.splice(0).length, new ResumableError('SHUTTING_DOWN', 'Closed with messages unsent'));
+      if (queue.length > 0)
+        drop(queue.splice(0).length, new ResumableError('SHUTTING_DOWN', 'Closed with messages unsent'));
     },
     stats: () => ({ ...stats, queued: queue.length }),
   };

@@ -60,7 +60,9 @@ describe('createInMemoryBus', () => {
   it('refuses publish and subscribe after close', async () => {
     const bus = createInMemoryBus();
     await bus.close();
-    await expect(bus.publish(message('a', 1))).rejects.toSatisfy((e) => ResumableError.is(e) && e.code === 'SHUTTING_DOWN');
+    await expect(bus.publish(message('a', 1))).rejects.toSatisfy(
+      (e) => ResumableError.is(e) && e.code === 'SHUTTING_DOWN',
+    );
     await expect(bus.subscribe(taskTopic('a'), () => {})).rejects.toSatisfy((e) => ResumableError.is(e));
   });
 });

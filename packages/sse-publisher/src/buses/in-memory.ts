@@ -47,7 +47,8 @@ export function createInMemoryBus(options: InMemoryBusOptions = {}): UpdateBus {
         try {
           handler(structuredClone(message));
         } catch (error) {
-          if (options.onError) reportError(options.onError, error, { source: 'in-memory-bus', taskId: message.taskId, message });
+          if (options.onError)
+            reportError(options.onError, error, { source: 'in-memory-bus', taskId: message.taskId, message });
         }
       }
     },

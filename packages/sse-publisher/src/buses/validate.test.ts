@@ -2,7 +2,11 @@ import { ResumableError } from '@resumable/protocol';
 import { describe, expect, it } from 'vitest';
 import { busMessageProblem, isBusMessage, parseBusMessage } from './validate';
 
-const update = { kind: 'update', taskId: 't1', update: { id: 't1:1', timestamp: 1, sequence: 1, type: 'step', data: { a: 1 } } };
+const update = {
+  kind: 'update',
+  taskId: 't1',
+  update: { id: 't1:1', timestamp: 1, sequence: 1, type: 'step', data: { a: 1 } },
+};
 const pause = {
   kind: 'pause',
   event: 'workflow.resumed',

@@ -1,6 +1,11 @@
 import { PAUSE_EVENTS, ResumableError, type BusMessage } from '@resumable/protocol';
 
-const PAUSE_DELTAS = new Set<string>([PAUSE_EVENTS.paused, PAUSE_EVENTS.resumed, PAUSE_EVENTS.cancelled, PAUSE_EVENTS.timedOut]);
+const PAUSE_DELTAS = new Set<string>([
+  PAUSE_EVENTS.paused,
+  PAUSE_EVENTS.resumed,
+  PAUSE_EVENTS.cancelled,
+  PAUSE_EVENTS.timedOut,
+]);
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -27,7 +32,8 @@ export function busMessageProblem(value: unknown): string | null {
     if (!isObject(update)) return 'update must be an object';
     if (typeof update.id !== 'string') return 'update.id must be a string';
     if (typeof update.type !== 'string') return 'update.type must be a string';
-    if (typeof update.timestamp !== 'number' || !Number.isFinite(update.timestamp)) return 'update.timestamp must be a finite number';
+    if (typeof update.timestamp !== 'number' || !Number.isFinite(update.timestamp))
+      return 'update.timestamp must be a finite number';
     if (!isSequence(update.sequence) || update.sequence < 1) return 'update.sequence must be a positive integer';
     return null;
   }

@@ -3,7 +3,10 @@ import {
   reportError,
   topicOf,
   type BusHandler,
-  type ErrorHandler, type BusMessage, type BusTopic, type Unsubscribe,
+  type ErrorHandler,
+  type BusMessage,
+  type BusTopic,
+  type Unsubscribe,
   type UpdateBus,
 } from '@resumable/protocol';
 import { Redis, type RedisOptions } from 'ioredis';
@@ -106,7 +109,11 @@ export function createRedisBus(options: RedisBusOptions = {}): RedisBus {
   // channel after a reconnect (`autoResubscribe`).
   const subscriber = options.client
     ? options.client.duplicate({ autoResubscribe: true, maxRetriesPerRequest: null })
-    : new Redis(options.url ?? 'redis://127.0.0.1:6379', { ...base, autoResubscribe: true, maxRetriesPerRequest: null });
+    : new Redis(options.url ?? 'redis://127.0.0.1:6379', {
+        ...base,
+        autoResubscribe: true,
+        maxRetriesPerRequest: null,
+      });
 
   const handlers = new Map<string, Set<BusHandler>>();
   /** Per-channel chain of SUBSCRIBE/UNSUBSCRIBE calls, so they apply in order. */

@@ -79,6 +79,8 @@ describe('createResumableSinks', () => {
   });
 
   it('refuses a missing bus clearly', () => {
-    expect(() => createResumableSinks({} as never)).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER', message: expect.stringMatching(/needs \{ bus \}/) }));
+    expect(() => createResumableSinks({} as never)).toThrow(
+      expect.objectContaining({ code: 'INVALID_PARAMETER', message: expect.stringMatching(/needs \{ bus \}/) }),
+    );
   });
 });

@@ -32,7 +32,9 @@ function followNatively(): void {
   let last = '';
   const open = () => {
     const resume = last ? `&lastEventId=${last}` : '';
-    const source = new EventSource(`${apiBaseUrl}/temporal/stream/${encodeURIComponent(taskId)}?token=${encodeURIComponent(token)}${resume}`);
+    const source = new EventSource(
+      `${apiBaseUrl}/temporal/stream/${encodeURIComponent(taskId)}?token=${encodeURIComponent(token)}${resume}`,
+    );
     for (const name of NAMES) {
       source.addEventListener(name, (event) => {
         const message = event as MessageEvent<string>;
@@ -53,7 +55,12 @@ function HookPage() {
   const state = useTemporalSubscription({ taskId, apiBaseUrl, refreshToken: () => token });
   const ended = state.status === 'ended' && !state.isRecovering;
   useEffect(() => {
-    window.__soak.push({ kind: 'list', updates: state.updates.map((update) => JSON.stringify(update)), ended, at: Date.now() });
+    window.__soak.push({
+      kind: 'list',
+      updates: state.updates.map((update) => JSON.stringify(update)),
+      ended,
+      at: Date.now(),
+    });
   }, [state.updates, ended]);
   return <output>{state.updates.length}</output>;
 }

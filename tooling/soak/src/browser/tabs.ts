@@ -13,9 +13,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { SoakClient } from '../clients';
 import { Ledger } from '../ledger';
 import type { Seen } from './page';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+import { CHROMIUM, CHROMIUM_ARGS } from '@resumable/kit/chromium';
 
 export type TabMode = 'native' | 'hook';
 
@@ -26,7 +24,9 @@ export interface Tabs {
 
 export async function startTabs(): Promise<Tabs> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH), or run the soak with --tabs 0`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH), or run the soak with --tabs 0`,
+    );
   }
   const bundle = await build({
     entryPoints: [new URL('./page.tsx', import.meta.url).pathname],
@@ -46,7 +46,9 @@ export async function startTabs(): Promise<Tabs> {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><meta charset="utf-8"><script type="module" src="/page.js"></script>');
+    res
+      .writeHead(200, { 'content-type': 'text/html' })
+      .end('<!doctype html><meta charset="utf-8"><script type="module" src="/page.js"></script>');
   });
   await new Promise<void>((resolve) => pageServer.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
@@ -55,7 +57,12 @@ export async function startTabs(): Promise<Tabs> {
   return {
     async open(options) {
       const page = await (await browser.newContext()).newPage();
-      const query = new URLSearchParams({ mode: options.mode, taskId: options.task, apiBaseUrl: options.apiBaseUrl, token: options.token });
+      const query = new URLSearchParams({
+        mode: options.mode,
+        taskId: options.task,
+        apiBaseUrl: options.apiBaseUrl,
+        token: options.token,
+      });
       await page.goto(`${origin}/?${query}`, { timeout: 30_000 });
       const tab = new Tab(options.mode, page, new Ledger(options.task, options.total));
       tabs.push(tab);
@@ -108,7 +115,10 @@ class Tab implements SoakClient {
     // A rendered list must extend what was shown before, never change it.
     const kept = item.updates.slice(0, this.#shown.length);
     if (kept.length < this.#shown.length || kept.some((json, index) => json !== this.#shown[index])) {
-      ledger.flag('wrong', `the hook's list changed what it showed before (${this.#shown.length} → ${item.updates.length} items)`);
+      ledger.flag(
+        'wrong',
+        `the hook's list changed what it showed before (${this.#shown.length} → ${item.updates.length} items)`,
+      );
     }
     for (const json of item.updates.slice(this.#shown.length)) {
       ledger.event('update', json, String((JSON.parse(json) as { sequence: number }).sequence), item.at);

@@ -1,4 +1,4 @@
-// Every Resumable endpoint, at the seeds' paths, from one catch-all route file:
+// Every Resumable endpoint, at their documented paths, from one catch-all route file:
 //   GET  /api/temporal/stream/:taskId             SSE: a task's updates
 //   GET  /api/temporal/recovery/:taskId           missed updates after a sequence
 //   POST /api/temporal/recovery/:taskId           push missed updates down an open stream
@@ -19,7 +19,12 @@ async function handle(method: 'GET' | 'POST', request: Request): Promise<Respons
   const server = new URL(request.url).pathname.endsWith('/resumable/bus') ? resumable().server : await readyServer();
   if (!server) {
     return Response.json(
-      { error: { code: 'TEMPORAL_UNAVAILABLE', message: 'Start-up recovery from Temporal has not succeeded yet; try again shortly' } },
+      {
+        error: {
+          code: 'TEMPORAL_UNAVAILABLE',
+          message: 'Start-up recovery from Temporal has not succeeded yet; try again shortly',
+        },
+      },
       { status: 503, headers: { 'Retry-After': '2', 'Cache-Control': 'no-store' } },
     );
   }

@@ -4,7 +4,7 @@ import { resumable } from '@/lib/server/resumable';
 const TTL_SECONDS = 300;
 
 /**
- * The seed's `getTemporalSubscriptionToken`: a short-lived token for this browser's
+ * `getTemporalSubscriptionToken`: a short-lived token for this browser's
  * user, scoped to what it asks for and may have.
  *
  * - `{ "scope": "task", "taskId": "…" }`: read one task this user started.
@@ -22,8 +22,16 @@ export async function POST(request: Request): Promise<Response> {
   const { server } = resumable();
   if (body.scope === 'task' && typeof body.taskId === 'string') {
     if (ownerOf(body.taskId) !== user) return error(403, 'FORBIDDEN', 'This task belongs to another user');
-    const token = await server.mintToken({ subject: user, tasks: [body.taskId], actions: ['read'], ttlSeconds: TTL_SECONDS });
-    return Response.json({ token, expiresAt: Date.now() + TTL_SECONDS * 1000 }, { headers: { 'Cache-Control': 'no-store' } });
+    const token = await server.mintToken({
+      subject: user,
+      tasks: [body.taskId],
+      actions: ['read'],
+      ttlSeconds: TTL_SECONDS,
+    });
+    return Response.json(
+      { token, expiresAt: Date.now() + TTL_SECONDS * 1000 },
+      { headers: { 'Cache-Control': 'no-store' } },
+    );
   }
   if (body.scope === 'operator') {
     const token = await server.mintToken({
@@ -32,7 +40,10 @@ export async function POST(request: Request): Promise<Response> {
       actions: ['read', 'resume', 'cancel', 'trigger'],
       ttlSeconds: TTL_SECONDS,
     });
-    return Response.json({ token, expiresAt: Date.now() + TTL_SECONDS * 1000 }, { headers: { 'Cache-Control': 'no-store' } });
+    return Response.json(
+      { token, expiresAt: Date.now() + TTL_SECONDS * 1000 },
+      { headers: { 'Cache-Control': 'no-store' } },
+    );
   }
   return error(400, 'BAD_REQUEST', 'scope must be "task" (with taskId) or "operator"');
 }

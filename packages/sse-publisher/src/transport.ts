@@ -6,7 +6,7 @@ import type { Frame } from './frame';
  * Where a connection's bytes go. Two implementations: a Node `ServerResponse`
  * (written straight to the socket) and a Web `ReadableStream` controller.
  */
-export interface Sink {
+export interface Transport {
   /**
    * Queues bytes. Returns `true` while the backlog is below `highWaterMark` (then
    * it is certainly below any larger bound and need not be measured).
@@ -31,13 +31,13 @@ export interface Sink {
 
 function ignore(): void {}
 
-const SINK = Symbol('resumable.sse.sink');
-type TaggedResponse = ServerResponse & { [SINK]?: NodeSink };
+const TRANSPORT = Symbol('resumable.sse.transport');
+type TaggedResponse = ServerResponse & { [TRANSPORT]?: NodeTransport };
 
 // One listener function shared by every response (no closure per connection):
-// it finds its sink through a symbol on the response.
+// it finds its transport through a symbol on the response.
 function onResponseClose(this: TaggedResponse): void {
-  this[SINK]?._closed();
+  this[TRANSPORT]?._closed();
 }
 
 // Sockets corked during this tick, uncorked together on the next: everything
@@ -53,7 +53,7 @@ function uncorkAll(): void {
 }
 
 /** A `ServerResponse` already carrying SSE headers. */
-export class NodeSink implements Sink {
+export class NodeTransport implements Transport {
   readonly #res: TaggedResponse;
   /** Set once the headers are on the socket and the body is chunked: then frames go straight to the socket. */
   #socket: Socket | null = null;
@@ -65,7 +65,7 @@ export class NodeSink implements Sink {
 
   constructor(res: ServerResponse) {
     this.#res = res as TaggedResponse;
-    this.#res[SINK] = this;
+    this.#res[TRANSPORT] = this;
     // Socket errors are reported through 'close'; without a listener an 'error' would crash the process.
     res.on('error', ignore);
     res.on('close', onResponseClose);
@@ -88,7 +88,7 @@ export class NodeSink implements Sink {
   _closed(): void {
     if (this.#gone) return;
     this.#gone = true;
-    this.#res[SINK] = undefined;
+    this.#res[TRANSPORT] = undefined;
     this.#socket = null;
     this.owner?.close('client-closed');
     if (this.#waiters) for (const resolve of this.#waiters) resolve();
@@ -156,7 +156,7 @@ export class NodeSink implements Sink {
 }
 
 /** The controller of a `ReadableStream` body with a byte-counting queue of `highWaterMark` bytes. */
-export class WebSink implements Sink {
+export class WebTransport implements Transport {
   readonly #controller: ReadableStreamDefaultController<Uint8Array>;
   readonly #highWaterMark: number;
   #done = false;
@@ -219,8 +219,8 @@ export class WebSink implements Sink {
   }
 }
 
-/** The sink of a connection that was refused (shutdown): accepts nothing. */
-export const NULL_SINK: Sink = {
+/** The transport of a connection that was refused (shutdown): accepts nothing. */
+export const NULL_TRANSPORT: Transport = {
   write: () => true,
   highWaterMark: 0,
   bufferedBytes: 0,

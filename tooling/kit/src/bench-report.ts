@@ -3,7 +3,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 
-const FILE = resolve(import.meta.dirname, '..', 'BENCHMARKS.md');
+// The repository root: this file is tooling/kit/src/bench-report.ts.
+const FILE = resolve(import.meta.dirname, '..', '..', '..', 'BENCHMARKS.md');
 const HEADER = `# Benchmarks
 
 Figures written by the benchmark scripts (\`pnpm bench\`), one section per package.
@@ -36,7 +37,9 @@ export function writeMarkedSection(file: string, header: string, marker: string,
   const from = current.indexOf(start);
   const to = current.indexOf(end);
   const next =
-    from >= 0 && to > from ? current.slice(0, from) + block + current.slice(to + end.length) : `${current.trimEnd()}\n\n${block}\n`;
+    from >= 0 && to > from
+      ? current.slice(0, from) + block + current.slice(to + end.length)
+      : `${current.trimEnd()}\n\n${block}\n`;
   writeFileSync(file, next);
 }
 
