@@ -11,7 +11,7 @@
  * PORT (the app, default 3000), TEMPORAL_MAX_CONCURRENT_ACTIVITIES / _WORKFLOWS (the worker).
  */
 import { startDevServer, type DevServer } from '../tooling/temporal-dev/src/index';
-import { ensureAppBuilt, ensurePackagesBuilt, startStack, type Stack } from './demo/stack';
+import { ensureAppBuilt, ensurePackagesBuilt, startStack, type Stack } from '@resumable/kit/example-stack';
 
 const dev = process.argv.includes('--dev');
 

@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import { CHROMIUM, CHROMIUM_ARGS } from '@resumable/kit/chromium';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { ensureAppBuilt, ROOT, startStack, type Stack } from '../../../scripts/demo/stack';
+import { ensureAppBuilt, ROOT, startStack, type Stack } from '@resumable/kit/example-stack';
 
 export { CHROMIUM } from '@resumable/kit/chromium';
 

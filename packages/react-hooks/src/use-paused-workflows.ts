@@ -54,7 +54,7 @@ export interface UsePausedWorkflowsResult<
 export function usePausedWorkflows<TVariables = Record<string, unknown>>(
   options: UsePausedWorkflowsOptions = {},
 ): UsePausedWorkflowsResult<TVariables> {
-  const [state, latest] = useShared(
+  const [state, current] = useShared(
     options,
     options.enabled ?? true,
     paused,
@@ -62,7 +62,7 @@ export function usePausedWorkflows<TVariables = Record<string, unknown>>(
     [options.apiBaseUrl],
   );
   // Actions read the newest options when called.
-  const resume = useCallback((id: string, payload?: unknown) => resumeExecution(latest(), id, payload), [latest]);
-  const cancel = useCallback((id: string, reason?: string) => cancelExecution(latest(), id, reason), [latest]);
+  const resume = useCallback((id: string, payload?: unknown) => resumeExecution(current(), id, payload), [current]);
+  const cancel = useCallback((id: string, reason?: string) => cancelExecution(current(), id, reason), [current]);
   return useMemo(() => ({ ...(state as PausedWorkflowsState<TVariables>), resume, cancel }), [state, resume, cancel]);
 }

@@ -1,21 +1,18 @@
 'use client';
 import { useCallback, useEffect, useState, useSyncExternalStore } from './react';
-import type { RefreshToken, SharedRegistry, Subscribable } from './client/index';
+import type { SharedRegistry, Subscribable } from './client/index';
 
 /**
  * What both hooks share: while `active`, subscribe to the shared subscription of
  * `registry` (one connection per key, whoever asks); read its state with
  * `useSyncExternalStore`, the initial state during server rendering and while
- * inactive. The newest options live in an observer created once, so a component
- * passing new callbacks on every render never reconnects. Returns the state, the
- * newest options (with a `refreshToken` that calls the newest callback) and the
- * subscription, if one exists.
+ * inactive. After every render the options go to the registry, the one place they
+ * are merged (so the newest `refreshToken` and `fetch` win for every subscriber), and
+ * to an observer created once (what this component alone needs, such as `onUpdate`),
+ * so new callbacks on every render never reconnect. Returns the state, this
+ * component's newest options and the subscription, if one exists.
  */
-export function useShared<
-  TOptions extends { refreshToken?: RefreshToken | undefined },
-  TState,
-  TSub extends Subscribable<TState>,
->(
+export function useShared<TOptions extends object, TState, TSub extends Subscribable<TState>>(
   options: TOptions,
   active: boolean,
   registry: SharedRegistry<TOptions, TSub>,
@@ -23,22 +20,16 @@ export function useShared<
   key: unknown[],
   attach?: (subscription: TSub, current: () => TOptions) => () => void,
 ): [TState, () => TOptions, () => TSub | undefined] {
-  const [observer] = useState(() => ({ options }));
+  const [observer] = useState(() => ({ options, current: () => observer.options }));
   useEffect(() => {
     observer.options = options;
+    if (active) registry.get(options);
   });
-  const latest = useCallback((): TOptions => {
-    const { refreshToken } = observer.options;
-    return {
-      ...observer.options,
-      refreshToken: refreshToken && (() => (observer.options.refreshToken ?? refreshToken)()),
-    };
-  }, [observer]);
   const subscribe = useCallback(
     (listener: () => void) => {
       if (!active) return () => {};
-      const subscription = registry.get(latest());
-      const detach = attach?.(subscription, () => observer.options);
+      const subscription = registry.get(observer.options);
+      const detach = attach?.(subscription, observer.current);
       const unsubscribe = subscription.subscribe(listener);
       return () => {
         detach?.();
@@ -55,7 +46,7 @@ export function useShared<
       () => peek()?.getState() ?? initial,
       () => initial,
     ),
-    latest,
+    observer.current,
     peek,
   ];
 }

@@ -6,7 +6,7 @@
  */
 import { render, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { WorkflowUpdate } from '../src/index';
+import { getTaskSubscription, type WorkflowUpdate } from '../src/index';
 import { range, renderedSequences, TaskUpdates, setupContractServer } from './render-helpers';
 
 const standIn = setupContractServer();
@@ -31,5 +31,26 @@ describe('useTemporalSubscription against the stand-in contract server (a gap in
     const pages = standIn.server.requests.filter((r) => r.path === '/api/temporal/recovery/task');
     expect(pages.map((r) => r.query.get('sinceSequence'))).toEqual(['2', '4', '6', '8', '10']);
     expect(pages.every((r) => r.query.get('limit') === '2')).toBe(true);
+  });
+
+  it('applies a burst that arrives together as one batch: one state change per chunk, not one copy of the list per update', async () => {
+    const task = getTaskSubscription({
+      apiBaseUrl: standIn.server.apiBaseUrl,
+      taskId: 'burst',
+      refreshToken: () => 'token',
+    });
+    const lists = new Set<readonly WorkflowUpdate[]>();
+    const stop = task.subscribe(() => lists.add(task.getState().updates));
+    try {
+      await standIn.server.until(() => standIn.server.openStreams('burst') === 1);
+      standIn.server.emit('burst', 200);
+      await standIn.server.until(() => task.getState().lastSequence === 200);
+      expect(task.getState().updates.map((u) => u.sequence)).toEqual(range(200));
+      // 200 frames written in one tick reach the client in a few reads; applied one
+      // by one they would make 200 lists.
+      expect(lists.size).toBeLessThan(20);
+    } finally {
+      stop();
+    }
   });
 });

@@ -88,7 +88,7 @@ export const INITIAL_TASK_STATE: TaskState<never> = {
  * ```
  *   subscribe ─► stream opens ─► connected ─┬─ first connection: history applied as it arrives
  *                                           └─ resume below server's lastSequence: catch-up (paced, isRecovering)
- *   update ─► Sequencer ─┬─ next in line ─► CatchUpPacer ─► state (one change per batch) ─► onUpdate listeners
+ *   update ─► Sequencer ─┬─ next in line ─► (a chunk's worth, next microtask) ─► CatchUpPacer ─► state (one change per batch) ─► onUpdate listeners
  *                        └─ gap ─► recoverMissedUpdates(): pages from the log, held catch-up, then release
  *   end ─► workflowStatus; missing tail ─► recoverMissedUpdates()     last unsubscribe ─► stream stops
  * ```
@@ -103,6 +103,8 @@ export class TaskSubscription<TUpdate extends WorkflowUpdate = WorkflowUpdate> e
   readonly #sequencer = new Sequencer<TUpdate>();
   readonly #pacer: CatchUpPacer<TUpdate>;
   readonly #updateListeners = new Set<(update: TUpdate) => void>();
+  /** Updates made ready since the last flush: everything one network chunk brought, applied as one batch. */
+  #ready: TUpdate[] = [];
   readonly #context: ReturnType<typeof liveContext>;
   #stream: EventStream | undefined;
   #recovery: Promise<number> | undefined;
@@ -203,11 +205,22 @@ export class TaskSubscription<TUpdate extends WorkflowUpdate = WorkflowUpdate> e
     }
   }
 
-  /** Sequences an update and queues what became ready; returns how many were queued. */
+  /**
+   * Sequences an update and queues what became ready; returns how many were queued.
+   * The pacer gets them a microtask later, together with whatever else the same
+   * chunk or page held: one state change (one copy of the list) per batch, not per update.
+   */
   #accept(update: TUpdate): number {
     const ready = this.#sequencer.accept(update);
-    this.#pacer.push(ready);
+    if (ready.length && !this.#ready.length) queueMicrotask(() => this.#flush());
+    this.#ready.push(...ready);
     return ready.length;
+  }
+
+  #flush(): void {
+    const ready = this.#ready;
+    this.#ready = [];
+    this.#pacer.push(ready);
   }
 
   #applyBatch(batch: TUpdate[], progress: CatchUpProgress): void {
@@ -241,11 +254,13 @@ export class TaskSubscription<TUpdate extends WorkflowUpdate = WorkflowUpdate> e
         if (!page.hasMore || !last) break;
         since = last.sequence;
       }
+      this.#flush();
       await this.#pacer.drained();
       this.#pacer.release();
     } catch (error) {
       // What did not arrive will not be applied by this recovery: end it with what did.
       this.setState({ error: ClientError.from(error) });
+      this.#flush();
       this.#pacer.release(this.#sequencer.head);
     }
     return fetched;

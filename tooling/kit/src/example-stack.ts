@@ -9,7 +9,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { freePort } from '@resumable/kit/net';
 import { join, resolve } from 'node:path';
 
-export const ROOT = resolve(import.meta.dirname, '../..');
+export const ROOT = resolve(import.meta.dirname, '../../..');
 export const APP_DIR = join(ROOT, 'examples/next-app');
 export const WORKER_DIR = join(ROOT, 'examples/worker');
 const NEXT_BIN = join(APP_DIR, 'node_modules/next/dist/bin/next');
