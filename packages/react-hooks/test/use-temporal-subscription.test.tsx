@@ -245,23 +245,55 @@ describe('useTemporalSubscription against the real recovery server', () => {
     expect(stack.server.streamRequests(task.taskId).map((r) => r.status)).toEqual([403]);
   });
 
-  it('waits while offline, then reconnects on `online`; a closed, fully delivered task answers 204 and it stops', async () => {
-    let online = true;
+  it('never lets `navigator.onLine` block: connects while it says offline, keeps a working stream on `offline`, shows `offline` while retrying, ends on `end`', async () => {
+    let online = false;
     Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => online });
     try {
       const task = await stack.backend.startTicking('offline');
+      // The browser says offline from the start (as Chromium does on a loopback-only machine).
       await renderStreaming(task, 2);
-      online = false;
       act(() => void window.dispatchEvent(new Event('offline')));
+      await task.emit(1);
+      await expectList(range(3));
+      expect(textOf('task-status')).toBe('open');
+      // A cut while "offline": the retry is named so, and it still reconnects.
+      const statuses = new Set<string>();
+      const observer = new MutationObserver(() => statuses.add(textOf('task-status')));
+      observer.observe(document.body, { subtree: true, characterData: true, childList: true });
+      await cutAndAwaitReconnect(task, 2);
+      await task.emit(1);
+      await expectList(range(4));
+      observer.disconnect();
+      expect(statuses).toContain('offline');
+      expect(statuses).not.toContain('reconnecting');
+      await task.finish();
+      await task.handle.result();
+      online = true;
+      act(() => void window.dispatchEvent(new Event('online')));
+      await waitFor(() => expect(textOf('task-status')).toBe('ended'), { timeout: 10_000 });
+      expect(stack.server.streamRequests(task.taskId).map((r) => r.lastEventId)).toEqual([undefined, '3']);
+      expect(renderedSequences()).toEqual(range(4));
+    } finally {
+      delete (navigator as { onLine?: boolean }).onLine;
+    }
+  });
+
+  it('a reconnect to a closed, fully delivered task answers 204 and it stops', async () => {
+    let visibility: DocumentVisibilityState = 'visible';
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility });
+    try {
+      const task = await stack.backend.startTicking('closed-204');
+      await renderStreaming(task, 2, { pauseWhenHidden: true });
+      // Away while the task ends: the stream closed, so no `end` reaches the client.
+      visibility = 'hidden';
+      act(() => void document.dispatchEvent(new Event('visibilitychange')));
       await until(() => stack.server.openStreams(task.taskId) === 0, 5_000, 'the stream to close');
-      expect(textOf('task-status')).toBe('offline');
       await task.finish();
       await task.handle.result();
       // Longer than the server trusts a cached "running" (250 ms): it must see the close.
       await sleep(400);
-      expect(stack.server.streamRequests(task.taskId)).toHaveLength(1);
-      online = true;
-      act(() => void window.dispatchEvent(new Event('online')));
+      visibility = 'visible';
+      act(() => void document.dispatchEvent(new Event('visibilitychange')));
       await waitFor(() => expect(textOf('task-status')).toBe('ended'), { timeout: 10_000 });
       expect(stack.server.streamRequests(task.taskId).map((r) => [r.lastEventId, r.status])).toEqual([
         [undefined, 200],
@@ -271,7 +303,7 @@ describe('useTemporalSubscription against the real recovery server', () => {
       expect(stack.server.streamRequests(task.taskId)).toHaveLength(2);
       expect(renderedSequences()).toEqual([1, 2]);
     } finally {
-      delete (navigator as { onLine?: boolean }).onLine;
+      delete (document as { visibilityState?: DocumentVisibilityState }).visibilityState;
     }
   });
 

@@ -5,7 +5,9 @@ import { networkError, requestHeaders, responseError, type RequestContext } from
 /**
  * Where a stream stands.
  * - `idle`: not started; `connecting` / `reconnecting`: a request is on its way (or waiting to retry);
- * - `open`: the server answered and events flow; `offline`: waiting for the `online` event;
+ * - `open`: the server answered and events flow;
+ * - `offline`: like `reconnecting`, but the browser says it is offline (`navigator.onLine`). A hint only:
+ *   retries go on with backoff, and the `online` event tries again at once;
  * - `hidden`: paused while the tab is hidden (`pauseWhenHidden`);
  * - `ended`: the server said there is nothing more (`event: end` or 204), for good;
  * - `error`: a failure retrying cannot fix (400, 403, 404), for good.
@@ -45,7 +47,7 @@ const RETRYABLE = (status: number) => status === 408 || status === 429 || status
 /**
  * Opens an SSE stream with `fetch` (so an `Authorization` header can be sent) and
  * keeps it open: reconnects with backoff and jitter, resumes with `Last-Event-ID`,
- * waits for `online` when offline, optionally sleeps while the tab is hidden, and
+ * tries again at once on `online` (but never stops trying because `navigator.onLine` says offline: it is often wrong), optionally sleeps while the tab is hidden, and
  * stops for good on the end event or 204.
  *
  * @example
@@ -62,11 +64,15 @@ export function openEventStream(options: EventStreamOptions): EventStream {
   let serverRetry: number | undefined;
   let wake: (() => void) | undefined;
 
+  // `navigator.onLine` is often wrong (VPNs, captive portals, a machine with only
+  // loopback): it names a failed try `offline` and `online` ends a backoff early, but
+  // it never stops a try, nor drops a stream that works.
   const offline = () => win?.navigator.onLine === false;
   const hidden = () => !!options.pauseWhenHidden && doc?.visibilityState === 'hidden';
+  const retrying = (error: ClientError) => options.onStatus(offline() ? 'offline' : 'reconnecting', error);
   const interrupt = () => {
-    // Offline or hidden: drop the request now; the loop waits for the way back.
-    if (offline() || hidden()) controller?.abort();
+    // Hidden: drop the request now; the loop waits for the tab to come back.
+    if (hidden()) controller?.abort();
     wake?.();
   };
   const sleep = (ms?: number) =>
@@ -82,7 +88,6 @@ export function openEventStream(options: EventStreamOptions): EventStream {
   // The events that may end a wait or call for dropping the request.
   const listen = (method: 'addEventListener' | 'removeEventListener') => {
     win?.[method]('online', interrupt);
-    win?.[method]('offline', interrupt);
     doc?.[method]('visibilitychange', interrupt);
   };
   listen('addEventListener');
@@ -99,8 +104,7 @@ export function openEventStream(options: EventStreamOptions): EventStream {
       if (stopped || request.signal.aborted) return 'again';
       response = await (options.fetch ?? fetch)(options.url, { headers, signal: request.signal });
     } catch (cause) {
-      if (!request.signal.aborted)
-        options.onStatus('reconnecting', ClientError.is(cause) ? ClientError.from(cause) : networkError(cause));
+      if (!request.signal.aborted) retrying(ClientError.is(cause) ? ClientError.from(cause) : networkError(cause));
       return request.signal.aborted ? 'again' : 'retry';
     }
     // "A client can be told to stop reconnecting using the HTTP 204 No Content response code." (WHATWG SSE)
@@ -108,7 +112,8 @@ export function openEventStream(options: EventStreamOptions): EventStream {
     if (!response.ok || !response.body) {
       const error = await responseError(response);
       const fatal = response.status !== 401 && !RETRYABLE(response.status);
-      options.onStatus(fatal ? 'error' : 'reconnecting', error);
+      if (fatal) options.onStatus('error', error);
+      else retrying(error);
       if (response.status === 401 && options.tokens) {
         // The token expired or was revoked: never send it again. A fresh one is
         // tried at once; if that is refused too, back off like any failure.
@@ -143,19 +148,19 @@ export function openEventStream(options: EventStreamOptions): EventStream {
     } catch {
       // The connection was cut or aborted: handled below.
     }
-    // Aborted by us (offline, hidden, stop): the loop decides what is next.
+    // Aborted by us (hidden, stop): the loop decides what is next.
     if (request.signal.aborted) return 'again';
     request.abort();
     if (ended) return 'end';
-    if (!stopped) options.onStatus('reconnecting', networkError(undefined, 'The stream closed before its end'));
+    if (!stopped) retrying(networkError(undefined, 'The stream closed before its end'));
     return 'retry';
   }
 
   (async () => {
     options.onStatus('connecting');
     while (!stopped) {
-      if (offline() || hidden()) {
-        options.onStatus(offline() ? 'offline' : 'hidden');
+      if (hidden()) {
+        options.onStatus('hidden');
         await sleep();
         continue;
       }
