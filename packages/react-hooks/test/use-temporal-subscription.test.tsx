@@ -81,6 +81,23 @@ async function cutAndAwaitReconnect(task: TickingTask, streamRequests: number) {
   );
 }
 
+/**
+ * Runs `body` with a tab whose visibility it controls: `show(false)` hides it and
+ * `show(true)` brings it back, each with its `visibilitychange` event.
+ */
+async function withTab(body: (show: (visible: boolean) => void) => Promise<void>) {
+  let visibility: DocumentVisibilityState = 'visible';
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility });
+  try {
+    await body((visible) => {
+      visibility = visible ? 'visible' : 'hidden';
+      act(() => void document.dispatchEvent(new Event('visibilitychange')));
+    });
+  } finally {
+    delete (document as { visibilityState?: DocumentVisibilityState }).visibilityState;
+  }
+}
+
 describe('useTemporalSubscription against the real recovery server', () => {
   it('renders live updates as the workflow emits them, with the token in the Authorization header', async () => {
     const task = await stack.backend.startTicking('live');
@@ -279,21 +296,17 @@ describe('useTemporalSubscription against the real recovery server', () => {
   });
 
   it('a reconnect to a closed, fully delivered task answers 204 and it stops', async () => {
-    let visibility: DocumentVisibilityState = 'visible';
-    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility });
-    try {
+    await withTab(async (show) => {
       const task = await stack.backend.startTicking('closed-204');
       await renderStreaming(task, 2, { pauseWhenHidden: true });
       // Away while the task ends: the stream closed, so no `end` reaches the client.
-      visibility = 'hidden';
-      act(() => void document.dispatchEvent(new Event('visibilitychange')));
+      show(false);
       await until(() => stack.server.openStreams(task.taskId) === 0, 5_000, 'the stream to close');
       await task.finish();
       await task.handle.result();
       // Longer than the server trusts a cached "running" (250 ms): it must see the close.
       await sleep(400);
-      visibility = 'visible';
-      act(() => void document.dispatchEvent(new Event('visibilitychange')));
+      show(true);
       await waitFor(() => expect(textOf('task-status')).toBe('ended'), { timeout: 10_000 });
       expect(stack.server.streamRequests(task.taskId).map((r) => [r.lastEventId, r.status])).toEqual([
         [undefined, 200],
@@ -302,30 +315,22 @@ describe('useTemporalSubscription against the real recovery server', () => {
       await sleep(300);
       expect(stack.server.streamRequests(task.taskId)).toHaveLength(2);
       expect(renderedSequences()).toEqual([1, 2]);
-    } finally {
-      delete (document as { visibilityState?: DocumentVisibilityState }).visibilityState;
-    }
+    });
   });
 
   it('with pauseWhenHidden, closes while the tab is hidden and resumes when visible', async () => {
-    let visibility: DocumentVisibilityState = 'visible';
-    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => visibility });
-    try {
+    await withTab(async (show) => {
       const task = await stack.backend.startTicking('hidden');
       await renderStreaming(task, 1, { pauseWhenHidden: true });
-      visibility = 'hidden';
-      act(() => void document.dispatchEvent(new Event('visibilitychange')));
+      show(false);
       await until(() => stack.server.openStreams(task.taskId) === 0, 5_000, 'the stream to close');
       await task.emit(1);
       await sleep(100);
       expect(stack.server.streamRequests(task.taskId)).toHaveLength(1);
-      visibility = 'visible';
-      act(() => void document.dispatchEvent(new Event('visibilitychange')));
+      show(true);
       await expectList([1, 2]);
       expect(stack.server.streamRequests(task.taskId).map((r) => r.lastEventId)).toEqual([undefined, '1']);
-    } finally {
-      delete (document as { visibilityState?: string }).visibilityState;
-    }
+    });
   });
 
   it('retries with backoff while the server is unreachable, then connects when it is back', async () => {
