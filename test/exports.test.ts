@@ -37,3 +37,29 @@ describe.each(publishedPackages())('$name exports', ({ dir, name }) => {
     expect(attw.status, `${attw.stdout}\n${attw.stderr}`).toBe(0);
   }, 120_000);
 });
+
+describe('Temporal SDK ranges', () => {
+  const manifests = publishedPackages().map(({ dir }) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')));
+  const ranges = manifests.flatMap((manifest) =>
+    Object.entries({ ...manifest.dependencies, ...manifest.peerDependencies } as Record<string, string>)
+      .filter(([dependency]) => dependency.startsWith('@temporalio/'))
+      .map(([dependency, range]) => ({ pkg: manifest.name as string, dependency, range })),
+  );
+
+  it('are one range across every published package', () => {
+    expect(ranges.length).toBeGreaterThan(0);
+    expect(new Set(ranges.map(({ range }) => range)), JSON.stringify(ranges)).toEqual(new Set([ranges[0]?.range]));
+  });
+
+  // The whole suite runs on the SDK installed here: it must be the range's lower bound,
+  // so the oldest version we accept is the one we test.
+  it('are tested at their lower bound', () => {
+    const lower = /^\^(\d+\.\d+\.\d+)$/.exec(ranges[0]?.range ?? '')?.[1];
+    expect(lower, 'a caret range like ^1.24.0').toBeDefined();
+    for (const { pkg, dependency } of ranges) {
+      const dir = join(ROOT, 'packages', pkg.replace('@resumable/', ''));
+      const installed = JSON.parse(readFileSync(join(dir, 'node_modules', dependency, 'package.json'), 'utf8'));
+      expect(`${pkg} → ${dependency}@${installed.version}`).toBe(`${pkg} → ${dependency}@${lower}`);
+    }
+  });
+});
