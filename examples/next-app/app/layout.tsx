@@ -1,6 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { connection } from 'next/server';
 import type { ReactNode } from 'react';
+import { TemporalUiProvider, type TemporalUi } from '@/components/temporal-ui';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -8,7 +10,15 @@ export const metadata: Metadata = {
   description: 'Temporal workflow progress over Server-Sent Events, exactly once and in order.',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+/** Read at request time (not baked in at build), so one build serves any deployment. */
+async function temporalUi(): Promise<TemporalUi | null> {
+  await connection();
+  const baseUrl = process.env.TEMPORAL_UI_URL;
+  return baseUrl ? { baseUrl, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' } : null;
+}
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const ui = await temporalUi();
   return (
     <html lang="en">
       <body>
@@ -22,7 +32,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/test-cycle">Test cycle</Link>
           </nav>
         </header>
-        <main>{children}</main>
+        <main>
+          <TemporalUiProvider ui={ui}>{children}</TemporalUiProvider>
+        </main>
       </body>
     </html>
   );

@@ -7,6 +7,7 @@ import type { StartedWorkflow } from '@/app/actions';
 import { createCuttableNetwork, type CuttableNetwork } from '@/lib/cuttable-network';
 import { getTemporalSubscriptionToken } from '@/lib/tokens';
 import { ConnectionBadge } from './connection-badge';
+import { WorkflowLink } from './temporal-ui';
 
 // One network per task, outside React, so the stream keeps the same fetch across re-renders.
 const networks = new Map<string, CuttableNetwork>();
@@ -120,7 +121,7 @@ export function TaskCard({ item }: { item: StartedWorkflow }) {
       <header>
         <div>
           <h2>{item.title}</h2>
-          <code className="id">{taskId}</code>
+          <code className="id">{taskId}</code> <WorkflowLink workflowId={taskId} />
         </div>
         <span className={`status status-${status.toLowerCase()}`} data-testid="task-status">
           {status}
@@ -151,6 +152,8 @@ export function TaskCard({ item }: { item: StartedWorkflow }) {
       {!task.isRecovering && task.status === 'reconnecting' && !cut && (
         <div className="recovering soft" data-testid="reconnecting">
           Reconnecting… the stream resumes after #{task.lastSequence}
+          {/* The last try's failure, quietly: during a deliberate reconnect it is the cut itself. */}
+          {task.error && !busy && <span className="muted small"> ({task.error.message})</span>}
         </div>
       )}
       <div className="buttons">
@@ -177,7 +180,13 @@ export function TaskCard({ item }: { item: StartedWorkflow }) {
           {note}
         </p>
       )}
-      {task.error && !cut && task.status !== 'open' && <p className="alert small">{task.error.message}</p>}
+      {/* An alarm only when the hook gave up or the browser is offline: while it is still
+          trying (a manual Reconnect, a backoff retry) the soft notice above says so. */}
+      {task.error && !cut && !busy && (task.status === 'error' || task.status === 'offline') && (
+        <p className="alert small" data-testid="connection-error">
+          {task.error.message}
+        </p>
+      )}
       <ol className="updates" data-testid="updates">
         {task.updates.map((update) => (
           <li key={update.sequence} data-seq={update.sequence} data-type={update.type}>

@@ -12,6 +12,7 @@ import { startTestCycle } from '@/app/actions';
 import { useRecentWorkflows } from '@/lib/recent';
 import { getTemporalSubscriptionToken } from '@/lib/tokens';
 import { ConnectionBadge } from './connection-badge';
+import { WorkflowLink } from './temporal-ui';
 
 type PhaseData = TestCycleUpdates['phase'];
 type Compensation = TestCycleUpdates['compensation'];
@@ -129,7 +130,7 @@ export function TestCycleView() {
           <header>
             <div>
               <h2>{current.title}</h2>
-              <code className="id">{current.workflowId}</code>
+              <code className="id">{current.workflowId}</code> <WorkflowLink workflowId={current.workflowId} />
             </div>
             <div className="row">
               <ConnectionBadge status={cycle.status} />
@@ -168,6 +169,8 @@ export function TestCycleView() {
                     <td>
                       {spec.name}
                       {(spec.phase === 3 || spec.phase === 4) && <span className="badge small">parallel</span>}
+                      {/* Phases are activities of the cycle's workflow: its history shows each attempt. */}
+                      {phase && <WorkflowLink workflowId={current.workflowId} label="history ↗" />}
                     </td>
                     <td className="small muted">{RETRY_LABEL[spec.kind]}</td>
                     <td>

@@ -1,7 +1,8 @@
 import type { WorkflowState, WorkflowUpdate } from '@resumable/protocol';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { startE2e, type E2e } from './harness';
+import { temporalTestServer } from '@resumable/temporal-dev/vitest';
+import { E2E_TEMPORAL_UI, startE2e, type E2e } from './harness';
 
 let e2e: E2e;
 
@@ -41,13 +42,16 @@ const range = (count: number) => Array.from({ length: count }, (_, index) => ind
  */
 async function watchCard(page: Page, taskId: string): Promise<void> {
   await page.evaluate((id) => {
-    const seen = { recovering: [] as string[], violations: [] as string[] };
+    const seen = { recovering: [] as string[], violations: [] as string[], alarms: [] as string[] };
     (window as unknown as { __watch: typeof seen }).__watch = seen;
     const check = () => {
       const card = document.querySelector(`[data-task-id="${id}"]`);
       if (!card) return;
       const indicator = card.querySelector('[data-testid=recovering]');
       if (indicator?.textContent) seen.recovering.push(indicator.textContent);
+      // The connection-error banner: an alarm, which nothing in this test should raise.
+      const alarm = card.querySelector('[data-testid=connection-error]');
+      if (alarm?.textContent) seen.alarms.push(alarm.textContent);
       const sequences = [...card.querySelectorAll('li[data-seq]')].map((item) =>
         Number((item as HTMLElement).dataset.seq),
       );
@@ -62,10 +66,14 @@ async function watchCard(page: Page, taskId: string): Promise<void> {
   }, taskId);
 }
 
-function watched(page: Page): Promise<{ recovering: string[]; violations: string[] }> {
-  return page.evaluate(
-    () => (window as unknown as { __watch: { recovering: string[]; violations: string[] } }).__watch,
-  );
+interface Watched {
+  recovering: string[];
+  violations: string[];
+  alarms: string[];
+}
+
+function watched(page: Page): Promise<Watched> {
+  return page.evaluate(() => (window as unknown as { __watch: Watched }).__watch);
 }
 
 describe('task board', () => {
@@ -132,6 +140,12 @@ describe('task board', () => {
     const seen = await watched(page);
     expect(seen.violations).toEqual([]);
     expect(seen.recovering.some((text) => /Recovering missed updates/.test(text))).toBe(true);
+    // A deliberate cut and Reconnect never raise the "could not reach the server" alarm.
+    expect(seen.alarms).toEqual([]);
+    // The card links to its workflow in Temporal's web UI.
+    expect(await card.getByTestId('temporal-ui-link').getAttribute('href')).toBe(
+      `${E2E_TEMPORAL_UI}/namespaces/${encodeURIComponent(temporalTestServer().namespace)}/workflows/${encodeURIComponent(taskId)}`,
+    );
     expect(await handle.result()).toBe('MERGED');
     await expect.poll(() => card.getByTestId('connection').getAttribute('data-status')).toBe('ended');
 

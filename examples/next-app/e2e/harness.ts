@@ -26,6 +26,12 @@ export interface E2e {
 }
 
 /**
+ * The web UI the app links to in the e2e run. The test server runs without one; the
+ * links are checked for where they point, not followed.
+ */
+export const E2E_TEMPORAL_UI = 'http://127.0.0.1:8233';
+
+/**
  * The whole stack for a run: builds the app if `.next` is missing or stale, starts
  * the example worker (with the run's workflow bundle) and `next start` on
  * 127.0.0.1, and opens headless Chromium.
@@ -41,6 +47,7 @@ export async function startE2e(): Promise<E2e> {
     taskQueue: uniqueTaskQueue('e2e'),
     workflowBundle: inject('workflowBundles').worker,
     log: (source, line) => logs.push(`[${source}] ${line}`),
+    temporalUiUrl: E2E_TEMPORAL_UI,
   });
   let browser: Browser | undefined;
   let client: Client | undefined;

@@ -29,6 +29,8 @@ export interface StackOptions {
   workflowBundle?: string;
   /** Where the processes' output goes, line by line. */
   log?: (source: 'app' | 'worker' | 'stack', line: string) => void;
+  /** The Temporal web UI, for the app's links to each workflow (none when omitted). */
+  temporalUiUrl?: string | undefined;
 }
 
 export interface Stack {
@@ -183,6 +185,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     RESUMABLE_SECRET: process.env.RESUMABLE_SECRET ?? randomBytes(32).toString('hex'),
     RESUMABLE_BUS_SECRET: process.env.RESUMABLE_BUS_SECRET ?? randomBytes(32).toString('hex'),
     RESUMABLE_BUS_URL: `${appUrl}/api/resumable/bus`,
+    ...(options.temporalUiUrl ? { TEMPORAL_UI_URL: options.temporalUiUrl } : {}),
     NEXT_TELEMETRY_DISABLED: '1',
     // The example activities fail on purpose to show retries: keep Temporal's per-failure warnings out of the way.
     TEMPORAL_LOG_LEVEL: process.env.TEMPORAL_LOG_LEVEL ?? 'ERROR',

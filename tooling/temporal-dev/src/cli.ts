@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { Connection } from '@temporalio/client';
 import { buildTemporalCli } from './build-cli';
 import { startDevServer } from './dev-server';
 import { findTemporalCli } from './resolve-cli';
+
+const HEALTH_CHECK_MS = 2_000;
 
 const USAGE = `Usage: resumable-temporal <command> [options]
 
@@ -12,7 +15,7 @@ Commands:
 
 Options for start:
   --ui              serve the Temporal web UI
-  --port <n>        gRPC port (default: 7233)
+  --port <n>        gRPC port (default: 7233; 0 picks a free one)
   --ui-port <n>     web UI port (default: port + 1000)
   --db <file>       persist to this SQLite file (default: in memory)
   --namespace <ns>  namespace to create (default: default)
@@ -47,7 +50,8 @@ async function main(): Promise<void> {
 
   const server = await startDevServer({
     ui: values.ui,
-    port: values.port ? Number(values.port) : 7233,
+    // --port 0: any free port (the address is printed).
+    ...(values.port === '0' ? {} : { port: values.port ? Number(values.port) : 7233 }),
     ...(values['ui-port'] ? { uiPort: Number(values['ui-port']) } : {}),
     ...(values.db ? { dbFilename: values.db } : {}),
     ...(values.namespace ? { namespace: values.namespace } : {}),
@@ -55,11 +59,48 @@ async function main(): Promise<void> {
   process.stdout.write(`TEMPORAL_ADDRESS=${server.address}\n`);
   if (server.uiUrl) process.stdout.write(`Temporal web UI: ${server.uiUrl}\n`);
   process.stdout.write('Press Ctrl-C to stop.\n');
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+  const outcome = await untilStopped(server.address);
+  if (outcome !== 'signal') {
+    process.stderr.write(`The Temporal server on ${server.address} stopped answering: ${outcome.lost}\n`);
+    process.exitCode = 1;
+  }
+  // A server that died cannot be stopped cleanly; the reason is already said.
+  await server.stop().catch((error: unknown) => {
+    if (outcome === 'signal') throw error;
   });
-  await server.stop();
+}
+
+/**
+ * Waits for Ctrl-C (or SIGTERM) while watching the server. The server process belongs
+ * to the SDK's native runtime, which holds no Node handle, so without a timer of our
+ * own Node would find nothing to wait for and exit at once.
+ */
+async function untilStopped(address: string): Promise<'signal' | { lost: string }> {
+  const connection = await Connection.connect({ address, connectTimeout: 5_000 });
+  let failures = 0;
+  try {
+    return await new Promise((resolve) => {
+      process.once('SIGINT', () => resolve('signal'));
+      process.once('SIGTERM', () => resolve('signal'));
+      const watch = setInterval(() => {
+        const deadline = new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error('no answer to a health check within 2 s')), 2_000).unref(),
+        );
+        Promise.race([connection.healthService.check({}), deadline]).then(
+          () => void (failures = 0),
+          (error: unknown) => {
+            // One missed check can be a busy machine; three in a row is a dead server.
+            if (++failures < 3) return;
+            clearInterval(watch);
+            resolve({ lost: error instanceof Error ? error.message : String(error) });
+          },
+        );
+      }, HEALTH_CHECK_MS);
+      process.once('exit', () => clearInterval(watch));
+    });
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
 }
 
 main().catch((error: unknown) => {
