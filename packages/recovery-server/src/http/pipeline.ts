@@ -3,15 +3,16 @@ import type { ServerContext } from '../context';
 import { corsHeaders, preflight } from './cors';
 import { checkId } from './params';
 import type { RouteDefinition, RouteInput } from './route';
-import { Router, isStreamPlan, type Outcome } from './router';
+import { Router, isNoRoute, isStreamPlan, markNoRoute, noRouteError, type Outcome } from './router';
 
 /**
  * @internal The one way into every route. Applied here once, in this order, so a
- * new route cannot forget any of it: preflight; refusal while shutting down; route
- * matching; the route's id parameter checked; its token checked for the declared
- * action on that id; then the handler; CORS headers on every answer and stream;
- * any error rendered as `{"error": {code, message}}` with its status (and logged
- * when it is the server's fault).
+ * new route cannot forget any of it: preflight (for a path a route owns); route
+ * matching; refusal while shutting down; the route's id parameter checked; its token
+ * checked for the declared action on that id; then the handler; CORS headers on every
+ * answer and stream; any error rendered as `{"error": {code, message}}` with its
+ * status (and logged when it is the server's fault). A path no route owns is
+ * answered by a 404 marked `isNoRoute`, which an adapter may hand on instead.
  */
 export function createPipeline(
   server: ServerContext,
@@ -23,17 +24,22 @@ export function createPipeline(
   return async (request) => {
     const cors = corsHeaders(server.cors, request);
     try {
-      if (request.method === 'OPTIONS') return preflight(server.cors, request);
-      if (server.closing) throw new ResumableError('SHUTTING_DOWN', 'The server is shutting down');
       const url = new URL(request.url);
+      if (request.method === 'OPTIONS') {
+        if (!router.owns(url)) throw noRouteError();
+        return preflight(server.cors, request);
+      }
+      // Matched before the shutdown refusal: a path that is not ours stays not ours.
       const { route, params } = router.match(request, url);
+      if (server.closing) throw new ResumableError('SHUTTING_DOWN', 'The server is shutting down');
       const input = await authorise(server, route, request, url, params);
       return withHeaders(await route.handle(input), cors);
     } catch (error) {
       const failure = ResumableError.from(error);
       if (failure.status >= 500)
         server.onError(error, { source: 'server', operation: `${request.method} ${safePath(request.url)}` });
-      return failure.toResponse(cors);
+      const response = failure.toResponse(cors);
+      return isNoRoute(error) ? markNoRoute(response) : response;
     }
   };
 }

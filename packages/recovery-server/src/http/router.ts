@@ -12,6 +12,30 @@ export interface StreamPlan {
   start(connection: import('../stream/types').PublisherConnection): void;
 }
 
+/**
+ * Marks the 404 of a path that no route owns, as told apart from a route's own 404
+ * (`TASK_NOT_FOUND`, an unknown connection): an adapter with somewhere else to send
+ * the request (Express's `next()`) hands it on. A registered symbol and a property
+ * check, so it holds across duplicate copies of the package (ESM and CJS).
+ */
+const NO_ROUTE = Symbol.for('@resumable/recovery-server/no-route');
+
+/** @internal The `NOT_FOUND` error of a path no route owns. */
+export function noRouteError(): ResumableError {
+  return markNoRoute(new ResumableError('NOT_FOUND', 'No such route'));
+}
+
+/** @internal Marks an error or a response as "no route owns this path". */
+export function markNoRoute<T extends object>(value: T): T {
+  Object.defineProperty(value, NO_ROUTE, { value: true });
+  return value;
+}
+
+/** @internal True for an error or a response marked by `markNoRoute`. */
+export function isNoRoute(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as { [NO_ROUTE]?: unknown })[NO_ROUTE] === true;
+}
+
 /** @internal Adapters use it to tell a stream from a response. */
 export function isStreamPlan(outcome: Outcome): outcome is StreamPlan {
   return !(outcome instanceof Response) && (outcome as StreamPlan).kind === 'stream';
@@ -36,26 +60,37 @@ export class Router {
     return this;
   }
 
-  /** Finds the route of a request, or throws NOT_FOUND / METHOD_NOT_ALLOWED. */
+  /**
+   * Finds the route of a request, or throws METHOD_NOT_ALLOWED (a route owns the path,
+   * not the method) or a `noRouteError()` (no route owns the path).
+   */
   match(request: Request, url: URL): { route: RouteDefinition; params: Record<string, string> } {
-    const base = this.basePath.split('/').filter(Boolean);
-    const parts = url.pathname.split('/').filter(Boolean);
-    if (parts.length < base.length || base.some((segment, index) => parts[index] !== segment)) {
-      throw new ResumableError('NOT_FOUND', 'No such route');
-    }
-    const rest = parts.slice(base.length);
     let pathMatched = false;
-    for (const route of this.routes) {
-      const params = matchSegments(route.segments, rest);
-      if (!params) continue;
+    for (const { definition, params } of this.routesOf(url)) {
       pathMatched = true;
-      const { method } = route.definition;
+      const { method } = definition;
       if (method === request.method || (method === 'GET' && request.method === 'HEAD')) {
-        return { route: route.definition, params };
+        return { route: definition, params };
       }
     }
     if (pathMatched) throw new ResumableError('METHOD_NOT_ALLOWED', `${request.method} is not allowed here`);
-    throw new ResumableError('NOT_FOUND', 'No such route');
+    throw noRouteError();
+  }
+
+  /** True when some route owns the path (whatever the method): a preflight is ours to answer. */
+  owns(url: URL): boolean {
+    return !this.routesOf(url).next().done;
+  }
+
+  private *routesOf(url: URL): Generator<{ definition: RouteDefinition; params: Record<string, string> }> {
+    const base = this.basePath.split('/').filter(Boolean);
+    const parts = url.pathname.split('/').filter(Boolean);
+    if (parts.length < base.length || base.some((segment, index) => parts[index] !== segment)) return;
+    const rest = parts.slice(base.length);
+    for (const route of this.routes) {
+      const params = matchSegments(route.segments, rest);
+      if (params) yield { definition: route.definition, params };
+    }
   }
 }
 

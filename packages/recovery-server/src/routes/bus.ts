@@ -1,5 +1,5 @@
-import { ResumableError } from '@resumable/protocol';
 import { defineRoute } from '../http/route';
+import { noRouteError } from '../http/router';
 
 /** `POST resumable/bus`: bus messages from workers in other processes, authenticated by the server secret. */
 export const busIngress = defineRoute({
@@ -7,7 +7,8 @@ export const busIngress = defineRoute({
   path: 'resumable/bus',
   auth: 'server-secret',
   async handle({ request, server }) {
-    if (!server.busReceiver) throw new ResumableError('NOT_FOUND', 'No such route');
+    // Without a busSecret the route does not exist: a mounting app may own the path.
+    if (!server.busReceiver) throw noRouteError();
     return server.busReceiver(request);
   },
 });
