@@ -178,8 +178,10 @@ export class SseConnection {
     this.#reason = reason;
     for (const channel of this.#channels.splice(0)) channel._remove(this);
     this.#host.connectionClosed(this);
-    if (reason === 'slow-consumer' || reason === 'evicted' || reason === 'error' || reason === 'client-closed')
-      this.#transport.destroy();
+    // A stream cut on the server's terms is destroyed (its backlog freed, the reader told
+    // it broke). A client that left reads nothing more: its stream only ends, so hosts that
+    // log every errored body (@hono/node-server) stay quiet as clients come and go.
+    if (reason === 'slow-consumer' || reason === 'evicted' || reason === 'error') this.#transport.destroy();
     else this.#transport.end();
     const listeners = this.#listeners;
     this.#listeners = undefined;

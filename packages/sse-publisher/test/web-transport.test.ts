@@ -61,6 +61,17 @@ describe('openWeb', () => {
     expect(publisher.stats()).toMatchObject({ connections: 0, channels: 0 });
   });
 
+  it('ends (does not error) the body of a request that was aborted, so hosts log nothing', async () => {
+    const publisher = createSsePublisher();
+    cleanups.push(() => publisher.shutdown({ graceMs: 0 }));
+    const abort = new AbortController();
+    const { connection, response } = publisher.openWeb(new Request('http://localhost/a', { signal: abort.signal }));
+    const body = parseStream(response.body!);
+    abort.abort();
+    expect(connection.closeReason).toBe('client-closed');
+    expect(await body.done).toBe('ended');
+  });
+
   it('closes when the reader cancels, and counts a never-read stream as a slow consumer', async () => {
     const publisher = createSsePublisher({ maxBufferedBytes: 64 * 1024 });
     cleanups.push(() => publisher.shutdown({ graceMs: 0 }));
