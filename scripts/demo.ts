@@ -40,6 +40,9 @@ const temporalPort = portFlag('port', flags.port);
 const uiPort = portFlag('ui-port', flags['ui-port']);
 const appPort = portFlag('app-port', flags['app-port']);
 
+/** The web UI the app links to: the one we started, else the one TEMPORAL_UI_URL names. */
+const temporalUi = (server: DevServer) => server.uiUrl ?? (process.env.TEMPORAL_UI_URL || undefined);
+
 async function main(): Promise<void> {
   let server: DevServer | undefined;
   let stack: Stack | undefined;
@@ -65,7 +68,7 @@ async function main(): Promise<void> {
       namespace: server.namespace,
       port: appPort,
       mode: dev ? 'dev' : 'start',
-      temporalUiUrl: server.uiUrl ?? process.env.TEMPORAL_UI_URL,
+      temporalUiUrl: temporalUi(server),
     });
   } catch (error) {
     console.error('[demo] could not start:', error instanceof Error ? error.message : error);
@@ -73,7 +76,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  const ui = server.uiUrl ?? '(external server: see its own UI)';
+  const ui = temporalUi(server) ?? '(external server: set TEMPORAL_UI_URL to its web UI)';
   console.log(`
   Resumable demo is running.
 

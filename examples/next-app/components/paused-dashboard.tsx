@@ -12,6 +12,7 @@ import { startOrder, type StartedWorkflow } from '@/app/actions';
 import { useRecentWorkflows } from '@/lib/recent';
 import { getOperatorToken, getTemporalSubscriptionToken } from '@/lib/tokens';
 import { Countdown } from './countdown';
+import { WorkflowLink } from './temporal-ui';
 
 /** Delivers the payment service's event to every order waiting for it with this correlation key. */
 async function sendPaymentEvent(pause: PausedWorkflow): Promise<void> {
@@ -30,13 +31,17 @@ async function sendPaymentEvent(pause: PausedWorkflow): Promise<void> {
 
 /** The paused dashboard: the live list of paused executions, with resume, cancel and the payment event. */
 export function PausedDashboard() {
-  const { pausedWorkflows, isConnected, isLoaded, error, resume, cancel } = usePausedWorkflows({
+  const { pausedWorkflows, isConnected, isLoaded, status, error, resume, cancel } = usePausedWorkflows({
     refreshToken: getOperatorToken,
   });
   const orders = useRecentWorkflows('orders', 8);
   const [pending, startTransition] = useTransition();
   const [acting, setActing] = useState<Record<string, string>>({});
   const [problem, setProblem] = useState<string>();
+  // The hook's error is an alarm only once it gave up or the browser is offline: while
+  // it is still trying, its last failure is the indicator's tooltip, not a banner.
+  const retrying = status === 'connecting' || status === 'reconnecting';
+  const alarm = problem ?? (retrying ? undefined : error?.message);
 
   const newOrder = (timeoutSeconds?: number) =>
     startTransition(async () => {
@@ -68,9 +73,14 @@ export function PausedDashboard() {
         <div>
           <h1>
             Paused workflows{' '}
-            <span className={`live${isConnected ? ' on' : ''}`} data-testid="live-indicator" data-live={isConnected}>
+            <span
+              className={`live${isConnected ? ' on' : ''}`}
+              data-testid="live-indicator"
+              data-live={isConnected}
+              title={retrying ? error?.message : undefined}
+            >
               <i aria-hidden />
-              {isConnected ? 'live' : 'connecting'}
+              {isConnected ? 'live' : status === 'reconnecting' ? 'reconnecting' : 'connecting'}
             </span>
           </h1>
           <p className="muted">
@@ -87,7 +97,7 @@ export function PausedDashboard() {
           </button>
         </div>
       </div>
-      {(problem || error) && <p className="alert">{problem ?? error?.message}</p>}
+      {alarm && <p className="alert">{alarm}</p>}
 
       <div className="paused-list" data-testid="paused-list" data-loaded={isLoaded}>
         {isLoaded && sorted.length === 0 && <p className="empty">Nothing is waiting.</p>}
@@ -100,17 +110,27 @@ export function PausedDashboard() {
               className="card paused"
               data-testid="paused-card"
               data-execution-id={pause.executionId}
+              data-workflow-type={pause.workflowType}
               data-paused-at={pause.pausedAt}
               data-paused-time={pause.pausedTime}
             >
               <header>
                 <div>
                   <h2>{pause.workflowName ?? pause.workflowType}</h2>
-                  <code className="id">{pause.executionId}</code>
+                  {/* The execution's Temporal workflow id. (`pause.workflowId` is the legacy
+                      name of the workflow type, not an id: never show it as one.) */}
+                  <code className="id" data-testid="execution-id" title="workflow id">
+                    {pause.executionId}
+                  </code>{' '}
+                  <WorkflowLink workflowId={pause.executionId} />
                 </div>
                 <span className="badge">{pause.pausedAt}</span>
               </header>
               <dl>
+                <dt>workflow type</dt>
+                <dd>
+                  <code data-testid="workflow-type">{pause.workflowType}</code>
+                </dd>
                 <dt>waiting for</dt>
                 <dd>
                   {pause.waitingFor.length
@@ -226,7 +246,7 @@ function OrderRow({ order }: { order: StartedWorkflow }) {
       <td>
         {order.title}
         <br />
-        <code className="id">{order.workflowId}</code>
+        <code className="id">{order.workflowId}</code> <WorkflowLink workflowId={order.workflowId} />
       </td>
       <td>
         <span className={`status status-${status.toLowerCase()}`}>{status}</span>

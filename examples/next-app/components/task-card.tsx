@@ -59,6 +59,9 @@ export function TaskCard({ item }: { item: StartedWorkflow }) {
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<string>();
   const [recoveries, setRecoveries] = useState(0);
+  // The connection a Reconnect click replaces. Until a new one has connected, the hook's
+  // failed tries are the cut still healing (streams stay down during the recovery), not news.
+  const [replacing, setReplacing] = useState<{ connectionId: string | undefined }>();
   const task = useTemporalSubscription<CardUpdates, CardStatus>({
     taskId,
     refreshToken: getTemporalSubscriptionToken(taskId),
@@ -66,6 +69,8 @@ export function TaskCard({ item }: { item: StartedWorkflow }) {
     backoff: { initialDelayMs: 500, maxDelayMs: 5_000 },
   });
   const status = taskStatus(task.updates, task.workflowStatus);
+  const reconnecting = task.status === 'connecting' || task.status === 'reconnecting';
+  const deliberateReconnect = busy || (!!replacing && replacing.connectionId === task.connectionId && reconnecting);
   const percent = progressOf(item.kind, task.updates, status);
 
   const cutConnection = () => {
@@ -79,6 +84,7 @@ export function TaskCard({ item }: { item: StartedWorkflow }) {
   const reconnect = async () => {
     setBusy(true);
     setCut(false);
+    setReplacing({ connectionId: task.connectionId });
     network.restoreRequests();
     try {
       const recovered = await task.recoverMissedUpdates();
@@ -152,8 +158,13 @@ export function TaskCard({ item }: { item: StartedWorkflow }) {
       {!task.isRecovering && task.status === 'reconnecting' && !cut && (
         <div className="recovering soft" data-testid="reconnecting">
           Reconnecting… the stream resumes after #{task.lastSequence}
-          {/* The last try's failure, quietly: during a deliberate reconnect it is the cut itself. */}
-          {task.error && !busy && <span className="muted small"> ({task.error.message})</span>}
+          {/* The last try's failure, quietly; not during a deliberate reconnect, where it is the cut itself. */}
+          {task.error && !deliberateReconnect && (
+            <span className="muted small" data-testid="reconnect-error">
+              {' '}
+              ({task.error.message})
+            </span>
+          )}
         </div>
       )}
       <div className="buttons">
@@ -182,7 +193,7 @@ export function TaskCard({ item }: { item: StartedWorkflow }) {
       )}
       {/* An alarm only when the hook gave up or the browser is offline: while it is still
           trying (a manual Reconnect, a backoff retry) the soft notice above says so. */}
-      {task.error && !cut && !busy && (task.status === 'error' || task.status === 'offline') && (
+      {task.error && !cut && !deliberateReconnect && (task.status === 'error' || task.status === 'offline') && (
         <p className="alert small" data-testid="connection-error">
           {task.error.message}
         </p>

@@ -1,3 +1,4 @@
+import { WORKFLOWS } from '@resumable/example-worker/shared';
 import type { WorkflowState, WorkflowUpdate } from '@resumable/protocol';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
@@ -35,6 +36,10 @@ function shownSequences(card: Locator): Promise<number[]> {
 
 const range = (count: number) => Array.from({ length: count }, (_, index) => index + 1);
 
+/** Where the app should link a workflow: its page in Temporal's web UI. */
+const uiUrlOf = (workflowId: string) =>
+  `${E2E_TEMPORAL_UI}/namespaces/${encodeURIComponent(temporalTestServer().namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+
 /**
  * Watches a task card from inside the page: at every DOM change its list must be
  * 1, 2, … k (nothing twice, nothing out of order), and the recovery indicator's
@@ -43,15 +48,19 @@ const range = (count: number) => Array.from({ length: count }, (_, index) => ind
 async function watchCard(page: Page, taskId: string): Promise<void> {
   await page.evaluate((id) => {
     const seen = { recovering: [] as string[], violations: [] as string[], alarms: [] as string[] };
+    const record = (list: string[], text: string | null | undefined) => {
+      if (text && list[list.length - 1] !== text) list.push(text);
+    };
     (window as unknown as { __watch: typeof seen }).__watch = seen;
     const check = () => {
       const card = document.querySelector(`[data-task-id="${id}"]`);
       if (!card) return;
       const indicator = card.querySelector('[data-testid=recovering]');
       if (indicator?.textContent) seen.recovering.push(indicator.textContent);
-      // The connection-error banner: an alarm, which nothing in this test should raise.
-      const alarm = card.querySelector('[data-testid=connection-error]');
-      if (alarm?.textContent) seen.alarms.push(alarm.textContent);
+      // The connection-error banner, and the reconnecting notice's failure text: nothing in
+      // this test (a deliberate cut, then Reconnect) should show either.
+      record(seen.alarms, card.querySelector('[data-testid=connection-error]')?.textContent);
+      record(seen.alarms, card.querySelector('[data-testid=reconnect-error]')?.textContent);
       const sequences = [...card.querySelectorAll('li[data-seq]')].map((item) =>
         Number((item as HTMLElement).dataset.seq),
       );
@@ -143,9 +152,7 @@ describe('task board', () => {
     // A deliberate cut and Reconnect never raise the "could not reach the server" alarm.
     expect(seen.alarms).toEqual([]);
     // The card links to its workflow in Temporal's web UI.
-    expect(await card.getByTestId('temporal-ui-link').getAttribute('href')).toBe(
-      `${E2E_TEMPORAL_UI}/namespaces/${encodeURIComponent(temporalTestServer().namespace)}/workflows/${encodeURIComponent(taskId)}`,
-    );
+    expect(await card.getByTestId('temporal-ui-link').getAttribute('href')).toBe(uiUrlOf(taskId));
     expect(await handle.result()).toBe('MERGED');
     await expect.poll(() => card.getByTestId('connection').getAttribute('data-status')).toBe('ended');
 
@@ -192,6 +199,13 @@ describe('paused workflows', () => {
     expect(second.appearedAfterMs).toBeLessThan(1000);
     await page.locator('[data-testid=countdown]').first().waitFor();
     await e2e.screenshot(page, 'paused-dashboard');
+
+    // A card names the execution by its workflow id and shows its workflow type apart
+    // (never the legacy `workflowId` field, which holds the type, as if it were the id).
+    const shown = page.locator(`[data-testid=paused-card][data-execution-id="${first.orderId}"]`);
+    expect(await shown.getByTestId('execution-id').textContent()).toBe(first.orderId);
+    expect(await shown.getByTestId('workflow-type').textContent()).toBe(WORKFLOWS.order);
+    expect(await shown.getByTestId('temporal-ui-link').getAttribute('href')).toBe(uiUrlOf(first.orderId));
 
     // Resume the first at wait-approval: it leaves the list, then pauses again for payment.
     const approval = page.locator(
@@ -256,6 +270,13 @@ describe('test cycle', () => {
     await e2e.screenshot(page, 'test-cycle-running');
     const cycle = page.getByTestId('cycle');
     const cycleId = (await cycle.getAttribute('data-cycle-id')) as string;
+    // Each phase links to the workflow whose activities run it: the cycle's own.
+    expect(
+      await page
+        .locator('[data-testid=phase-row][data-phase="3"]')
+        .getByTestId('temporal-ui-link')
+        .getAttribute('href'),
+    ).toBe(uiUrlOf(cycleId));
     await expect.poll(() => cycle.getAttribute('data-cycle-status'), { timeout: 30_000 }).toBe('COMPLETED');
     // The stream ends once the workflow has closed and everything is delivered.
     await expect

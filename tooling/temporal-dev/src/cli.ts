@@ -77,28 +77,38 @@ async function main(): Promise<void> {
  */
 async function untilStopped(address: string): Promise<'signal' | { lost: string }> {
   const connection = await Connection.connect({ address, connectTimeout: 5_000 });
-  let failures = 0;
+  let watch: NodeJS.Timeout | undefined;
+  let onSignal: (() => void) | undefined;
   try {
     return await new Promise((resolve) => {
-      process.once('SIGINT', () => resolve('signal'));
-      process.once('SIGTERM', () => resolve('signal'));
-      const watch = setInterval(() => {
-        const deadline = new Promise<never>((_, reject) =>
-          setTimeout(() => reject(new Error('no answer to a health check within 2 s')), 2_000).unref(),
-        );
-        Promise.race([connection.healthService.check({}), deadline]).then(
-          () => void (failures = 0),
-          (error: unknown) => {
-            // One missed check can be a busy machine; three in a row is a dead server.
-            if (++failures < 3) return;
-            clearInterval(watch);
-            resolve({ lost: error instanceof Error ? error.message : String(error) });
-          },
-        );
+      onSignal = () => resolve('signal');
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      let failures = 0;
+      watch = setInterval(() => {
+        let timer: NodeJS.Timeout | undefined;
+        const deadline = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('no answer to a health check within 2 s')), HEALTH_CHECK_MS);
+        });
+        Promise.race([connection.healthService.check({}), deadline])
+          .finally(() => clearTimeout(timer))
+          .then(
+            () => void (failures = 0),
+            (error: unknown) => {
+              // One missed check can be a busy machine; three in a row is a dead server.
+              if (++failures >= 3) resolve({ lost: error instanceof Error ? error.message : String(error) });
+            },
+          );
       }, HEALTH_CHECK_MS);
-      process.once('exit', () => clearInterval(watch));
     });
   } finally {
+    // Nothing of ours may outlive the wait: a leftover timer would hold the exit back,
+    // and a second Ctrl-C during the teardown should kill the process as usual.
+    clearInterval(watch);
+    if (onSignal) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
     await connection.close().catch(() => undefined);
   }
 }
