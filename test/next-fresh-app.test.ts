@@ -4,11 +4,12 @@
  * the default config and with `cacheComponents: true`, neither build reaches Temporal
  * nor needs the secrets, and the built app serves the routes.
  *
- * The README's files are the fixtures in `test/fixtures/next-fresh-app/` (the README names
- * them, and the docs check holds it to their lines). They live outside `test/` because
- * the root tsconfig type-checks `test/`, where a Next app's imports (`@/…`, the
- * published packages) cannot resolve; `next build` type-checks them here, in the app's
- * own tsconfig.
+ * The README's files are the fixtures in `test/fixtures/next-fresh-app/`: each README block
+ * names its fixture (the docs check holds it to its lines), and the first test holds the
+ * README to showing every fixture, whole, so what is built here is what the README shows.
+ * The root tsconfig leaves them out (a Next app's imports, `@/…` and the published
+ * packages, resolve only inside the app); `next build` type-checks them here, with the
+ * app's own tsconfig.
  *
  * Nothing is installed: the app's node_modules are symlinks to what the workspace has
  * (next, react, typescript and types from the example app, the @resumable packages
@@ -16,7 +17,19 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, parse, relative, resolve, sep } from 'node:path';
@@ -27,6 +40,7 @@ import type {} from '../tooling/temporal-dev/src/vitest';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const FIXTURE = join(ROOT, 'test', 'fixtures', 'next-fresh-app');
+const README = join(ROOT, 'packages', 'recovery-server', 'README.md');
 /** Where the workspace keeps next, react and their types: the example app's dependencies. */
 const NEXT_APP_MODULES = join(ROOT, 'examples', 'next-app', 'node_modules');
 const FROM_NEXT_APP = [
@@ -213,6 +227,23 @@ function nextBuild(app: string, env: NodeJS.ProcessEnv): Promise<Run> {
   });
 }
 
+/** The code blocks of the README's "### Next.js" section, by the fixture their marker names. */
+function readmeFiles(): Map<string, string> {
+  const readme = readFileSync(README, 'utf8').replace(/\r\n/g, '\n');
+  const section = /^### Next\.js\n([\s\S]*?)(?=^#{1,3} |(?![\s\S]))/m.exec(readme)?.[1];
+  if (!section) throw new Error('packages/recovery-server/README.md has no "### Next.js" section');
+  const blocks = /^<!-- verbatim: test\/fixtures\/next-fresh-app\/(\S+) -->\n```tsx?\n([\s\S]*?)^```$/gm;
+  return new Map([...section.matchAll(blocks)].map(([, path = '', code = '']) => [path, code]));
+}
+
+/** Every file under the fixture folder, as paths relative to it with `/`. */
+function fixtureFiles(): string[] {
+  return readdirSync(FIXTURE, { recursive: true, encoding: 'utf8' })
+    .filter((path) => statSync(join(FIXTURE, path)).isFile())
+    .map((path) => path.split(sep).join('/'))
+    .sort();
+}
+
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
@@ -267,6 +298,12 @@ describe('the README Next.js files in a fresh create-next-app app', () => {
   });
 
   const buildEnv = () => cleanEnv({ TEMPORAL_ADDRESS: sentinelAddress });
+
+  it('is what the README shows: every file of the app, whole', () => {
+    const shown = readmeFiles();
+    expect([...shown.keys()].sort(), 'the fixtures the README\'s "### Next.js" blocks name').toEqual(fixtureFiles());
+    for (const [path, code] of shown) expect(code, path).toBe(readFileSync(join(FIXTURE, path), 'utf8'));
+  });
 
   it.each([
     { config: 'the default config', cacheComponents: false },
