@@ -16,7 +16,24 @@ const clientEntry: Plugin = {
 // module directives: esbuild keeps the sources' 'use client' at the top of the file.
 // The framework-free client must not carry one. Neither cleans dist/, or one would
 // delete the other's output.
+//
+// The client carries its own copy of what it runs of `@resumable/protocol` (the SSE
+// parser and `backoffDelay`), bundled from protocol's sources: there each is a module of
+// its own, and `sideEffects: false` leaves out every module the client does not use.
+// Importing protocol's built entry instead would put most of it in an app's bundle: it
+// is one file, and its error class and code table are code a bundler must keep
+// (test/size-budget.test.ts measures what an app pays). Protocol stays a dependency for
+// the types.
 export default [
   packageBuild({ index: 'src/index.ts' }, { clean: false, treeshake: false, esbuildPlugins: [clientEntry] }),
-  packageBuild({ client: 'src/client/index.ts' }, { clean: false }),
+  packageBuild(
+    { client: 'src/client/index.ts' },
+    {
+      clean: false,
+      noExternal: ['@resumable/protocol'],
+      esbuildOptions(options) {
+        options.conditions = ['@resumable/source'];
+      },
+    },
+  ),
 ];

@@ -92,8 +92,8 @@ export interface RecoveryResult {
   lastSequence: number;
 }
 
-/** `data` of the first event on a task stream. */
-export interface ConnectedEventData {
+/** `data` of the first event on a task stream; `TStatus` is the workflow's statuses. */
+export interface ConnectedEventData<TStatus extends string = string> {
   connectionId: string;
   /** The sequence this stream resumes after (from `Last-Event-ID`, or 0). */
   resumeFrom?: number;
@@ -102,6 +102,11 @@ export interface ConnectedEventData {
    * a catch-up (recovery): a client can show progress from `resumeFrom` to here.
    */
   lastSequence?: number;
+  /**
+   * The workflow's status (its update log's `status`) as the server last read it,
+   * with the log up to `lastSequence`; absent when the server does not say it.
+   */
+  status?: TStatus;
 }
 
 /** `data` of the last event on a task stream, sent once the workflow has closed. */

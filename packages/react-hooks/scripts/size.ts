@@ -1,39 +1,31 @@
 /**
- * Writes the "react-hooks" section of BENCHMARKS.md: what each import adds to an
- * app's bundle (measured as `bundle-size.ts` says), with and without
- * `@resumable/protocol`. `--strict` exits 1 when a judged import is over the budget
- * (`pnpm test` checks the same in `test/size-budget.test.ts`).
+ * Measures what each import adds to an app's bundle, on the packed build (as
+ * `bundle-size.ts` says), and writes the figures: the size table of this package's
+ * README and the "react-hooks" section of BENCHMARKS.md. `--strict` exits 1 when an
+ * import is over the budget (`pnpm test` checks the same, and that the README shows
+ * these figures, in `test/size-budget.test.ts`). Run `pnpm build` first.
  *
- *   npx tsx --conditions=@resumable/source scripts/size.ts [--strict]
+ *   pnpm --filter @resumable/react-hooks size [--strict]
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { machineLine, writeBenchSection } from '@resumable/kit/bench-report';
-import { BUDGET, DEPENDENCIES, FULL_ENTRY, IMPORTS, kb, measure, type Measured } from './bundle-size';
+import { BUDGET, kib, measureAll, ROOT, sizeTable } from './bundle-size';
 
-const rows: string[] = [];
-const over: string[] = [];
-let full: Measured | undefined;
-for (const { name, source: contents, judged } of IMPORTS) {
-  const bundled = await measure(contents);
-  const own = await measure(contents, DEPENDENCIES);
-  full ??= bundled;
-  const fits = bundled.gzipped <= BUDGET;
-  if (judged && !fits) over.push(`${name}: ${kb(bundled.gzipped)}`);
-  const verdict = fits ? 'yes' : `**no** (+${kb(bundled.gzipped - BUDGET)})`;
-  rows.push(
-    `| ${name} | ${kb(bundled.minified)} | **${kb(bundled.gzipped)}** | ${kb(own.gzipped)} | ${verdict}${judged ? '' : ' (not judged)'} |`,
-  );
-}
+const rows = await measureAll();
+const over = rows.filter((row) => !row.fits).map((row) => `${row.name}: ${kib(row.gzipped)}`);
+const full = rows[rows.length - 1];
+const heaviest = (full?.inputs ?? []).map((input) => `\`${input.path}\` ${kib(input.bytes)}`).join(', ');
 
-const total = full?.gzipped ?? 0;
-// What protocol adds to the full entry (gzip works on the whole file, so by difference).
-const protocolCost = total - (await measure(FULL_ENTRY, DEPENDENCIES)).gzipped;
-const protocolBytes = (full?.inputs ?? [])
-  .filter((input) => input.path.includes('protocol/'))
-  .reduce((sum, input) => sum + input.bytes, 0);
-const heaviest = (full?.inputs ?? [])
-  .slice(0, 8)
-  .map((input) => `\`${input.path}\` ${kb(input.bytes)}`)
-  .join(', ');
+// The README's table, between its markers.
+const readme = join(ROOT, 'README.md');
+const start = '<!-- size-table -->';
+const end = '<!-- /size-table -->';
+const text = readFileSync(readme, 'utf8');
+const from = text.indexOf(start);
+const to = text.indexOf(end);
+if (from < 0 || to < from) throw new Error(`README.md has no ${start} … ${end} section`);
+writeFileSync(readme, `${text.slice(0, from + start.length)}\n${sizeTable(rows)}\n${text.slice(to)}`);
 
 writeBenchSection(
   'react-hooks',
@@ -41,24 +33,28 @@ writeBenchSection(
 
 ${machineLine()}
 
-esbuild (minified, ESM, browser target, React excluded), then gzip level 9, **with** the
-runtime dependency bundled: what an app pays. "Own code" leaves \`@resumable/protocol\`
-out, for comparison. Budget: ${kb(BUDGET)} min+gz, judged on what an app imports: each
-hook alone, both subscription hooks together, the store (\`sideEffects: false\`, so an app
-pays only for what it imports); \`pnpm test\` fails when one is over
-(\`test/size-budget.test.ts\`). The full entry (every export at once) is a figure. ${over.length ? `**Over budget:** ${over.join('; ')}.` : 'Every judged row is within it.'}
-Of the full entry, \`@resumable/protocol\` adds ${kb(protocolCost)} min+gz (${kb(protocolBytes)} minified: its
-SSE parser; the rest is types, and errors are the client's own \`ClientError\`).
+Measured on what users install: \`pnpm pack\` of \`@resumable/react-hooks\` and
+\`@resumable/protocol\`, unpacked into a \`node_modules\`; an app entry importing from the
+package by name, bundled by esbuild (minified, ESM, browser target, React excluded), then
+gzip level 9. 1 KiB = 1024 bytes. Budget: ${kib(BUDGET)} min+gz for every row;
+\`pnpm test\` fails when one is over (\`test/size-budget.test.ts\`). ${
+    over.length ? `**Over budget:** ${over.join('; ')}.` : 'Every row is within it.'
+  }
 
-| import | minified | min+gz | own code only, min+gz | ≤ 5 KB? |
-|---|---|---|---|---|
-${rows.join('\n')}
+| import | minified | min+gz | ≤ ${kib(BUDGET)}? |
+|---|---|---|---|
+${rows
+  .map(
+    (row) =>
+      `| ${row.name} | ${kib(row.minified)} | **${kib(row.gzipped)}** | ${row.fits ? 'yes' : `**no** (+${kib(row.gzipped - BUDGET)})`} |`,
+  )
+  .join('\n')}
 
-Largest inputs of the full entry (minified, before gzip): ${heaviest}.`,
+The full entry by installed file (minified, before gzip): ${heaviest}.`,
 );
 
-process.stdout.write(`${rows.join('\n')}\n`);
+process.stdout.write(`${sizeTable(rows)}\n`);
 if (over.length) {
-  process.stderr.write(`react-hooks over the ${kb(BUDGET)} budget: ${over.join('; ')}\n`);
+  process.stderr.write(`react-hooks over the ${kib(BUDGET)} budget: ${over.join('; ')}\n`);
   if (process.argv.includes('--strict')) process.exit(1);
 }

@@ -46,6 +46,8 @@ export {
   type TokenResult,
   type Subscribable,
   type WorkflowUpdate,
+  type UpdateMap,
+  type UpdateOf,
   type PausedWorkflow,
   type UpdatesPage,
   type ErrorCode,

@@ -1,7 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import type { UpdateMap, UpdateOf, WorkflowUpdate } from '@resumable/protocol';
+import type { ConnectedEventData, EndEventData, UpdateMap, UpdateOf, WorkflowUpdate } from '@resumable/protocol';
 import type { LogUpdate, LogUpdateMap, UpdateLog } from '@resumable/workflow-state';
-import type { TaskState } from './client/index';
+import { getTaskSubscription, peekTaskSubscription, type TaskState } from './client/index';
 import {
   useTemporalSubscription,
   type UseTemporalSubscriptionOptions,
@@ -117,6 +117,29 @@ describe('useTemporalSubscription<Map, Status>', () => {
   });
 });
 
+describe('the status type without React', () => {
+  it('types the shared subscription by update and status, as the hook is', () => {
+    const task = getTaskSubscription<Update, Status>(options);
+    expectTypeOf(task.getState()).toEqualTypeOf<TaskState<Update, Status>>();
+    expectTypeOf(task.getState().workflowStatus).toEqualTypeOf<Status | undefined>();
+    expectTypeOf(peekTaskSubscription<Update, Status>(options)?.getState().workflowStatus).toEqualTypeOf<
+      Status | undefined
+    >();
+    // @ts-expect-error a status type must extend string
+    getTaskSubscription<Update, 1>(options);
+    expectTypeOf(getTaskSubscription(options).getState().workflowStatus).toEqualTypeOf<string | undefined>();
+  });
+
+  it('reads the status the stream says with the same type', () => {
+    expectTypeOf<ConnectedEventData<Status>['status']>().toEqualTypeOf<Status | undefined>();
+    expectTypeOf<EndEventData<Status>['status']>().toEqualTypeOf<Status>();
+    expectTypeOf<ConnectedEventData['status']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<NonNullable<ConnectedEventData<Status>['status']>>().toEqualTypeOf<
+      NonNullable<UseTemporalSubscriptionResult<Updates, Status>['workflowStatus']>
+    >();
+  });
+});
+
 describe('without type arguments', () => {
   it('takes any update type and status', () => {
     const task = useTemporalSubscription(options);
@@ -126,6 +149,9 @@ describe('without type arguments', () => {
     expectTypeOf(task.latestData).toEqualTypeOf<unknown>();
     expectTypeOf(task.workflowStatus).toEqualTypeOf<string | undefined>();
     useTemporalSubscription({ ...options, onUpdate: (update) => expectTypeOf(update).toEqualTypeOf<WorkflowUpdate>() });
+    // The types an app names its map and updates with come from this package too.
+    expectTypeOf<import('./index').UpdateOf<Updates>>().toEqualTypeOf<Update>();
+    expectTypeOf<import('./index').UpdateMap>().toEqualTypeOf<UpdateMap>();
     // The status alone may be given.
     expectTypeOf(useTemporalSubscription<UpdateMap, Status>(options).workflowStatus).toEqualTypeOf<
       Status | undefined

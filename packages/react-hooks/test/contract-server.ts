@@ -6,8 +6,10 @@
  *
  * A stand-in for `@resumable/recovery-server`, used only by the `*.stand-in.test.tsx`
  * files for misbehaviour the real server never produces (a hole inside a live
- * stream, a paused delta older than its snapshot). Everything else runs against the
- * real server (test/real-server.ts).
+ * stream, a paused delta older than its snapshot, a status said out of order), and
+ * for the workflow's status on a running stream (`status` in `connected`, and
+ * `event: status`), which the real server does not send yet. Everything else runs
+ * against the real server (test/real-server.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -49,6 +51,10 @@ export interface ContractServer {
   emit(taskId: string, count?: number, options?: { live?: boolean }): WorkflowUpdate[];
   /** Closes the workflow: open streams get `end` and are closed. */
   complete(taskId: string, status?: string): void;
+  /** Sets the workflow's status; open streams get `event: status` with it. */
+  setStatus(taskId: string, status: string): void;
+  /** Writes any event to the task's open streams. */
+  pushTask(taskId: string, event: string, data: unknown, id?: number): void;
   /** Destroys the sockets of the task's open streams (a network cut, not an end). */
   cut(taskId: string): void;
   pausedConnections(): number;
@@ -140,7 +146,14 @@ export async function startContractServer(options: ContractServerOptions = {}): 
       t.connections++;
       res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
       record.status = 200;
-      res.write(encodeJsonEvent('connected', { connectionId: `c${t.connections}` }));
+      res.write(
+        encodeJsonEvent('connected', {
+          connectionId: `c${t.connections}`,
+          resumeFrom: from,
+          lastSequence: t.log.length,
+          status: t.status,
+        }),
+      );
       for (const update of t.log.slice(from)) res.write(encodeJsonEvent('update', update, update.sequence));
       if (t.closed) {
         res.write(encodeJsonEvent('end', { status: t.status, lastSequence: t.log.length }));
@@ -237,6 +250,14 @@ export async function startContractServer(options: ContractServerOptions = {}): 
       t.status = status;
       for (const res of t.live) res.end(encodeJsonEvent('end', { status, lastSequence: t.log.length }));
       t.live.clear();
+    },
+    setStatus(taskId, status) {
+      const t = task(taskId);
+      t.status = status;
+      for (const res of t.live) res.write(encodeJsonEvent('status', { status, lastSequence: t.log.length }));
+    },
+    pushTask(taskId, event, data, id) {
+      for (const res of task(taskId).live) res.write(encodeJsonEvent(event, data, id));
     },
     cut(taskId) {
       const { live } = task(taskId);

@@ -32,6 +32,7 @@ export function TaskUpdates(props: Partial<UseTemporalSubscriptionOptions> & { l
       </output>
       <output data-testid={`${label}-error`}>{state.error?.code ?? ''}</output>
       <output data-testid={`${label}-connection`}>{state.connectionId ?? ''}</output>
+      <output data-testid={`${label}-workflow`}>{state.workflowStatus ?? ''}</output>
       <button type="button" onClick={() => void state.recoverMissedUpdates()}>
         recover {label}
       </button>

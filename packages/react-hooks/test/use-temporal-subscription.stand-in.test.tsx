@@ -2,9 +2,10 @@
 /**
  * Client behaviour the real recovery server never provokes, shown against the
  * stand-in wire-contract server (test/contract-server.ts): it can put a hole in a
- * live stream, which the real server repairs before sending.
+ * live stream, which the real server repairs before sending, and it says the
+ * workflow's status while the stream runs, which the real server does not do yet.
  */
-import { render, waitFor } from '@testing-library/react';
+import { render, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { getTaskSubscription, type WorkflowUpdate } from '../src/index';
 import { range, renderedSequences, TaskUpdates, setupContractServer } from './render-helpers';
@@ -52,5 +53,33 @@ describe('useTemporalSubscription against the stand-in contract server (a gap in
     } finally {
       stop();
     }
+  });
+
+  it('fills workflowStatus from the stream while the task runs: connected, then each status event, then end', async () => {
+    render(<TaskUpdates apiBaseUrl={standIn.server.apiBaseUrl} taskId="status" />);
+    const shown = () => screen.getByTestId('task-workflow').textContent;
+    await waitFor(() => expect(shown()).toBe('IN_PROGRESS'));
+    standIn.server.emit('status', 2);
+    standIn.server.setStatus('status', 'REVIEW');
+    await waitFor(() => expect(shown()).toBe('REVIEW'));
+    expect(renderedSequences()).toEqual([1, 2]);
+    standIn.server.complete('status', 'DONE');
+    await waitFor(() => expect(shown()).toBe('DONE'));
+    expect(getTaskSubscription({ apiBaseUrl: standIn.server.apiBaseUrl, taskId: 'status' }).getState()).toMatchObject({
+      status: 'ended',
+      workflowStatus: 'DONE',
+    });
+  });
+
+  it('never replaces a status with one said at an earlier point of the log', async () => {
+    render(<TaskUpdates apiBaseUrl={standIn.server.apiBaseUrl} taskId="late" />);
+    await standIn.server.until(() => standIn.server.openStreams('late') === 1);
+    standIn.server.emit('late', 3);
+    standIn.server.pushTask('late', 'status', { status: 'REVIEW', lastSequence: 3 });
+    standIn.server.pushTask('late', 'status', { status: 'IN_PROGRESS', lastSequence: 2 });
+    standIn.server.pushTask('late', 'status', { status: 'APPROVED', lastSequence: 3 });
+    standIn.server.emit('late', 1);
+    await waitFor(() => expect(renderedSequences()).toEqual(range(4)));
+    expect(screen.getByTestId('task-workflow').textContent).toBe('APPROVED');
   });
 });

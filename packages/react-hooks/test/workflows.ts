@@ -4,6 +4,7 @@
  */
 import { createUpdateLog } from '@resumable/workflow-state';
 import { condition, defineSignal, setHandler } from '@temporalio/workflow';
+import type { TaskStatus, TaskUpdates } from './readme/typed';
 
 type Status = 'IN_PROGRESS' | 'DONE';
 type Updates = { tick: { n: number } };
@@ -33,6 +34,19 @@ export async function tickOnSignal(): Promise<number> {
     if (done) break;
   }
   log.setStatus('DONE');
+  return log.lastSequence;
+}
+
+/**
+ * The README's typed example (test/readme/typed.tsx): two messages with a percentage,
+ * then a status update, then DONE, on the map and statuses that example declares.
+ */
+export async function reportProgress(): Promise<number> {
+  const log = createUpdateLog<TaskStatus, TaskUpdates>({ status: 'IN_PROGRESS' });
+  log.emit('message', { text: 'Started', percent: 0 });
+  log.emit('message', { text: 'Halfway', percent: 50 });
+  log.setStatus('DONE');
+  log.emit('status', { status: 'DONE' });
   return log.lastSequence;
 }
 

@@ -23,7 +23,7 @@ export type ClientErrorCode = Extract<
 // The brand of @resumable/protocol's ResumableError: `ResumableError.is()` checks it,
 // not the class, so this error passes without the browser bundle carrying protocol's
 // code table.
-const BRAND = Symbol.for('@resumable/error');
+const BRAND = /* @__PURE__ */ Symbol.for('@resumable/error');
 
 /**
  * Every error the client reports: `code` for programs (the server's, or a

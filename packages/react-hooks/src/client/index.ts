@@ -36,4 +36,4 @@ export { createTaskStore, type TaskStore, type StoredTask, type SequencedPatch }
 export type { SharedRegistry } from './shared-stream';
 export { Subscribable } from './subscribable';
 export { ClientError, type ClientErrorCode } from './errors';
-export type { WorkflowUpdate, PausedWorkflow, UpdatesPage, ErrorCode } from '@resumable/protocol';
+export type { WorkflowUpdate, UpdateMap, UpdateOf, PausedWorkflow, UpdatesPage, ErrorCode } from '@resumable/protocol';

@@ -145,7 +145,7 @@ export function cancelExecution(
 }
 
 /** One shared paused-workflows subscription per `apiBaseUrl`. */
-const pausedRegistry = sharedRegistry(
+const pausedRegistry = /* @__PURE__ */ sharedRegistry(
   apiBase,
   (options: PausedWorkflowsOptions, release) => new PausedWorkflowsSubscription(options, release),
 );

@@ -17,7 +17,7 @@ export interface Sequenced {
 export class Sequencer<T extends Sequenced = Sequenced> {
   /** The highest sequence accepted so far; everything up to it is contiguous. */
   head: number;
-  private held = new Map<number, T>();
+  readonly #held = new Map<number, T>();
 
   constructor(head = 0) {
     this.head = head;
@@ -25,7 +25,7 @@ export class Sequencer<T extends Sequenced = Sequenced> {
 
   /** True while an update is held back waiting for a missing one. */
   get hasGap(): boolean {
-    return this.held.size > 0;
+    return this.#held.size > 0;
   }
 
   /** Accepts one update; returns the updates now ready to apply, in order. */
@@ -33,13 +33,13 @@ export class Sequencer<T extends Sequenced = Sequenced> {
     const { sequence } = update;
     if (sequence <= this.head) return [];
     if (sequence > this.head + 1) {
-      this.held.set(sequence, update);
+      this.#held.set(sequence, update);
       return [];
     }
     const ready = [update];
     this.head = sequence;
-    for (let next = this.held.get(this.head + 1); next; next = this.held.get(this.head + 1)) {
-      this.held.delete(next.sequence);
+    for (let next = this.#held.get(this.head + 1); next; next = this.#held.get(this.head + 1)) {
+      this.#held.delete(next.sequence);
       ready.push(next);
       this.head = next.sequence;
     }

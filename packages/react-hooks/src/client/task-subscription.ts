@@ -1,5 +1,5 @@
 import type { ConnectedEventData, EndEventData, UpdatesPage, WorkflowUpdate } from '@resumable/protocol';
-import { CONNECTED, END, UPDATE } from './events';
+import { CONNECTED, END, STATUS, UPDATE } from './events';
 import { CatchUpPacer, type CatchUpProgress } from './catch-up-pacer';
 import { ClientError } from './errors';
 import { openEventStream, type ConnectionStatus, type EventStream, type StreamOptions } from './event-stream';
@@ -61,7 +61,12 @@ export interface TaskState<TUpdate extends WorkflowUpdate = WorkflowUpdate, TSta
   /** The sequence of the latest applied update (0 before the first). */
   lastSequence: number;
   lastTimestamp?: number | undefined;
-  /** The workflow's status once the stream has ended or a recovery page said it. */
+  /**
+   * The workflow's status (its update log's `status`) as the server last read it: from
+   * the stream while it runs (the `connected` and `status` events, when the server
+   * sends them), from recovery pages, and from `end` (final). A status said at a lower
+   * `lastSequence` than the one shown never replaces it. Undefined until one says it.
+   */
   workflowStatus?: TStatus | undefined;
   connectionId?: string | undefined;
   /** The latest error; connection errors clear once connected again. */
@@ -69,7 +74,7 @@ export interface TaskState<TUpdate extends WorkflowUpdate = WorkflowUpdate, TSta
 }
 
 /** The state before anything is known. */
-export const INITIAL_TASK_STATE: TaskState<never> = {
+export const INITIAL_TASK_STATE: TaskState<never, never> = {
   status: 'idle',
   isConnected: false,
   isRecovering: false,
@@ -90,16 +95,18 @@ export const INITIAL_TASK_STATE: TaskState<never> = {
  *                                           └─ resume below server's lastSequence: catch-up (paced, isRecovering)
  *   update ─► Sequencer ─┬─ next in line ─► (a chunk's worth, next microtask) ─► CatchUpPacer ─► state (one change per batch) ─► onUpdate listeners
  *                        └─ gap ─► recoverMissedUpdates(): pages from the log, held catch-up, then release
- *   end ─► workflowStatus; missing tail ─► recoverMissedUpdates()     last unsubscribe ─► stream stops
+ *   connected / status / recovery page ─► workflowStatus (unless the one shown was said later in the log)
+ *   end ─► final workflowStatus; missing tail ─► recoverMissedUpdates()     last unsubscribe ─► stream stops
  * ```
  *
  * @example
  * const task = getTaskSubscription({ taskId: 'task-1', refreshToken });
  * const stop = task.subscribe(() => console.log(task.getState().updates.length));
  */
-export class TaskSubscription<TUpdate extends WorkflowUpdate = WorkflowUpdate> extends Subscribable<
-  TaskState<TUpdate>
-> {
+export class TaskSubscription<
+  TUpdate extends WorkflowUpdate = WorkflowUpdate,
+  TStatus extends string = string,
+> extends Subscribable<TaskState<TUpdate, TStatus>> {
   readonly #sequencer = new Sequencer<TUpdate>();
   readonly #pacer: CatchUpPacer<TUpdate>;
   readonly #updateListeners = new Set<(update: TUpdate) => void>();
@@ -109,6 +116,8 @@ export class TaskSubscription<TUpdate extends WorkflowUpdate = WorkflowUpdate> e
   #stream: EventStream | undefined;
   #recovery: Promise<number> | undefined;
   #recoverAgain = false;
+  /** The `lastSequence` the shown `workflowStatus` was said at (Infinity once `end` said it). */
+  #statusAt = 0;
   readonly #release: () => void;
 
   /** @internal Created by `getTaskSubscription`; `release` forgets it in the registry. */
@@ -117,7 +126,7 @@ export class TaskSubscription<TUpdate extends WorkflowUpdate = WorkflowUpdate> e
     public options: TaskSubscriptionOptions,
     release: () => void,
   ) {
-    super(INITIAL_TASK_STATE as TaskState<TUpdate>);
+    super(INITIAL_TASK_STATE);
     this.#release = release;
     this.#context = liveContext(() => this.options);
     this.#pacer = new CatchUpPacer<TUpdate>(
@@ -180,10 +189,11 @@ export class TaskSubscription<TUpdate extends WorkflowUpdate = WorkflowUpdate> e
   }
 
   #receive({ event, data: text }: { event?: string | undefined; data: string }): void {
-    if (event !== CONNECTED && event !== UPDATE && event !== END) return;
+    if (event !== CONNECTED && event !== UPDATE && event !== STATUS && event !== END) return;
     try {
-      const data = parseEventData<TUpdate & ConnectedEventData & EndEventData>({ event, data: text });
+      const data = parseEventData<TUpdate & ConnectedEventData<TStatus> & EndEventData<TStatus>>({ event, data: text });
       const head = this.#sequencer.head;
+      if (event !== UPDATE) this.#status(data.status, event === END ? Infinity : data.lastSequence);
       if (event === CONNECTED) {
         this.setState({ connectionId: data.connectionId });
         // A resume (something was applied before): the server's catch-up, after
@@ -192,9 +202,8 @@ export class TaskSubscription<TUpdate extends WorkflowUpdate = WorkflowUpdate> e
         // applied as it arrives, unpaced, without the indicator.
         if (head && head < data.lastSequence) this.#pacer.extend(head, data.lastSequence);
       } else if (event === END) {
-        this.setState({ workflowStatus: data.status });
         if (data.lastSequence > head) void this.recoverMissedUpdates();
-      } else {
+      } else if (event === UPDATE) {
         if (!(data.sequence >= 1)) throw new ClientError('INVALID_PARAMETER', 'Update without a sequence');
         this.#accept(data);
         // A gap: fill it from the durable log before anything later is applied.
@@ -202,6 +211,14 @@ export class TaskSubscription<TUpdate extends WorkflowUpdate = WorkflowUpdate> e
       }
     } catch (error) {
       this.setState({ error: ClientError.from(error) });
+    }
+  }
+
+  /** Shows `status`, unless the one shown was said at a later point of the log (or by `end`). */
+  #status(status: TStatus | undefined, at: number): void {
+    if (status && at >= this.#statusAt) {
+      this.#statusAt = at;
+      this.setState({ workflowStatus: status });
     }
   }
 
@@ -242,12 +259,12 @@ export class TaskSubscription<TUpdate extends WorkflowUpdate = WorkflowUpdate> e
     this.#pacer.hold(since);
     try {
       for (;;) {
-        const page = await requestJson<UpdatesPage>(
+        const page = await requestJson<UpdatesPage<TStatus>>(
           `${this.#path('recovery')}?sinceSequence=${since}&limit=${this.options.recoveryPageSize ?? 100}`,
           undefined,
           this.#context(),
         );
-        this.setState({ workflowStatus: page.status });
+        this.#status(page.status, page.lastSequence);
         this.#pacer.extend(since, page.lastSequence);
         for (const update of page.updates as TUpdate[]) fetched += this.#accept(update);
         const last = page.updates[page.updates.length - 1];
@@ -268,7 +285,7 @@ export class TaskSubscription<TUpdate extends WorkflowUpdate = WorkflowUpdate> e
 }
 
 /** One shared subscription per (apiBaseUrl, taskId). */
-const taskRegistry = sharedRegistry(
+const taskRegistry = /* @__PURE__ */ sharedRegistry(
   (options: TaskSubscriptionOptions) => `${apiBase(options)} ${options.taskId}`,
   (options, release) => new TaskSubscription(options, release),
 );
@@ -283,10 +300,10 @@ const taskRegistry = sharedRegistry(
  * const unsubscribe = task.subscribe(() => render(task.getState()));
  * await task.recoverMissedUpdates();
  */
-export function getTaskSubscription<TUpdate extends WorkflowUpdate = WorkflowUpdate>(
+export function getTaskSubscription<TUpdate extends WorkflowUpdate = WorkflowUpdate, TStatus extends string = string>(
   options: TaskSubscriptionOptions,
-): TaskSubscription<TUpdate> {
-  return taskRegistry.get(options) as unknown as TaskSubscription<TUpdate>;
+): TaskSubscription<TUpdate, TStatus> {
+  return taskRegistry.get(options) as unknown as TaskSubscription<TUpdate, TStatus>;
 }
 
 /**
@@ -295,8 +312,9 @@ export function getTaskSubscription<TUpdate extends WorkflowUpdate = WorkflowUpd
  * @example
  * const state = peekTaskSubscription({ taskId })?.getState();
  */
-export function peekTaskSubscription<TUpdate extends WorkflowUpdate = WorkflowUpdate>(
+export function peekTaskSubscription<TUpdate extends WorkflowUpdate = WorkflowUpdate, TStatus extends string = string>(
   options: Pick<TaskSubscriptionOptions, 'apiBaseUrl' | 'taskId'>,
-): TaskSubscription<TUpdate> | undefined {
-  return taskRegistry.peek(options as TaskSubscriptionOptions) as unknown as TaskSubscription<TUpdate> | undefined;
+): TaskSubscription<TUpdate, TStatus> | undefined {
+  return taskRegistry.peek(options as TaskSubscriptionOptions) as unknown as
+    TaskSubscription<TUpdate, TStatus> | undefined;
 }
