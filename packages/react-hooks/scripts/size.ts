@@ -13,7 +13,7 @@ import { machineLine, writeBenchSection } from '@resumable/kit/bench-report';
 import { BUDGET, kib, measureAll, ROOT, sizeTable } from './bundle-size';
 
 const rows = await measureAll();
-const over = rows.filter((row) => !row.fits).map((row) => `${row.name}: ${kib(row.gzipped)}`);
+const over = rows.filter((row) => !row.fits && !row.reportOnly).map((row) => `${row.name}: ${kib(row.gzipped)}`);
 const full = rows[rows.length - 1];
 const heaviest = (full?.inputs ?? []).map((input) => `\`${input.path}\` ${kib(input.bytes)}`).join(', ');
 
@@ -36,9 +36,10 @@ ${machineLine()}
 Measured on what users install: \`pnpm pack\` of \`@resumable/react-hooks\` and
 \`@resumable/protocol\`, unpacked into a \`node_modules\`; an app entry importing from the
 package by name, bundled by esbuild (minified, ESM, browser target, React excluded), then
-gzip level 9. 1 KiB = 1024 bytes. Budget: ${kib(BUDGET)} min+gz for every row;
-\`pnpm test\` fails when one is over (\`test/size-budget.test.ts\`). ${
-    over.length ? `**Over budget:** ${over.join('; ')}.` : 'Every row is within it.'
+gzip level 9. 1 KiB = 1024 bytes. Budget: ${kib(BUDGET)} min+gz for every row but the full
+entry (every export at once, which no app imports: reported, not budgeted); \`pnpm test\`
+fails when one is over (\`test/size-budget.test.ts\`). ${
+    over.length ? `**Over budget:** ${over.join('; ')}.` : 'Every budgeted row is within it.'
   }
 
 | import | minified | min+gz | ≤ ${kib(BUDGET)}? |
