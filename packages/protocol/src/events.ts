@@ -2,6 +2,8 @@
 export const TASK_EVENTS = {
   connected: 'connected',
   update: 'update',
+  /** The workflow's status changed: `{ status, lastSequence }` (no `id`: not a resume point). */
+  status: 'status',
   end: 'end',
 } as const;
 

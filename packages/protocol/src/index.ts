@@ -10,6 +10,7 @@ export type {
   RecoveryResult,
   ConnectedEventData,
   EndEventData,
+  StatusEventData,
   PausedWorkflow,
   PausedInitialData,
   WorkflowResumedData,

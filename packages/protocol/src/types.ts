@@ -116,6 +116,15 @@ export interface EndEventData<TStatus extends string = string> {
 }
 
 /**
+ * `data` of a `status` event on a task stream: the workflow's status changed, as the
+ * server read it with the log up to `lastSequence` (sent after those updates).
+ */
+export interface StatusEventData<TStatus extends string = string> {
+  status: TStatus;
+  lastSequence: number;
+}
+
+/**
  * A workflow execution waiting at a pause point for an event, a signal or its deadline.
  *
  * In Temporal's terms: `executionId` is the **workflow id** (what `getHandle()`

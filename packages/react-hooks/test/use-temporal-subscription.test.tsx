@@ -143,6 +143,8 @@ describe('useTemporalSubscription against the real recovery server', () => {
   it('stops for good after `end` and makes no more requests', async () => {
     const task = await stack.backend.startTicking('end');
     await renderStreaming(task, 3);
+    // While it runs, the status comes from the stream (its `connected` event).
+    expect(textOf('task-workflow')).toBe('IN_PROGRESS');
     await task.finish();
     await waitFor(() => expect(textOf('task-status')).toBe('ended'), { timeout: 10_000 });
     expect(renderedSequences()).toEqual([1, 2, 3]);

@@ -28,7 +28,7 @@ export interface RecoveryServer {
   fetch(request: Request): Promise<Response>;
   /** @internal Routes a request; adapters open SSE streams on their own transport. */
   dispatch(request: Request): Promise<Outcome>;
-  /** Start-up recovery: rebuilds the paused list from Temporal. Safe to call once. */
+  /** Start-up recovery: rebuilds the paused list from Temporal. Runs once; later calls share it (a failed start is tried again). */
   start(): Promise<RecoveryReport | undefined>;
   /** Mints a token with this server's secret, for an app's own authenticated token route. */
   mintToken(options: MintTokenOptions): Promise<string>;

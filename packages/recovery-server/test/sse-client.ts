@@ -1,5 +1,5 @@
 import { EventSource } from 'eventsource';
-import type { ConnectedEventData, EndEventData, WorkflowUpdate } from '@resumable/protocol';
+import type { ConnectedEventData, EndEventData, StatusEventData, WorkflowUpdate } from '@resumable/protocol';
 
 /** What one client saw on a task stream. */
 export interface StreamRecord {
@@ -8,6 +8,8 @@ export interface StreamRecord {
   /** The data of every `connected` event, one per connection. */
   connected: ConnectedEventData[];
   end: EndEventData | undefined;
+  /** Every `status` event, in order, with the sequence the client had when it came. */
+  statuses: (StatusEventData & { seen: number })[];
   opens: number;
   /** Set when the server answered 204 (nothing left: the workflow closed and the client has it all). */
   nothingLeft?: true;
@@ -26,6 +28,7 @@ export class StreamFollower {
     connections: [],
     connected: [],
     end: undefined,
+    statuses: [],
     opens: 0,
     refusals: [],
   };
@@ -89,6 +92,9 @@ export class StreamFollower {
       }
       this.record.sequences.push(update.sequence);
       this.onUpdate?.(update);
+    });
+    source.addEventListener('status', (event) => {
+      this.record.statuses.push({ ...(JSON.parse(event.data) as StatusEventData), seen: this.lastSequence });
     });
     source.addEventListener('end', (event) => {
       this.record.end = JSON.parse(event.data) as EndEventData;

@@ -167,6 +167,45 @@ describe('task stream of a closed workflow', () => {
   }, 60_000);
 });
 
+describe('the workflow status on a running stream', () => {
+  let harness: Harness;
+  let instance: ServerInstance;
+
+  useServerHarness((h, i) => {
+    harness = h;
+    instance = i;
+  });
+
+  it('says the status in connected, and a change in a status event after the update that carried it', async () => {
+    const id = taskId('status');
+    const token = await harness.token([id]);
+    const handle = await harness.client.workflow.start(steppedTask, { taskQueue: harness.taskQueue, workflowId: id });
+    await handle.signal(emitMore, 3);
+    await expect
+      .poll(async () => (await handle.query<UpdatesPage>('getUpdatesSince', 0)).lastSequence, { timeout: 10_000 })
+      .toBe(3);
+    const seen: number[] = [];
+    const follower = new StreamFollower(`${instance.baseUrl}/temporal/stream/${id}`, token, (u) =>
+      seen.push(u.sequence),
+    );
+    await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(3);
+    expect(follower.record.connected[0]?.status).toBe('IN_PROGRESS');
+
+    // A second client joins while it runs: told the same status, no status event yet.
+    const late = new StreamFollower(`${instance.baseUrl}/temporal/stream/${id}`, token);
+    await expect.poll(() => late.record.sequences.length, { timeout: 10_000 }).toBe(3);
+    expect(late.record.connected[0]?.status).toBe('IN_PROGRESS');
+
+    await handle.signal(finish); // the last tick carries DONE
+    const [record, lateRecord] = await Promise.all([follower.done, late.done]);
+    for (const { statuses, end } of [record, lateRecord]) {
+      // Exactly one change, told once, after the update that carried it, before the end.
+      expect(statuses).toEqual([{ status: 'DONE', lastSequence: 4, seen: 4 }]);
+      expect(end).toEqual({ status: 'DONE', lastSequence: 4 });
+    }
+  });
+});
+
 describe('POST recovery', () => {
   let harness: Harness;
   let instance: ServerInstance;

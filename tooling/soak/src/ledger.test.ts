@@ -36,6 +36,16 @@ describe('Ledger: the soak tells a wrong delivery from a right one', () => {
     expect(ledger.result()).toMatchObject({ forged: 3 });
   });
 
+  it('takes a status event after its update, and counts one ahead of the updates, with an id or malformed', () => {
+    const ledger = feed(new Ledger(TASK, 3), [1, 2]);
+    ledger.event('status', JSON.stringify({ status: 'DONE', lastSequence: 2 }), undefined);
+    expect(ledger.result()).toMatchObject({ forged: 0, wrong: 0, reordered: 0 });
+    ledger.event('status', JSON.stringify({ status: 'DONE', lastSequence: 3 }), undefined);
+    ledger.event('status', JSON.stringify({ status: 'DONE', lastSequence: 2 }), '2');
+    ledger.event('status', '{"lastSequence":2}', undefined);
+    expect(ledger.result()).toMatchObject({ reordered: 1, forged: 1, wrong: 1 });
+  });
+
   it('counts content that is not what the workflow emitted at that sequence', () => {
     const ledger = new Ledger(TASK, 3);
     ledger.event('update', update(1, expectedData(TASK, 2, false)), '1');

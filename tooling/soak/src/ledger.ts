@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { expectedData, isHeavyTask, SOAK_TYPE } from './content';
 
 /** The events a task stream sends; any other name is forged. */
-const KNOWN_EVENTS = new Set(['connected', 'update', 'end']);
+const KNOWN_EVENTS = new Set(['connected', 'update', 'status', 'end']);
 
 export interface LedgerCounts {
   lost: number;
@@ -52,6 +52,7 @@ export class Ledger {
       this.ended = true;
       return;
     }
+    if (name === 'status') return this.#status(data, id);
     if (name !== 'update') return;
     let update: { sequence?: unknown; type?: unknown; data?: unknown };
     try {
@@ -81,6 +82,23 @@ export class Ledger {
   /** A problem seen outside one event (e.g. a rendered list that changed). */
   flag(kind: keyof Omit<LedgerCounts, 'lost'>, detail: string): void {
     this.#problem(kind, detail);
+  }
+
+  /** A status change: no id, a status, and never ahead of the updates this client has. */
+  #status(data: string, id: string | undefined): void {
+    let status: { status?: unknown; lastSequence?: unknown };
+    try {
+      status = JSON.parse(data) as typeof status;
+    } catch {
+      return this.#problem('wrong', `status data is not JSON (${data.slice(0, 40)})`);
+    }
+    if (id !== undefined) this.#problem('forged', `id "${id}" on a status event`);
+    if (typeof status.status !== 'string' || typeof status.lastSequence !== 'number') {
+      return this.#problem('wrong', `status event ${data.slice(0, 60)}`);
+    }
+    if (status.lastSequence > this.#highest) {
+      this.#problem('reordered', `status at ${status.lastSequence} before update ${status.lastSequence}`);
+    }
   }
 
   #problem(kind: keyof Omit<LedgerCounts, 'lost'>, detail: string): void {

@@ -9,12 +9,8 @@ type Pause = typeof PAUSE_EVENTS;
 export const CONNECTED: Task['connected'] = 'connected';
 export const UPDATE: Task['update'] = 'update';
 export const END: Task['end'] = 'end';
-/**
- * The workflow's status changed (data: `{ status, lastSequence }`, shaped like `end`'s).
- * Not in `TASK_EVENTS` yet: the recovery server does not send it today, so it is not
- * checked against protocol's names like the others; it is read when it comes.
- */
-export const STATUS = 'status';
+/** The workflow's status changed (data: `{ status, lastSequence }`, shaped like `end`'s). */
+export const STATUS: Task['status'] = 'status';
 export const PAUSED_INITIAL: Pause['initial'] = 'paused.initial';
 export const WORKFLOW_PAUSED: Pause['paused'] = 'workflow.paused';
 

@@ -83,7 +83,12 @@ export class PausedFeed {
       }
       return report;
     })();
-    return this.started;
+    // A start that failed (the bus unreachable) is not remembered: the next call tries again.
+    const started = this.started;
+    started.catch(() => {
+      if (this.started === started) this.started = undefined;
+    });
+    return started;
   }
 
   /**

@@ -31,6 +31,7 @@ export const taskStream = defineRoute({
         connectionId: connection.id,
         resumeFrom: since,
         lastSequence: Math.max(since, feed.lastSequence),
+        ...(feed.workflowStatus ? { status: feed.workflowStatus } : {}),
       };
       connection.send({ event: TASK_EVENTS.connected, data: JSON.stringify(connected) });
       feed.add(connection, since);

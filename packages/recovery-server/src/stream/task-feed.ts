@@ -4,6 +4,7 @@ import {
   TASK_EVENTS,
   taskTopic,
   type EndEventData,
+  type StatusEventData,
   type ErrorContext,
   type UpdateBus,
   type Unsubscribe,
@@ -40,6 +41,8 @@ interface Client {
   connection: StreamConnection;
   /** The last sequence this client has been sent. */
   cursor: number;
+  /** The workflow status this client was last told (in `connected` or a `status` event). */
+  status: string;
 }
 
 /**
@@ -96,6 +99,8 @@ export class TaskFeed {
   private confirming: Promise<void> | undefined;
   private recheckClosed = false;
   private status = '';
+  /** The status attached clients were last told. */
+  private announced = '';
   private closed = false;
   private readonly catchingUp = new Set<Client>();
   private readonly attached = new Set<Client>();
@@ -128,6 +133,11 @@ export class TaskFeed {
   /** The highest contiguous sequence this feed knows, or -1 before its first read. */
   get lastSequence(): number {
     return this.high;
+  }
+
+  /** The workflow's status as the last log read said it ('' before any read). */
+  get workflowStatus(): string {
+    return this.status;
   }
 
   /**
@@ -174,7 +184,8 @@ export class TaskFeed {
 
   /** Adds a client whose stream resumes after `since`. */
   add(connection: StreamConnection, since: number): void {
-    const client: Client = { connection, cursor: since };
+    // The route's `connected` event, sent just before, told this client `this.status`.
+    const client: Client = { connection, cursor: since, status: this.status };
     this.catchingUp.add(client);
     void this.catchUp(client).catch((error) => this.fail(client, error));
   }
@@ -450,6 +461,10 @@ export class TaskFeed {
 
   /** Lets catching-up and waiting clients move on after `high` grew. */
   private advanced(): void {
+    if (this.status !== this.announced) {
+      this.announced = this.status;
+      for (const client of this.attached) this.tellStatus(client);
+    }
     for (const client of this.waiting) {
       if (client.cursor < this.high) {
         this.waiting.delete(client);
@@ -515,12 +530,24 @@ export class TaskFeed {
         // Resumed beyond the log we know (e.g. a client ahead of a lagging bus): wait.
         this.waiting.add(client);
       } else {
+        this.tellStatus(client);
         this.attached.add(client);
         client.connection.attach(this.channelName);
       }
       this.scheduleTailCheck(false);
       return;
     }
+  }
+
+  /**
+   * Sends the workflow's status when this client was told another one. After the
+   * updates it goes with, so a client never sees a status ahead of the log it has.
+   */
+  private tellStatus(client: Client): void {
+    if (client.status === this.status || this.status === '') return;
+    client.status = this.status;
+    const data: StatusEventData = { status: this.status, lastSequence: this.cursorOf(client) };
+    client.connection.send({ event: TASK_EVENTS.status, data: JSON.stringify(data) });
   }
 
   /** The log cannot be read now: the client stays connected and waits for the next read. */
