@@ -12,13 +12,13 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createRecoveryServer } from '@resumable/recovery-server';
 import { toNodeHandler } from '@resumable/recovery-server/node';
-import { taskTopic, type ErrorBody, type UpdatesPage, type WorkflowUpdate } from '@resumable/protocol';
+import type { ErrorBody } from '@resumable/protocol';
 import { createHttpBusSender } from '@resumable/sse-publisher';
 import { temporalTestServer } from '@resumable/temporal-dev/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECRET, startHarness, type Harness } from '../harness';
-import { StreamFollower, range } from '../sse-client';
-import { emitMore, finish, orderTask, steppedTask } from '../workflows';
+import { expectLiveStream } from './live-stream';
+import { orderTask } from '../workflows';
 
 const BUS_SECRET = 'express-bus-secret-of-at-least-32-characters';
 
@@ -127,35 +127,7 @@ describe('Express 5', () => {
     it('streams a live workflow through Express: exactly the durable log, in order, then end', async () => {
       const id = taskId('stream');
       const token = await tokenFor(id);
-      const live: number[] = [];
-      await readme.server.bus.subscribe(taskTopic(id), (message) => {
-        if (message.kind === 'update') live.push(message.update.sequence);
-      });
-      const handle = await harness.client.workflow.start(steppedTask, {
-        taskQueue: harness.taskQueue,
-        workflowId: id,
-      });
-      const seen: WorkflowUpdate[] = [];
-      const follower = new StreamFollower(`${origin}/api/temporal/stream/${id}`, token, (update) => seen.push(update));
-      await expect.poll(() => follower.record.connections.length, { timeout: 10_000 }).toBe(1);
-      for (let step = 1; step <= 4; step++) {
-        await handle.signal(emitMore, 3);
-        await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(step * 3);
-      }
-      await handle.signal(finish);
-      const record = await follower.done;
-      await expect(handle.result()).resolves.toBe(13);
-
-      expect(record.sequences).toEqual(range(1, 13));
-      expect(record.end).toEqual({ status: 'DONE', lastSequence: 13 });
-      expect(record.opens).toBe(1);
-      const log = (await (
-        await fetch(`${origin}/api/temporal/recovery/${id}`, { headers: { Authorization: `Bearer ${token}` } })
-      ).json()) as UpdatesPage;
-      expect(log).toMatchObject({ taskId: id, status: 'DONE', lastSequence: 13, hasMore: false });
-      expect(seen).toEqual(log.updates);
-      // The worker's bus batches came in through Express (the HTTP bus route) as well.
-      await expect.poll(() => [...new Set(live)].sort((a, b) => a - b), { timeout: 5_000 }).toEqual(range(1, 13));
+      await expectLiveStream({ origin, token, taskId: id, harness, steps: 4, perStep: 3, busVia: readme.server });
     }, 60_000);
 
     it('reaches the app routes registered after the handler, with their body unread', async () => {

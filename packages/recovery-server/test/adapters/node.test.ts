@@ -9,13 +9,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRecoveryServer } from '@resumable/recovery-server';
 import { toNodeHandler } from '@resumable/recovery-server/node';
-import { type ErrorBody, type UpdatesPage, type WorkflowUpdate } from '@resumable/protocol';
+import type { ErrorBody } from '@resumable/protocol';
 import { createHttpBusSender } from '@resumable/sse-publisher';
 import { temporalTestServer } from '@resumable/temporal-dev/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SECRET, startHarness, type Harness } from '../harness';
-import { StreamFollower, range } from '../sse-client';
-import { emitMore, finish, steppedTask } from '../workflows';
+import { expectLiveStream } from './live-stream';
 
 const BUS_SECRET = 'node-bus-secret-of-at-least-32-characters';
 
@@ -90,21 +89,7 @@ describe('node:http, the README example', () => {
     const { token, expiresAt } = (await granted.json()) as { token: string; expiresAt: number };
     expect(expiresAt).toBeGreaterThan(Date.now() + 290_000);
 
-    const handle = await harness.client.workflow.start(steppedTask, { taskQueue: harness.taskQueue, workflowId: id });
-    const seen: WorkflowUpdate[] = [];
-    const follower = new StreamFollower(`${origin}/api/temporal/stream/${id}`, token, (update) => seen.push(update));
-    for (let step = 1; step <= 3; step++) {
-      await handle.signal(emitMore, 2);
-      await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(step * 2);
-    }
-    await handle.signal(finish);
-    const record = await follower.done;
-    expect(record.sequences).toEqual(range(1, 7));
-    expect(record.end).toEqual({ status: 'DONE', lastSequence: 7 });
-    const log = (await (
-      await fetch(`${origin}/api/temporal/recovery/${id}`, { headers: { Authorization: `Bearer ${token}` } })
-    ).json()) as UpdatesPage;
-    expect(seen).toEqual(log.updates);
+    await expectLiveStream({ origin, token, taskId: id, harness, steps: 3, perStep: 2 });
   }, 60_000);
 
   it('answers 404 JSON for a path no route owns, and for a preflight to it', async () => {
