@@ -182,7 +182,9 @@ describe('the workflow status on a running stream', () => {
     const handle = await harness.client.workflow.start(steppedTask, { taskQueue: harness.taskQueue, workflowId: id });
     await handle.signal(emitMore, 3);
     await expect
-      .poll(async () => (await handle.query<UpdatesPage>('getUpdatesSince', 0)).lastSequence, { timeout: 10_000 })
+      .poll(async () => (await handle.query<UpdatesPage, [number]>('getUpdatesSince', 0)).lastSequence, {
+        timeout: 10_000,
+      })
       .toBe(3);
     const seen: number[] = [];
     const follower = new StreamFollower(`${instance.baseUrl}/temporal/stream/${id}`, token, (u) =>
