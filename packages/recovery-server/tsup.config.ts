@@ -1,3 +1,9 @@
 import { packageBuild } from '../../tsup.shared';
 
-export default packageBuild({ index: 'src/index.ts', node: 'src/adapters/node.ts', next: 'src/adapters/next.ts' });
+export default packageBuild({
+  index: 'src/index.ts',
+  node: 'src/adapters/node.ts',
+  next: 'src/adapters/next.ts',
+  // The `resumable` bin (package.json `bin`): dist/cli.js, made executable from its shebang.
+  cli: 'src/cli/index.ts',
+});

@@ -33,6 +33,13 @@ export const ERROR_STATUS = {
    * succeeds. Retryable: answered with `Retry-After`.
    */
   WORKFLOW_TASK_FAILING: 503,
+  /**
+   * The Temporal namespace lacks the `Resumable*` search attributes pauses set, so a
+   * pausing workflow's task fails (BadSearchAttributes) and paused workflows cannot be
+   * listed. The message names them and the command that registers them; once run,
+   * the same request succeeds. Answered with `Retry-After`.
+   */
+  SEARCH_ATTRIBUTES_MISSING: 503,
   SHUTTING_DOWN: 503,
   /** A client could not reach the server (offline, refused, or the connection was cut). */
   NETWORK_ERROR: 503,

@@ -40,6 +40,15 @@ export {
   type ResumableErrorOptions,
 } from './errors';
 export { fromTemporalError, taskFailingError, isTemporalError, type TemporalErrorContext } from './temporal-errors';
+export {
+  registerSearchAttributes,
+  checkSearchAttributes,
+  searchAttributesMissingError,
+  type SearchAttributeConnection,
+  type SearchAttributeCheckOptions,
+  type SearchAttributeName,
+  type SearchAttributesMissingDetails,
+} from './search-attributes';
 export { MIN_SECRET_LENGTH, checkSecret, secretsEqual, bearerToken } from './secrets';
 export { readBoundedBody, parseJsonBody } from './http/body';
 export { backoffDelay, type BackoffOptions } from './backoff';

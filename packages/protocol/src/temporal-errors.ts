@@ -1,4 +1,5 @@
 import { ResumableError } from './errors';
+import { missingSearchAttributesIn, searchAttributesMissingError } from './search-attributes';
 
 // gRPC status codes Temporal answers with (https://grpc.io/docs/guides/status-codes/).
 const GRPC_INVALID_ARGUMENT = 3;
@@ -29,12 +30,27 @@ function grpcCode(error: unknown): number | undefined {
   return undefined;
 }
 
+/** The messages of an error and of its `cause` chain, for what only the words tell. */
+function messages(error: unknown): string {
+  const parts: string[] = [];
+  for (let current = error, depth = 0; current && depth < 5; depth += 1) {
+    const message = (current as { message?: unknown }).message;
+    parts.push(typeof message === 'string' ? message : String(current));
+    current = (current as { cause?: unknown }).cause;
+  }
+  return parts.join('\n');
+}
+
 /** What the failed call was about, for the error's message. */
 export interface TemporalErrorContext {
   /** The workflow id the call addressed. */
   workflowId?: string;
   /** The call, in words: `'Query resumable.getUpdatesSince'`, `'Listing paused executions'`. */
   operation?: string;
+  /** The client's namespace, so a `SEARCH_ATTRIBUTES_MISSING` message names the exact command. */
+  namespace?: string;
+  /** The server's `host:port`, for the same command. */
+  address?: string;
 }
 
 /**
@@ -48,7 +64,8 @@ export interface TemporalErrorContext {
  * | query rejected (the workflow is closed and the query was refused) | `CONFLICT` (409) |
  * | FAILED_PRECONDITION (its workflow task is failing and being retried) | `WORKFLOW_TASK_FAILING` (503) |
  * | UNAVAILABLE, DEADLINE_EXCEEDED, connection refused | `TEMPORAL_UNAVAILABLE` (503) |
- * | INVALID_ARGUMENT (e.g. a search attribute not registered) | `INVALID_PARAMETER` (400) |
+ * | a Resumable search attribute the namespace lacks (BadSearchAttributes, "not a valid search attribute") | `SEARCH_ATTRIBUTES_MISSING` (503), with the command that registers them |
+ * | INVALID_ARGUMENT (e.g. another search attribute not registered) | `INVALID_PARAMETER` (400) |
  * | anything else | `INTERNAL` (500) |
  *
  * @example
@@ -57,12 +74,21 @@ export interface TemporalErrorContext {
  */
 export function fromTemporalError(error: unknown, context: TemporalErrorContext | string = {}): ResumableError {
   if (ResumableError.is(error)) return error;
-  const { workflowId, operation } =
-    typeof context === 'string' ? { workflowId: context, operation: undefined } : context;
+  const { workflowId, operation, namespace, address } = typeof context === 'string' ? { workflowId: context } : context;
   const detail = error instanceof Error ? error.message : String(error);
   const prefix = operation ? `${operation}: ` : '';
   const workflow = workflowId === undefined ? 'The workflow' : `Workflow "${workflowId}"`;
   const code = grpcCode(error);
+  const missing = missingSearchAttributesIn(messages(error));
+  if (missing.length > 0) {
+    return searchAttributesMissingError({
+      prefix,
+      missing,
+      cause: error,
+      ...(namespace === undefined ? {} : { namespace }),
+      ...(address === undefined ? {} : { address }),
+    });
+  }
   if (isTemporalError(error, 'WorkflowNotFoundError') || code === GRPC_NOT_FOUND) {
     return new ResumableError(
       'TASK_NOT_FOUND',

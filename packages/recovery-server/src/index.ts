@@ -14,4 +14,11 @@ export {
 export type { CorsOptions } from './http/cors';
 export { isStreamPlan, type Outcome, type StreamPlan } from './http/router';
 export { TemporalGateway, type TemporalOptions, type ExecutionInfo } from './temporal/gateway';
-export { fromTemporalError } from '@resumable/protocol';
+export {
+  fromTemporalError,
+  checkSearchAttributes,
+  registerSearchAttributes,
+  type SearchAttributeConnection,
+  type SearchAttributeCheckOptions,
+  type SearchAttributeName,
+} from '@resumable/protocol';

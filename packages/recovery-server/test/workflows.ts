@@ -140,3 +140,24 @@ export async function attemptTask(): Promise<number> {
   log.emit('attempt', { n: log.lastSequence + 1, historyLength: workflowInfo().historyLength });
   return log.lastSequence;
 }
+
+/**
+ * `orderTask`'s first pause with the search attributes turned off (issue 16): it
+ * pauses on a namespace that lacks them, found by id and by the bus, not by visibility.
+ */
+export async function unindexedOrderTask(input: { orderId: string }): Promise<string> {
+  const log = createUpdateLog<'WAITING' | 'DONE' | 'CANCELLED', { step: { name: string } }>({
+    status: 'WAITING',
+    workflowName: 'Order Processing',
+    searchAttributes: false,
+  });
+  const approval = await log.pause({
+    name: 'wait-approval',
+    waitingFor: ['order.approved'],
+    timeout: '1 hour',
+    variables: { orderId: input.orderId },
+  });
+  log.setStatus(approval.type === 'resumed' ? 'DONE' : 'CANCELLED');
+  log.emit('step', { name: approval.type });
+  return approval.type;
+}

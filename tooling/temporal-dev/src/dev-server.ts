@@ -1,10 +1,11 @@
+import { registerSearchAttributes } from '@resumable/protocol';
 import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { buildTemporalCli, hasGo } from './build-cli';
 import { TemporalDevError } from './errors';
 import { downloadDir } from './paths';
 import { findTemporalCli } from './resolve-cli';
-import { registerSearchAttributes, resumableSearchAttributeKeys } from './search-attributes';
+import { resumableSearchAttributeKeys } from './search-attributes';
 
 export interface DevServerOptions {
   /** Serve the Temporal web UI. */
@@ -159,7 +160,8 @@ async function useExternalServer(address: string, namespace: string, log: (line:
     );
   }
   try {
-    await registerSearchAttributes(connection, namespace);
+    const added = await registerSearchAttributes(connection, namespace);
+    if (added.length > 0) log(`[temporal-dev] registered ${added.join(', ')} in namespace ${namespace}`);
   } catch (error) {
     log(`[temporal-dev] could not register search attributes on ${address}: ${firstLine(error)}`);
   } finally {

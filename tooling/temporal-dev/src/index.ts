@@ -2,6 +2,6 @@ export { startDevServer, type DevServer, type DevServerOptions, type DevServerSo
 export { findTemporalCli, type FoundCli, type CliSource } from './resolve-cli';
 export { buildTemporalCli, hasGo } from './build-cli';
 export { bundleWorkflows, type WorkflowBundles } from './bundle';
-export { registerSearchAttributes, resumableSearchAttributeKeys } from './search-attributes';
+export { resumableSearchAttributeKeys } from './search-attributes';
 export { TemporalDevError, type TemporalDevErrorCode } from './errors';
 export { cacheDir, cliBuildDir, TEMPORAL_CLI_VERSION } from './paths';

@@ -46,6 +46,13 @@ export function temporalPauseSource(
   options: TemporalPauseSourceOptions = {},
 ): PauseSource {
   const query = pausedVisibilityQuery(options.filter);
+  // Where the client points: a namespace without Resumable's search attributes refuses
+  // the query, and the error then names the command to run against this one.
+  const address = (client.workflow.connection as { options?: { address?: unknown } } | undefined)?.options?.address;
+  const where = {
+    namespace: client.workflow.options.namespace,
+    ...(typeof address === 'string' ? { address } : {}),
+  };
   // Temporal: "queryRejectCondition NOT_OPEN: reject the query if the workflow is not open".
   // It is a client option, so a sibling client on the same connection carries it.
   const Ctor = client.workflow.constructor as new (options: WorkflowClientOptions) => WorkflowClient;
@@ -62,7 +69,7 @@ export function temporalPauseSource(
           next = await client.workflow.withAbortSignal(signal, () => iterator.next());
         } catch (error) {
           signal.throwIfAborted();
-          throw fromTemporalError(error, { operation: `Listing paused executions (${query})` });
+          throw fromTemporalError(error, { operation: `Listing paused executions (${query})`, ...where });
         }
         if (next.done) return;
         yield listedFrom(next.value);
@@ -80,7 +87,7 @@ export function temporalPauseSource(
           return { status: 'closed' } satisfies PauseLookup;
         }
         signal.throwIfAborted();
-        throw fromTemporalError(error, { workflowId: executionId, operation: `Query ${QUERY_NAMES.pause}` });
+        throw fromTemporalError(error, { workflowId: executionId, operation: `Query ${QUERY_NAMES.pause}`, ...where });
       }
     },
   };

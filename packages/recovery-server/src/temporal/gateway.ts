@@ -1,5 +1,4 @@
 import { setMaxListeners } from 'node:events';
-import { readFileSync } from 'node:fs';
 import {
   MAX_UPDATES_PAGE,
   QUERY_NAMES,
@@ -12,6 +11,7 @@ import {
   type TriggerSignalArgs,
   type UpdatesPage,
   type WorkflowState,
+  type TemporalErrorContext,
   fromTemporalError,
   taskFailingError,
 } from '@resumable/protocol';
@@ -23,6 +23,7 @@ import {
   type ConnectionOptions,
 } from '@temporalio/client';
 import { pausedVisibilityQuery } from '@resumable/recovery-manager';
+import { resolveTemporalTarget } from './connection-options';
 
 /** How to reach Temporal. Every field falls back to the usual environment variables. */
 export interface TemporalOptions {
@@ -40,7 +41,10 @@ export interface TemporalOptions {
    * A query still unanswered after this many ms makes the gateway ask whether the
    * workflow's task is failing (and again each interval). If it is, the query gives
    * up at once with `WORKFLOW_TASK_FAILING` instead of waiting for Temporal's own
-   * answer (a FAILED_PRECONDITION after the task's timeout, 10 s by default). Default 1000.
+   * answer (a FAILED_PRECONDITION after the task's timeout, 10 s by default). When the
+   * task fails because the namespace lacks Resumable's search attributes, a pause
+   * lookup answers `SEARCH_ATTRIBUTES_MISSING` instead, and a log read says so in its
+   * message. Default 1000.
    */
   stuckCheckMs?: number;
   /**
@@ -68,6 +72,23 @@ async function isTaskFailing(client: Client, taskId: string): Promise<boolean> {
 function failingTask(raw: { pendingWorkflowTask?: { attempt?: number | null } | null }): boolean {
   return (raw.pendingWorkflowTask?.attempt ?? 0) > 1;
 }
+
+/** Where a client points, for errors that name the command to run against it. */
+function whereOf(client: Client): Pick<TemporalErrorContext, 'namespace' | 'address'> {
+  const address = (client.connection as { options?: { address?: unknown } }).options?.address;
+  return { namespace: client.options.namespace, ...(typeof address === 'string' ? { address } : {}) };
+}
+
+/**
+ * How a call reports a workflow whose task fails because the namespace lacks
+ * Resumable's search attributes: `'code'` answers `SEARCH_ATTRIBUTES_MISSING`;
+ * `'message'` keeps `WORKFLOW_TASK_FAILING` (a state stream readers wait out, and
+ * which ends by itself once the attributes exist) and says why in its message.
+ */
+type SearchAttributeVerdict = 'code' | 'message';
+
+/** Events of the newest history page read to find why a workflow task fails. */
+const FAILURE_LOOKBACK = 50;
 
 /** Where a workflow is in its life, as far as streaming cares. */
 export interface ExecutionInfo {
@@ -117,28 +138,15 @@ export class TemporalGateway {
 
   private async createClient(): Promise<Client> {
     if (this.options.client) return this.options.client;
-    const env = process.env;
-    const certPath = env.TEMPORAL_TLS_CERT_PATH;
-    const keyPath = env.TEMPORAL_TLS_KEY_PATH;
-    const tls =
-      this.options.tls ??
-      (certPath && keyPath
-        ? {
-            clientCertPair: { crt: readFileSync(certPath), key: readFileSync(keyPath) },
-            ...(env.TEMPORAL_TLS_CA_PATH ? { serverRootCACertificate: readFileSync(env.TEMPORAL_TLS_CA_PATH) } : {}),
-          }
-        : undefined);
-    const apiKey = this.options.apiKey ?? env.TEMPORAL_API_KEY;
+    const target = resolveTemporalTarget(this.options);
     // lazy(): no failure at start-up while Temporal is down; calls fail with
     // UNAVAILABLE (→ 503) and succeed again once it is back.
     const connection = Connection.lazy({
-      address: this.options.address ?? env.TEMPORAL_ADDRESS ?? 'localhost:7233',
-      ...(tls ? { tls } : {}),
-      ...(apiKey ? { apiKey } : {}),
+      ...target.connection,
       interceptors: [makeGrpcRetryInterceptor(this.closeAwareRetries())],
     });
     this.ownsConnection = true;
-    return new Client({ connection, namespace: this.options.namespace ?? env.TEMPORAL_NAMESPACE ?? 'default' });
+    return new Client({ connection, namespace: target.namespace });
   }
 
   /**
@@ -160,25 +168,82 @@ export class TemporalGateway {
     };
   }
 
-  private async call<T>(id: string, fn: (client: Client) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  private async call<T>(
+    id: string,
+    fn: (client: Client) => Promise<T>,
+    signal?: AbortSignal,
+    verdict: SearchAttributeVerdict = 'code',
+  ): Promise<T> {
     const client = await this.client();
     const abort = signal ? AbortSignal.any([signal, this.closing.signal]) : this.closing.signal;
     try {
       return await client.withAbortSignal(abort, () => fn(client));
     } catch (error) {
       if (abort.aborted) throw abortReason(abort.reason);
-      throw fromTemporalError(error, id);
+      const translated = fromTemporalError(error, { workflowId: id, ...whereOf(client) });
+      if (translated.code !== 'WORKFLOW_TASK_FAILING') throw translated;
+      throw await this.taskFailing(client, id, verdict, translated);
     }
+  }
+
+  /**
+   * The error for a workflow whose task keeps failing: `fallback` (`WORKFLOW_TASK_FAILING`),
+   * unless its history shows the task failing because the namespace lacks Resumable's
+   * search attributes (a pause on a server nobody ran the setup command on).
+   */
+  private async taskFailing(
+    client: Client,
+    taskId: string,
+    verdict: SearchAttributeVerdict,
+    fallback = taskFailingError(taskId),
+  ): Promise<ResumableError> {
+    const missing = await this.searchAttributeFailure(client, taskId);
+    if (!missing) return fallback;
+    if (verdict === 'code') return missing;
+    return new ResumableError('WORKFLOW_TASK_FAILING', `${fallback.message}. ${missing.message}`, {
+      cause: missing,
+      details: { reason: missing.code, ...(missing.details as object) },
+    });
+  }
+
+  /**
+   * `SEARCH_ATTRIBUTES_MISSING` when the newest failed workflow task of `taskId` was
+   * refused for a Resumable search attribute (Temporal writes the first failure of a
+   * streak into the history; the retries are transient), else undefined.
+   */
+  private async searchAttributeFailure(client: Client, taskId: string): Promise<ResumableError | undefined> {
+    try {
+      const { history } = await client.withAbortSignal(this.closing.signal, () =>
+        client.workflowService.getWorkflowExecutionHistoryReverse({
+          namespace: client.options.namespace,
+          execution: { workflowId: taskId },
+          maximumPageSize: FAILURE_LOOKBACK,
+        }),
+      );
+      for (const event of history?.events ?? []) {
+        if (event.workflowTaskCompletedEventAttributes) return undefined;
+        const failed = event.workflowTaskFailedEventAttributes;
+        if (!failed) continue;
+        const translated = fromTemporalError(new Error(failed.failure?.message ?? ''), {
+          operation: `Workflow "${taskId}"'s workflow task keeps failing`,
+          ...whereOf(client),
+        });
+        return translated.code === 'SEARCH_ATTRIBUTES_MISSING' ? translated : undefined;
+      }
+    } catch {
+      // Only an explanation: without it the caller still gets WORKFLOW_TASK_FAILING.
+    }
+    return undefined;
   }
 
   /** `getUpdatesSince(since, limit)` on the latest run of `taskId`. */
   readUpdates(taskId: string, since: number, limit = MAX_UPDATES_PAGE): Promise<UpdatesPage> {
-    return this.query<UpdatesPage>(taskId, QUERY_NAMES.updatesSince, since, limit);
+    return this.query<UpdatesPage>(taskId, 'message', QUERY_NAMES.updatesSince, since, limit);
   }
 
   /** `getWorkflowState()` on the latest run of `taskId`. */
   readState(taskId: string): Promise<WorkflowState> {
-    return this.query<WorkflowState>(taskId, QUERY_NAMES.state);
+    return this.query<WorkflowState>(taskId, 'message', QUERY_NAMES.state);
   }
 
   /**
@@ -186,7 +251,7 @@ export class TemporalGateway {
    * such a query until the task attempt times out and then refuses it, while the
    * caller (a browser waiting on a stream or a recovery page) deserves a fast answer.
    */
-  private query<T>(taskId: string, name: string, ...args: unknown[]): Promise<T> {
+  private query<T>(taskId: string, verdict: SearchAttributeVerdict, name: string, ...args: unknown[]): Promise<T> {
     const controller = new AbortController();
     return this.call(
       taskId,
@@ -199,9 +264,9 @@ export class TemporalGateway {
           void client
             .withAbortSignal(this.closing.signal, () => isTaskFailing(client, taskId))
             .then(
-              (failing) => {
+              async (failing) => {
                 answered = true;
-                if (failing) controller.abort(taskFailingError(taskId));
+                if (failing) controller.abort(await this.taskFailing(client, taskId, verdict));
               },
               () => undefined,
             );
@@ -222,12 +287,13 @@ export class TemporalGateway {
         }
       },
       controller.signal,
+      verdict,
     );
   }
 
   /** The current pause of an execution, or null (bounded like every query: a missing worker cannot hang it). */
   readPause(executionId: string): Promise<PausedWorkflow | null> {
-    return this.query<PausedWorkflow | null>(executionId, QUERY_NAMES.pause);
+    return this.query<PausedWorkflow | null>(executionId, 'code', QUERY_NAMES.pause);
   }
 
   /**

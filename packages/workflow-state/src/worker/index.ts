@@ -4,3 +4,11 @@
  */
 export { createResumableSinks, type ResumableSinkOptions } from './sinks';
 export type { ResumableSinks } from '../sinks';
+// One home, @resumable/protocol: re-exported where the worker's start-up looks for them.
+export {
+  checkSearchAttributes,
+  registerSearchAttributes,
+  type SearchAttributeConnection,
+  type SearchAttributeCheckOptions,
+  type SearchAttributeName,
+} from '@resumable/protocol';

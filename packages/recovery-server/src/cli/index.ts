@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The `resumable` bin: `npx resumable search-attributes --namespace default`.
+import { runCli } from './run';
+
+runCli(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`resumable: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
