@@ -44,7 +44,24 @@ export function parseEventData<T>({ event, data }: { event: string; data: string
 
 /** Request headers: `Accept` and, when auth is on, `Authorization` with a token that is not about to expire. */
 export async function requestHeaders(accept: string, tokens: TokenSource | undefined): Promise<Record<string, string>> {
-  return tokens ? { Accept: accept, Authorization: `Bearer ${await tokens.get()}` } : { Accept: accept };
+  if (!tokens) return { Accept: accept };
+  let token: string;
+  try {
+    token = await tokens.get();
+  } catch (cause) {
+    // The app's refreshToken() failed (its session ended, its token route is down): say
+    // so, as the ClientError every caller expects, not as a network failure.
+    throw ClientError.is(cause)
+      ? ClientError.from(cause)
+      : new ClientError(
+          'UNAUTHORIZED',
+          `refreshToken() failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+          {
+            cause,
+          },
+        );
+  }
+  return { Accept: accept, Authorization: `Bearer ${token}` };
 }
 
 /**
