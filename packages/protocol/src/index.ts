@@ -75,6 +75,7 @@ export {
   type SseDecoderHandlers,
 } from './sse/decode';
 export { sequenceFromEventId } from './sequence';
+export { toChunkEntry, updatesOfChunk, type LogChunk, type LogChunkEntry } from './log-chunk';
 export {
   QUERY_NAMES,
   SIGNAL_NAMES,

@@ -10,6 +10,13 @@ export const QUERY_NAMES = {
   updatesSince: 'getUpdatesSince',
   /** `() => PausedWorkflow | null`: the current pause, if the workflow waits at one. */
   pause: 'getPauseState',
+  /**
+   * `(sinceSequence: number, maxBytes?: number) => LogChunk`: the log after a sequence in
+   * the compact chunk form, as much as fits in `maxBytes` (default and cap: the
+   * workflow's `limits.pageBytes`). Servers read a closed
+   * workflow's log with it in one pass: each query on a closed workflow replays it.
+   */
+  logChunk: 'getLogChunk',
 } as const;
 
 export const SIGNAL_NAMES = {

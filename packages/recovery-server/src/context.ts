@@ -4,6 +4,7 @@ import type { SsePublisher } from '@resumable/sse-publisher';
 import type { AuthGuard } from './auth/guard';
 import type { CorsOptions } from './http/cors';
 import type { PausedFeed } from './paused/paused-feed';
+import type { ClosedLogs } from './stream/closed-logs';
 import type { FeedRegistry } from './stream/feed-registry';
 import type { TokenStreamLimiter } from './stream/token-streams';
 import type { TemporalGateway } from './temporal/gateway';
@@ -22,6 +23,8 @@ export interface ServerContext {
   readonly publisher: SsePublisher;
   readonly registry: PausedRegistry;
   readonly feeds: FeedRegistry;
+  /** Logs of finished runs, read once and shared; undefined when switched off. */
+  readonly closedLogs: ClosedLogs | undefined;
   readonly paused: PausedFeed;
   readonly tokenStreams: TokenStreamLimiter;
   /** Answers bus messages from workers in other processes (only with a `busSecret`). */

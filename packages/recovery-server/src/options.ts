@@ -63,6 +63,15 @@ export interface RecoveryServerOptions {
     forwardUnconfirmed?: boolean;
   };
   /**
+   * Logs of finished workflows, kept in memory. A closed run's log never changes, so
+   * it is read from Temporal once, in one pass (each query on a closed workflow
+   * makes a worker replay it), and every stream and recovery page of the task is
+   * served from memory after that, pre-encoded. `maxBytes` bounds the memory (default
+   * 64 MiB; the least recently used log goes first). `false` reads closed logs page by
+   * page on every request, as streams of running workflows are.
+   */
+  closedLogs?: { maxBytes?: number } | false;
+  /**
    * Called with errors that are not the client's fault (Temporal down, bugs), with
    * where they happened: `source` (`'server'`, `'task-feed'`, `'paused-feed'`,
    * `'triggers'`), `operation`, `taskId`. Default: `console.error`.
@@ -78,6 +87,7 @@ export const DEFAULTS = {
   tailCheckMs: 1000,
   maxTailCheckMs: 15_000,
   idleMs: 30_000,
+  closedLogBytes: 64 * 1024 * 1024,
   describeTtlMs: 250,
   pausedResyncMs: 30_000,
 } as const;

@@ -14,6 +14,7 @@ import { isStreamPlan, type Outcome } from './http/router';
 import { DEFAULTS, type RecoveryServerOptions } from './options';
 import { PausedFeed } from './paused/paused-feed';
 import { ROUTES } from './routes';
+import { ClosedLogs } from './stream/closed-logs';
 import { FeedRegistry } from './stream/feed-registry';
 import { TokenStreamLimiter } from './stream/token-streams';
 import { TemporalGateway } from './temporal/gateway';
@@ -55,7 +56,16 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
   const publisher = options.publisher ?? createSsePublisher();
   const registry = options.pausedRegistry ?? new PausedRegistry();
   const stream = options.stream ?? {};
-  const feeds = new FeedRegistry(gateway, bus, publisher, {
+  const closedLogs =
+    options.closedLogs === false
+      ? undefined
+      : new ClosedLogs(gateway, { maxBytes: options.closedLogs?.maxBytes ?? DEFAULTS.closedLogBytes });
+  const source = {
+    readUpdates: gateway.readUpdates.bind(gateway),
+    describe: gateway.describe.bind(gateway),
+    ...(closedLogs && { closedLog: closedLogs.get.bind(closedLogs) }),
+  };
+  const feeds = new FeedRegistry(source, bus, publisher, {
     cacheSize: stream.cacheSize ?? DEFAULTS.cacheSize,
     tailCheckMs: stream.tailCheckMs ?? DEFAULTS.tailCheckMs,
     maxTailCheckMs: stream.maxTailCheckMs ?? DEFAULTS.maxTailCheckMs,
@@ -83,6 +93,7 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
     publisher,
     registry,
     feeds,
+    closedLogs,
     paused,
     tokenStreams: new TokenStreamLimiter(options.limits?.maxStreamsPerToken ?? DEFAULTS.maxStreamsPerToken),
     busReceiver: options.busSecret ? createHttpBusReceiver({ secret: options.busSecret, bus }) : undefined,

@@ -1,4 +1,4 @@
-import { createUpdateLog } from '@resumable/workflow-state';
+import { createUpdateLog, type CarriedLog } from '@resumable/workflow-state';
 import { condition, defineSignal, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 
 type Status = 'IN_PROGRESS' | 'DONE';
@@ -160,4 +160,39 @@ export async function unindexedOrderTask(input: { orderId: string }): Promise<st
   log.setStatus(approval.type === 'resumed' ? 'DONE' : 'CANCELLED');
   log.emit('step', { name: approval.type });
   return approval.type;
+}
+
+type RichStatus = 'IN_PROGRESS' | 'DONE';
+type RichUpdates = {
+  text: { text: string };
+  list: { items: (number | string | null)[] };
+  nested: { a: { b: { c: boolean; n: number } } };
+};
+
+/**
+ * A log with varied content (unicode, escapes, nesting, nulls) across `runs` runs
+ * joined by continue-as-new, `count` updates a run: for comparing what a server
+ * serves with the durable log, content and all.
+ */
+export async function richTask(input: {
+  count: number;
+  runs: number;
+  run?: number;
+  carried?: CarriedLog<RichStatus, RichUpdates>;
+}): Promise<number> {
+  const log = createUpdateLog<RichStatus, RichUpdates>({ status: 'IN_PROGRESS', carried: input.carried });
+  const run = input.run ?? 1;
+  for (let i = 1; i <= input.count; i++) {
+    const n = log.lastSequence + 1;
+    if (n % 3 === 0) log.emit('text', { text: `ünïcödé ✓ "quoted" \\ line\n${n} ${'😀'.repeat(n % 4)}` });
+    else if (n % 3 === 1) log.emit('list', { items: [n, String(n), null] });
+    else log.emit('nested', { a: { b: { c: n % 2 === 0, n } } });
+    if (i % 50 === 0) await sleep(1);
+  }
+  if (run < input.runs) {
+    await log.continueAsNew<typeof richTask>((carried) => [{ ...input, carried, run: run + 1 }]);
+  }
+  log.setStatus('DONE');
+  log.emit('text', { text: 'done' });
+  return log.lastSequence;
 }

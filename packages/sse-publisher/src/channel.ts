@@ -1,6 +1,6 @@
 import type { SseEvent } from '@resumable/protocol';
 import type { SseConnection } from './connection';
-import { eventFrame, type Frame } from './frame';
+import { eventFrame, Frame, type PreparedEvent } from './frame';
 import { ReplayBuffer, type ReplayLimits } from './replay-buffer';
 
 /** What a channel needs from the publisher that owns it. */
@@ -55,16 +55,24 @@ export class SseChannel {
   /**
    * Sends `event` to every attached connection and, when it has an `id`, keeps it
    * for replay. Returns how many connections it was delivered to. An invalid field
-   * throws `ResumableError` (`INVALID_SSE_FIELD`) before anything is sent.
+   * throws `ResumableError` (`INVALID_SSE_FIELD`) before anything is sent. A prepared
+   * event (`prepareEvent`) goes out as encoded; a joined one (`joinEvents`) in one
+   * write, each of its events with an id kept for replay.
    *
    * @example
    * const delivered = channel.broadcast({ id: update.sequence, event: 'update', data: JSON.stringify(update) });
    */
-  broadcast(event: SseEvent): number {
+  broadcast(event: SseEvent | PreparedEvent): number {
     if (this.#retired) return this.current().broadcast(event);
-    const frame = eventFrame(event);
+    const frame = event instanceof Frame ? event : eventFrame(event);
+    if (frame.byteLength === 0) return 0;
     this.#lastActive = Date.now();
-    if (event.id !== undefined) this.#replay.push(event, String(event.id), frame.byteLength);
+    const { events } = frame;
+    // A joined frame's events share its bytes: each is counted at its share.
+    const share = events.length > 0 ? Math.ceil(frame.byteLength / events.length) : 0;
+    for (const carried of events) {
+      if (carried.id !== undefined) this.#replay.push(carried, String(carried.id), share);
+    }
     return this._deliver(frame);
   }
 

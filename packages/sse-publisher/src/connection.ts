@@ -1,6 +1,6 @@
 import type { SseEvent } from '@resumable/protocol';
 import type { SseChannel } from './channel';
-import { commentFrame, eventFrame, type Frame } from './frame';
+import { commentFrame, eventFrame, Frame, type PreparedEvent } from './frame';
 import type { Transport } from './transport';
 
 /**
@@ -115,15 +115,20 @@ export class SseConnection {
   }
 
   /**
-   * Sends one event to this client only. Returns `false` when the connection is
-   * closed (never throws for a gone client). A field the SSE format cannot carry
-   * exactly throws `ResumableError` (`INVALID_SSE_FIELD`) before anything is written.
+   * Sends one event to this client only: a plain event, or one encoded earlier with
+   * `prepareEvent` / `joinEvents` (written as it is, in one write). Returns `false`
+   * when the connection is closed (never throws for a gone client). A field the SSE
+   * format cannot carry exactly throws `ResumableError` (`INVALID_SSE_FIELD`) before
+   * anything is written.
    *
    * @example
    * connection.send({ id: 7, event: 'update', data: JSON.stringify(update) });
    */
-  send(event: SseEvent): boolean {
-    return this._write(eventFrame(event));
+  send(event: SseEvent | PreparedEvent): boolean {
+    const frame = event instanceof Frame ? event : eventFrame(event);
+    // Nothing to write; an empty HTTP chunk would even end the response.
+    if (frame.byteLength === 0) return this.#reason === null;
+    return this._write(frame);
   }
 
   /**

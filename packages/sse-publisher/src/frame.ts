@@ -10,20 +10,28 @@ const NodeBuffer = (
 /**
  * One encoded piece of an SSE stream. A broadcast encodes its event once and hands
  * the same bytes to every connection, so fan-out costs one encode, not one per client.
+ * Public as `PreparedEvent` (see `prepareEvent`, `joinEvents`).
  */
 export class Frame {
-  readonly text: string;
+  readonly #text: string | undefined;
   #bytes: Uint8Array | undefined;
   #chunk: Uint8Array | undefined;
+  /** The events it carries, in order: one for an event, several once joined, none for a comment. */
+  readonly events: readonly SseEvent[];
 
-  constructor(text: string) {
-    this.text = text;
+  /** @internal Use `prepareEvent` or `joinEvents`. */
+  constructor(text: string | undefined, events: readonly SseEvent[] = [], bytes?: Uint8Array) {
+    this.#text = text;
+    this.#bytes = bytes;
+    this.events = events;
   }
 
   /** UTF-8 bytes, encoded on first use and shared by every writer. */
   get bytes(): Uint8Array {
-    if (this.#bytes === undefined)
-      this.#bytes = NodeBuffer ? NodeBuffer.from(this.text, 'utf8') : utf8.encode(this.text);
+    if (this.#bytes === undefined) {
+      const text = this.#text ?? '';
+      this.#bytes = NodeBuffer ? NodeBuffer.from(text, 'utf8') : utf8.encode(text);
+    }
     return this.#bytes;
   }
 
@@ -56,7 +64,54 @@ export class Frame {
 
 /** Encodes an event through the protocol encoder; throws `INVALID_SSE_FIELD` before anything is written. */
 export function eventFrame(event: SseEvent): Frame {
-  return new Frame(encodeSseEvent(event));
+  return new Frame(encodeSseEvent(event), [event]);
+}
+
+/**
+ * An SSE event encoded once, to send to many connections (`connection.send`,
+ * `channel.broadcast`) without encoding it again for each: made by `prepareEvent`,
+ * or many of them as one write by `joinEvents`. `events` are the events it carries.
+ *
+ * @example
+ * const prepared: PreparedEvent = prepareEvent({ id: 7, event: 'update', data: json });
+ * prepared.byteLength; // encoded size in bytes
+ */
+export type PreparedEvent = Frame;
+
+/**
+ * Encodes an event once. Send the result to as many connections as you like: they
+ * all get the same bytes. Throws `ResumableError` (`INVALID_SSE_FIELD`) for a field
+ * SSE cannot carry, as `send` does.
+ *
+ * @example
+ * const prepared = prepareEvent({ id: update.sequence, event: 'update', data: JSON.stringify(update) });
+ * for (const connection of catchingUp) connection.send(prepared);
+ */
+export function prepareEvent(event: SseEvent): PreparedEvent {
+  return eventFrame(event);
+}
+
+/**
+ * Many prepared events as one: their bytes joined once, so a catch-up of hundreds
+ * of events is one socket write (one HTTP chunk) instead of hundreds. Joining one
+ * event returns it; joining none gives an empty event that sends nothing.
+ *
+ * @example
+ * connection.send(joinEvents(history.map(prepareEvent)));
+ */
+export function joinEvents(events: readonly PreparedEvent[]): PreparedEvent {
+  if (events.length === 1) return events[0] as PreparedEvent;
+  let length = 0;
+  for (const event of events) length += event.byteLength;
+  const bytes = NodeBuffer ? NodeBuffer.allocUnsafe(length) : new Uint8Array(length);
+  const carried: SseEvent[] = [];
+  let offset = 0;
+  for (const event of events) {
+    bytes.set(event.bytes, offset);
+    offset += event.byteLength;
+    for (const item of event.events) carried.push(item);
+  }
+  return new Frame(undefined, carried, bytes);
 }
 
 export function commentFrame(text: string): Frame {

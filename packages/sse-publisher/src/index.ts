@@ -10,6 +10,7 @@ export type { SseConnection, CloseReason } from './connection';
 export type { SseChannel } from './channel';
 export type { ReplayLimits } from './replay-buffer';
 export { SSE_HEADERS } from './headers';
+export { prepareEvent, joinEvents, type PreparedEvent } from './frame';
 export { createInMemoryBus, type InMemoryBusOptions } from './buses/in-memory';
 export {
   createHttpBusSender,

@@ -2,6 +2,7 @@ import {
   QUERY_NAMES,
   SIGNAL_NAMES,
   type CancelSignalArgs,
+  type LogChunk,
   type PausedWorkflow,
   type ResumeSignalArgs,
   type TriggerSignalArgs,
@@ -28,6 +29,15 @@ export const workflowStateQuery = defineQuery<WorkflowState, []>(QUERY_NAMES.sta
 export const updatesSinceQuery = defineQuery<UpdatesPage, [sinceSequence: number, limit?: number]>(
   QUERY_NAMES.updatesSince,
 );
+
+/**
+ * `getLogChunk(sinceSequence, maxBytes?)`: the log after a sequence in compact form,
+ * as much as fits (see `LogChunk`); servers read a closed workflow's log with it.
+ *
+ * @example
+ * const updates = updatesOfChunk(await handle.query(logChunkQuery, 0));
+ */
+export const logChunkQuery = defineQuery<LogChunk, [sinceSequence: number, maxBytes?: number]>(QUERY_NAMES.logChunk);
 
 /**
  * `getPauseState`: the current pause, or null.

@@ -10,6 +10,7 @@ export { createUpdateLog, type UpdateLog } from './update-log';
 export {
   workflowStateQuery,
   updatesSinceQuery,
+  logChunkQuery,
   pauseStateQuery,
   resumeSignal,
   cancelSignal,

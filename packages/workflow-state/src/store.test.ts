@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_UPDATES_PAGE, type WorkflowUpdate } from '@resumable/protocol';
+import { MAX_UPDATES_PAGE, updatesOfChunk, type WorkflowUpdate } from '@resumable/protocol';
 import { UpdateStore } from './store';
 
 function filled(
@@ -87,6 +87,58 @@ describe('UpdateStore.page', () => {
 
   it.each([[0], [-3], [2.5], ['10']])('refuses limit %j', (limit) => {
     expect(() => filled(1).page(0, limit)).toThrowError(expect.objectContaining({ code: 'INVALID_PARAMETER' }));
+  });
+});
+
+describe('UpdateStore.chunk', () => {
+  /** Every update after `since`, read chunk by chunk as a server reads a closed log. */
+  function readAll(store: UpdateStore, since: number, maxBytes?: number) {
+    const updates: WorkflowUpdate[] = [];
+    let chunks = 0;
+    for (let cursor = since; ; chunks++) {
+      const chunk = store.chunk(cursor, maxBytes);
+      updates.push(...updatesOfChunk(chunk));
+      if (!chunk.hasMore) return { updates, chunks: chunks + 1 };
+      cursor = chunk.firstSequence + chunk.entries.length - 1;
+    }
+  }
+
+  it('holds exactly what getUpdatesSince pages hold, in far fewer answers', () => {
+    const store = filled(3000, { text: 'ünïcode' });
+    const paged: WorkflowUpdate[] = [];
+    for (let cursor = 0; ;) {
+      const page = store.page(cursor);
+      paged.push(...page.updates);
+      if (!page.hasMore) break;
+      cursor = page.updates.at(-1)!.sequence;
+    }
+    const { updates, chunks } = readAll(store, 0);
+    expect(JSON.stringify(updates)).toBe(JSON.stringify(paged));
+    expect(chunks).toBe(1);
+    expect(JSON.stringify(readAll(store, 2990).updates)).toBe(JSON.stringify(paged.slice(2990)));
+  });
+
+  it('keeps an answer within maxBytes and limits.pageBytes, at least one entry each', () => {
+    const store = filled(50, { limits: { pageBytes: 600 }, text: 'x'.repeat(40) });
+    const first = store.chunk(0);
+    expect(JSON.stringify(first.entries).length).toBeLessThanOrEqual(600);
+    expect(first.hasMore).toBe(true);
+    expect(store.chunk(0, 100_000).entries).toHaveLength(first.entries.length);
+    const { updates } = readAll(store, 0, 1);
+    expect(sequences(updates)).toEqual(range(1, 50));
+  });
+
+  it('starts at the first held update after compaction, and is empty past the end', () => {
+    const store = filled(20);
+    store.compact(5);
+    const chunk = store.chunk(0);
+    expect(chunk.firstSequence).toBe(16);
+    expect(sequences(updatesOfChunk(chunk))).toEqual(range(16, 20));
+    expect(store.chunk(20)).toMatchObject({ entries: [], hasMore: false, lastSequence: 20 });
+  });
+
+  it.each([[0], [-3], [2.5], ['10']])('refuses maxBytes %j', (maxBytes) => {
+    expect(() => filled(1).chunk(0, maxBytes)).toThrowError(expect.objectContaining({ code: 'INVALID_PARAMETER' }));
   });
 });
 

@@ -19,7 +19,7 @@ import {
   type ContinueAsNewOptions,
   type Workflow,
 } from '@temporalio/workflow';
-import { pauseStateQuery, updatesSinceQuery, workflowStateQuery } from './definitions';
+import { logChunkQuery, pauseStateQuery, updatesSinceQuery, workflowStateQuery } from './definitions';
 import type { LogLimits } from './limits';
 import { PauseGate } from './pause';
 import { createPublisher } from './sinks';
@@ -124,7 +124,7 @@ export interface UpdateLog<TStatus extends string = string, TMap extends UpdateM
 
 /**
  * Creates the update log at the top of a workflow function and registers the
- * `getWorkflowState`, `getUpdatesSince` and `getPauseState` queries and the
+ * `getWorkflowState`, `getUpdatesSince`, `getLogChunk` and `getPauseState` queries and the
  * `resumable.resume` / `resumable.cancel` / `resumable.trigger` signals. Call it
  * once per run, before the first `await`, so no query or signal finds it missing.
  *
@@ -190,6 +190,7 @@ class WorkflowUpdateLog<TStatus extends string, TMap extends UpdateMap, TSnapsho
     // Query handlers must not change state (Temporal rule): these only read.
     setHandler(workflowStateQuery, () => this.store.state());
     setHandler(updatesSinceQuery, (sinceSequence, limit) => this.store.page(sinceSequence, limit));
+    setHandler(logChunkQuery, (sinceSequence, maxBytes) => this.store.chunk(sinceSequence, maxBytes));
     setHandler(pauseStateQuery, () => this.gate.pause);
   }
 

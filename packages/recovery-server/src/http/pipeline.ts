@@ -61,7 +61,11 @@ async function authorise(
 function withHeaders(outcome: Outcome, headers: Record<string, string>): Outcome {
   if (Object.keys(headers).length === 0) return outcome;
   if (isStreamPlan(outcome)) return { ...outcome, headers: { ...outcome.headers, ...headers } };
-  for (const [name, value] of Object.entries(headers)) outcome.headers.set(name, value);
+  for (const [name, value] of Object.entries(headers)) {
+    // A route may vary on more than the origin (e.g. Authorization): keep both.
+    if (name === 'Vary') outcome.headers.append(name, value);
+    else outcome.headers.set(name, value);
+  }
   return outcome;
 }
 

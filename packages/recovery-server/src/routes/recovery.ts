@@ -1,24 +1,46 @@
 import { ResumableError, type UpdatesPage, type WorkflowUpdate } from '@resumable/protocol';
+import { etagMatches, immutableHeaders } from '../http/caching';
 import { intParam, limitParam, objectBody, readJsonBody, sequenceField, stringField } from '../http/params';
 import { json } from '../http/responses';
-import { defineRoute } from '../http/route';
+import { callerOf, defineRoute } from '../http/route';
+import { closedPage, closedPageAfterTime } from '../stream/closed-logs';
 import type { TemporalGateway } from '../temporal/gateway';
 
 const READ_TASK = { action: 'read', idParam: 'taskId' } as const;
 
-/** `GET temporal/recovery/:taskId?sinceSequence=&sinceTimestamp=&limit=`: one page of the log. */
+/**
+ * `GET temporal/recovery/:taskId?sinceSequence=&sinceTimestamp=&limit=`: one page of
+ * the log. A closed run's pages never change: they come from its log read once, with
+ * a strong `ETag` and `Cache-Control: immutable`, and `If-None-Match` answers 304.
+ */
 export const recoveryPage = defineRoute({
   method: 'GET',
   path: 'temporal/recovery/:taskId',
   auth: READ_TASK,
-  async handle({ url, id: taskId, server }) {
+  async handle(input) {
+    const { request, url, id: taskId, server } = input;
     const limit = limitParam(url);
-    if (url.searchParams.has('sinceTimestamp') && !url.searchParams.has('sinceSequence')) {
-      return json(await updatesAfterTime(server.gateway, taskId, intParam(url, 'sinceTimestamp', 0), limit));
+    const byTime = url.searchParams.has('sinceTimestamp') && !url.searchParams.has('sinceSequence');
+    const since = intParam(url, byTime ? 'sinceTimestamp' : 'sinceSequence', 0);
+    const closedRun = server.closedLogs ? await closedRunOf(server.gateway, taskId) : undefined;
+    if (server.closedLogs && closedRun) {
+      const etag = `"${closedRun}.${byTime ? 't' : 's'}${since}.${limit}"`;
+      const headers = immutableHeaders(callerOf(input), etag);
+      if (etagMatches(request.headers.get('if-none-match'), etag)) return new Response(null, { status: 304, headers });
+      const log = await server.closedLogs.get(taskId, closedRun);
+      return json(byTime ? closedPageAfterTime(log, since, limit) : closedPage(log, since, limit), 200, headers);
     }
-    return json(await server.gateway.readUpdates(taskId, intParam(url, 'sinceSequence', 0), limit));
+    if (byTime) return json(await updatesAfterTime(server.gateway, taskId, since, limit));
+    return json(await server.gateway.readUpdates(taskId, since, limit));
   },
 });
+
+/** The run id of the task's latest run when it has closed (its log is final), else undefined. */
+async function closedRunOf(gateway: TemporalGateway, taskId: string): Promise<string | undefined> {
+  const info = await gateway.describe(taskId);
+  // Run ids are UUIDs; anything else would not be safe inside an ETag.
+  return !info.running && info.runId && /^[\w-]{1,64}$/.test(info.runId) ? info.runId : undefined;
+}
 
 /** `POST temporal/recovery/:taskId`: re-sends what came after `lastSequence` down one open stream. */
 export const recoveryReplay = defineRoute({

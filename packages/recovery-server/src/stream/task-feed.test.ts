@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ResumableError, type SseEvent, type UpdatesPage, type WorkflowUpdate } from '@resumable/protocol';
-import { createInMemoryBus } from '@resumable/sse-publisher';
+import { createInMemoryBus, type PreparedEvent } from '@resumable/sse-publisher';
 import type { ExecutionInfo } from '../temporal/gateway';
+import { ClosedLogs } from './closed-logs';
 import { TaskFeed, type FeedSource } from './task-feed';
 import type { StreamChannels, StreamConnection } from './types';
 
@@ -48,7 +49,28 @@ class FakeLog implements FeedSource {
       running: this.running,
       executionStatus: this.running ? 'RUNNING' : 'COMPLETED',
       taskFailing: this.taskFailing,
+      runId: 'run-1',
     };
+  }
+
+  /** Whole-log reads of the closed run (one query each in the real gateway). */
+  closedReads = 0;
+  private readonly closedLogs = new ClosedLogs(
+    {
+      readClosedLog: async (taskId, runId) => {
+        this.closedReads++;
+        const updates = this.updates.filter((u) => u.sequence >= this.firstSequence);
+        const lastSequence = this.updates.length;
+        return { taskId, runId, status: 'DONE', lastSequence, firstSequence: this.firstSequence, updates };
+      },
+    },
+    { maxBytes: 1024 * 1024 },
+  );
+
+  /** Off by default, so the paged path keeps its own tests. */
+  wholeLogReads = false;
+  get closedLog() {
+    return this.wholeLogReads ? (taskId: string, runId: string) => this.closedLogs.get(taskId, runId) : undefined;
   }
 }
 
@@ -57,7 +79,7 @@ class FakeChannels implements StreamChannels {
   readonly members = new Map<string, Set<FakeConnection>>();
   channel(name: string) {
     return {
-      broadcast: (event: SseEvent) => {
+      broadcast: (event: SseEvent | PreparedEvent) => {
         const members = this.members.get(name) ?? new Set();
         for (const connection of members) connection.send(event);
         return members.size;
@@ -72,9 +94,13 @@ class FakeConnection implements StreamConnection {
   isClosed = false;
   readonly events: SseEvent[] = [];
   constructor(private readonly channels: FakeChannels) {}
-  send(event: SseEvent): boolean {
+  /** Writes, one per send: a joined catch-up slice is one. */
+  writes = 0;
+  send(event: SseEvent | PreparedEvent): boolean {
     if (this.isClosed) return false;
-    this.events.push(event);
+    this.writes++;
+    if ('events' in event) this.events.push(...event.events);
+    else this.events.push(event);
     return true;
   }
   attach(channel: string): void {
@@ -341,5 +367,51 @@ describe('TaskFeed', () => {
     await live(last);
     await expect.poll(() => client.ended, { timeout: 1_000 }).toBe(true);
     expect(client.sequences).toEqual([1, 2, 3]);
+  });
+  describe('a closed run, read whole', () => {
+    it('reads the log once for every client, and catches each up in a few pre-encoded writes', async () => {
+      const { log, feed, connect } = setup({ cacheSize: 10 });
+      log.wholeLogReads = true;
+      log.emit(3000);
+      log.running = false;
+      const clients = await Promise.all([0, 1, 1500, 2999].map((since) => connect(since)));
+      await expect.poll(() => clients.every((client) => client.ended), { timeout: 5_000 }).toBe(true);
+      for (const [index, since] of [0, 1, 1500, 2999].entries()) {
+        expect(clients[index]!.sequences).toEqual(range(since + 1, 3000));
+        expect(clients[index]!.contents.at(-1)).toBe('3000:3000');
+      }
+      expect(log.closedReads).toBe(1);
+      expect(log.reads).toBe(0);
+      // 3,000 updates of about 100 bytes: a handful of slices, not one write per update.
+      expect(clients[0]!.writes).toBeLessThan(20);
+      // A client that has it all is told so (204), without another read.
+      expect(await feed.prepare(3000)).toEqual({ finished: true });
+      expect(log.closedReads).toBe(1);
+    });
+
+    it('a feed that followed the run sends its clients only what the closed log adds, then end', async () => {
+      const { log, live, connect } = setup({ tailCheckMs: 20 });
+      log.wholeLogReads = true;
+      log.emit(5);
+      const client = await connect(0);
+      await expect.poll(() => client.sequences).toEqual(range(1, 5));
+      await live(log.emit(2)); // 6, 7 live
+      log.emit(3); // 8, 9, 10 never reach the bus
+      log.running = false;
+      await expect.poll(() => client.ended, { timeout: 2_000 }).toBe(true);
+      expect(client.sequences).toEqual(range(1, 10));
+      expect(log.closedReads).toBe(1);
+    });
+
+    it('starts a client below a compacted closed log at its first update', async () => {
+      const { log, connect } = setup();
+      log.wholeLogReads = true;
+      log.emit(20);
+      log.firstSequence = 11;
+      log.running = false;
+      const client = await connect(0);
+      await expect.poll(() => client.ended).toBe(true);
+      expect(client.sequences).toEqual(range(11, 20));
+    });
   });
 });

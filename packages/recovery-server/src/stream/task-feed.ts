@@ -11,13 +11,17 @@ import {
   type UpdatesPage,
   type WorkflowUpdate,
 } from '@resumable/protocol';
+import { joinEvents, type PreparedEvent } from '@resumable/sse-publisher';
 import type { ExecutionInfo } from '../temporal/gateway';
+import { updateFrame, type ClosedLog } from './closed-logs';
 import type { StreamChannels, StreamConnection } from './types';
 
 /** What a feed reads from the durable log. */
 export interface FeedSource {
   readUpdates(taskId: string, since: number, limit: number): Promise<UpdatesPage>;
   describe(taskId: string): Promise<ExecutionInfo>;
+  /** A closed run's whole log in one read (shared, cached); without it a closed log is read page by page. */
+  closedLog?(taskId: string, runId: string): Promise<ClosedLog>;
 }
 
 export interface TaskFeedOptions {
@@ -84,6 +88,8 @@ interface Client {
  */
 export class TaskFeed {
   private updates: WorkflowUpdate[] = [];
+  /** `frames[i]` is `updates[i]` as an SSE event, encoded once for every client. */
+  private frames: PreparedEvent[] = [];
   private low = 1;
   private high = -1;
   /** The lowest sequence the durable log still holds (above 1 once compacted). */
@@ -151,7 +157,7 @@ export class TaskFeed {
     try {
       if (!this.closed) {
         const info = await this.describe();
-        if (!info.running) await this.finish(since);
+        if (!info.running) await this.finish(since, info);
         else if (info.taskFailing) this.failing = true;
       }
       if (!this.failing || this.covers(since)) await this.cover(since);
@@ -168,11 +174,17 @@ export class TaskFeed {
   }
 
   /**
-   * The workflow has closed: one last read of the log's tail (shared by every
-   * caller), then the feed is final and attached clients get `end`.
+   * The workflow has closed: one last read of the log (shared by every caller): the
+   * closed run's whole log when the source has it, else the tail; then the feed is
+   * final and attached clients get `end`.
    */
-  private finish(since: number): Promise<void> {
-    this.finishing ??= this.readTail(since).then(() => {
+  private finish(since: number, info: ExecutionInfo): Promise<void> {
+    const { runId } = info;
+    const read =
+      runId && this.source.closedLog
+        ? () => this.source.closedLog!(this.taskId, runId).then((log) => this.adopt(log))
+        : () => this.readTail(since);
+    this.finishing ??= read().then(() => {
       this.closed = true;
       this.endAttached();
     });
@@ -331,8 +343,38 @@ export class TaskFeed {
       return;
     }
     this.updates = collected;
+    this.frames = collected.map(updateFrame);
     this.low = start + 1;
     this.high = cursor;
+    this.advanced();
+  }
+
+  /**
+   * Takes a closed run's whole log (read once, shared): the feed then holds all of it,
+   * with the frames already encoded. What the feed held came from the same log, so
+   * only what lies beyond `high` is new to attached clients.
+   */
+  private adopt(log: ClosedLog): Promise<void> | void {
+    if (this.disposed) return;
+    if (log.lastSequence < this.high) {
+      // Not the run this feed followed (a reused id started and ended another): read on as before.
+      return this.readTail(this.high);
+    }
+    const before = this.high;
+    // Copies: the log is shared and never changes; this feed's arrays may grow or be trimmed.
+    this.updates = log.updates.slice();
+    this.frames = log.frames.slice();
+    this.low = log.firstSequence;
+    this.logStart = log.firstSequence;
+    this.high = log.lastSequence;
+    this.status = log.status;
+    this.failing = false;
+    if (before >= 0) {
+      const channel = this.channels.channel(this.channelName);
+      for (let sequence = Math.max(before + 1, this.low); sequence <= this.high; sequence++) {
+        channel.broadcast(this.frames[sequence - this.low] as PreparedEvent);
+      }
+    }
     this.advanced();
   }
 
@@ -360,6 +402,7 @@ export class TaskFeed {
     }
     if (cursor === this.low - 1 && older.length > 0) {
       this.updates = older.concat(this.updates);
+      this.frames = older.map(updateFrame).concat(this.frames);
       this.low = start + 1;
     }
   }
@@ -434,7 +477,7 @@ export class TaskFeed {
       return;
     }
     this.closedCheck = this.describe(true)
-      .then((info) => (info.running ? undefined : this.finish(this.high)))
+      .then((info) => (info.running ? undefined : this.finish(this.high, info)))
       .catch((error) => this.options.onError?.(error, { source: 'task-feed', taskId: this.taskId }))
       .finally(() => {
         this.closedCheck = undefined;
@@ -453,9 +496,11 @@ export class TaskFeed {
   }
 
   private append(update: WorkflowUpdate): void {
+    const frame = updateFrame(update);
     this.updates.push(update);
+    this.frames.push(frame);
     this.high = update.sequence;
-    this.channels.channel(this.channelName).broadcast(updateEvent(update));
+    this.channels.channel(this.channelName).broadcast(frame);
     this.trim();
   }
 
@@ -481,6 +526,7 @@ export class TaskFeed {
     const drop = keepFrom - this.low;
     if (drop > 0) {
       this.updates.splice(0, drop);
+      this.frames.splice(0, drop);
       this.low += drop;
     }
   }
@@ -504,25 +550,27 @@ export class TaskFeed {
         continue;
       }
       // Synchronous from here to attach: nothing can be broadcast in between.
-      // A long catch-up is sent in slices, waiting for the socket to drain between
-      // them, so a client far behind is not cut off as a slow consumer.
-      let sliced = false;
-      let written = 0;
-      for (let sequence = Math.max(client.cursor + 1, this.low); sequence <= this.high; sequence++) {
-        const update = this.updates[sequence - this.low];
-        if (!update) throw new Error(`cache of ${this.taskId} lost sequence ${sequence}`);
-        const event = updateEvent(update);
-        if (!client.connection.send(event)) return this.remove(client.connection);
-        client.cursor = sequence;
-        written += event.data.length;
-        if (written >= CATCH_UP_SLICE_BYTES && sequence < this.high) {
-          sliced = true;
-          break;
+      // Catch-up goes out as pre-encoded slices of about CATCH_UP_SLICE_BYTES, one
+      // write each, waiting for the socket to drain between them, so a client far
+      // behind is not cut off as a slow consumer.
+      if (client.cursor < this.high) {
+        const from = Math.max(client.cursor + 1, this.low);
+        let to = from;
+        let bytes = 0;
+        while (to <= this.high && bytes < CATCH_UP_SLICE_BYTES) {
+          const frame = this.frames[to - this.low];
+          if (!frame) throw new Error(`cache of ${this.taskId} lost sequence ${to}`);
+          bytes += frame.byteLength;
+          to++;
         }
-      }
-      if (sliced) {
-        await drained(client.connection);
-        continue;
+        if (!client.connection.send(joinEvents(this.frames.slice(from - this.low, to - this.low)))) {
+          return this.remove(client.connection);
+        }
+        client.cursor = to - 1;
+        if (client.cursor < this.high) {
+          await drained(client.connection);
+          continue;
+        }
       }
       this.catchingUp.delete(client);
       if (this.closed && client.cursor >= this.high) return this.end(client);
@@ -597,7 +645,7 @@ export class TaskFeed {
     try {
       // Describe first: a read that starts after "closed" holds the final tail.
       const info = await this.describe();
-      if (!info.running) return await this.finish(this.high);
+      if (!info.running) return await this.finish(this.high, info);
       if (!info.taskFailing) await this.readTail();
     } catch (error) {
       if (!this.noteFailing(error)) this.options.onError?.(error, { source: 'task-feed', taskId: this.taskId });
@@ -616,8 +664,4 @@ async function drained(connection: StreamConnection): Promise<void> {
   do {
     await new Promise((resolve) => setTimeout(resolve, 1));
   } while (!connection.isClosed && (connection.bufferedBytes ?? 0) > CATCH_UP_SLICE_BYTES && Date.now() < deadline);
-}
-
-function updateEvent(update: WorkflowUpdate) {
-  return { id: update.sequence, event: TASK_EVENTS.update, data: JSON.stringify(update) };
 }

@@ -1,4 +1,5 @@
 import type { SseEvent } from '@resumable/protocol';
+import type { PreparedEvent } from '@resumable/sse-publisher';
 
 /** The part of an SSE connection a feed drives. */
 export interface StreamConnection {
@@ -6,7 +7,8 @@ export interface StreamConnection {
   readonly isClosed: boolean;
   /** Bytes written but not yet taken by the client (flow control for long catch-ups). */
   readonly bufferedBytes?: number;
-  send(event: SseEvent): boolean;
+  /** A prepared event goes out as encoded (once, for many clients); a joined one in one write. */
+  send(event: SseEvent | PreparedEvent): boolean;
   attach(channel: string): void;
   detach(channel: string): void;
   close(reason?: 'closed' | 'error'): void;
@@ -14,7 +16,7 @@ export interface StreamConnection {
 
 /** The part of the publisher a feed broadcasts through (one encode, many sockets). */
 export interface StreamChannels {
-  channel(name: string): { broadcast(event: SseEvent): number };
+  channel(name: string): { broadcast(event: SseEvent | PreparedEvent): number };
 }
 
 /** A connection as the publisher hands it out: a stream connection with a close hook. */

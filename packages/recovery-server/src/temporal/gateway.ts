@@ -9,11 +9,14 @@ import {
   type PausedWorkflow,
   type ResumeSignalArgs,
   type TriggerSignalArgs,
+  type LogChunk,
   type UpdatesPage,
   type WorkflowState,
+  type WorkflowUpdate,
   type TemporalErrorContext,
   fromTemporalError,
   taskFailingError,
+  updatesOfChunk,
 } from '@resumable/protocol';
 import {
   Client,
@@ -97,6 +100,26 @@ export interface ExecutionInfo {
   executionStatus: string;
   /** True while the workflow's task is being retried after a failure (attempt 2 or later). */
   taskFailing?: boolean;
+  /** The run described: the latest run of the workflow id. */
+  runId?: string;
+}
+
+/** Everything a closed run's log holds, read once. */
+export interface ClosedLogContent {
+  taskId: string;
+  runId: string;
+  status: string;
+  lastSequence: number;
+  /** The first sequence held: 1, or above after compaction. */
+  firstSequence: number;
+  /** `firstSequence … lastSequence`, contiguous. */
+  updates: WorkflowUpdate[];
+}
+
+/** Where a query goes: the latest run of `taskId`, or one run of it. */
+interface QueryTarget {
+  taskId: string;
+  runId?: string;
 }
 
 /** An open execution that visibility lists as waiting for an event, with the pause its search attributes name. */
@@ -238,12 +261,66 @@ export class TemporalGateway {
 
   /** `getUpdatesSince(since, limit)` on the latest run of `taskId`. */
   readUpdates(taskId: string, since: number, limit = MAX_UPDATES_PAGE): Promise<UpdatesPage> {
-    return this.query<UpdatesPage>(taskId, 'message', QUERY_NAMES.updatesSince, since, limit);
+    return this.query<UpdatesPage>({ taskId }, 'message', QUERY_NAMES.updatesSince, since, limit);
   }
 
   /** `getWorkflowState()` on the latest run of `taskId`. */
   readState(taskId: string): Promise<WorkflowState> {
-    return this.query<WorkflowState>(taskId, 'message', QUERY_NAMES.state);
+    return this.query<WorkflowState>({ taskId }, 'message', QUERY_NAMES.state);
+  }
+
+  /**
+   * The whole log of a closed run, in as few queries as its size allows (usually one:
+   * each query on a closed workflow replays it on a worker, so pages would cost one
+   * replay each). Workers too old for `getLogChunk` are read page by page.
+   */
+  async readClosedLog(taskId: string, runId: string): Promise<ClosedLogContent> {
+    try {
+      return await this.readWhole(taskId, runId, async (since) => {
+        const chunk = await this.query<LogChunk>({ taskId, runId }, 'message', QUERY_NAMES.logChunk, since);
+        return { ...chunk, updates: updatesOfChunk(chunk) };
+      });
+    } catch (error) {
+      if (!ResumableError.is(error) || error.code !== 'TASK_NOT_FOUND') throw error;
+      // "Query not registered" (an older workflow-state) or no such workflow: pages tell which.
+      return this.readWhole(taskId, runId, (since) =>
+        this.query<UpdatesPage>({ taskId, runId }, 'message', QUERY_NAMES.updatesSince, since, MAX_UPDATES_PAGE),
+      );
+    }
+  }
+
+  /** Reads `read(since)` answers from the start until the log has no more. */
+  private async readWhole(
+    taskId: string,
+    runId: string,
+    read: (since: number) => Promise<Pick<UpdatesPage, 'status' | 'lastSequence' | 'updates' | 'hasMore'>>,
+  ): Promise<ClosedLogContent> {
+    const updates: WorkflowUpdate[] = [];
+    let page = await read(0);
+    const firstSequence = page.updates[0]?.sequence ?? page.lastSequence + 1;
+    for (;;) {
+      const before = updates.length;
+      for (const update of page.updates) {
+        if (update.sequence === firstSequence + updates.length) updates.push(update);
+      }
+      if (!page.hasMore) break;
+      // An answer that did not move us on would repeat forever; a partial log must not pass for whole.
+      if (updates.length === before) {
+        throw new ResumableError(
+          'INTERNAL',
+          `The log of "${taskId}" did not continue after ${firstSequence + before - 1}`,
+        );
+      }
+      page = await read(firstSequence + updates.length - 1);
+    }
+    const last = updates.at(-1)?.sequence ?? firstSequence - 1;
+    if (last !== page.lastSequence) {
+      throw new ResumableError(
+        'INTERNAL',
+        `The log of "${taskId}" ends at ${last} but names ${page.lastSequence} last`,
+      );
+    }
+    return { taskId, runId, status: page.status, lastSequence: page.lastSequence, firstSequence, updates };
   }
 
   /**
@@ -251,7 +328,12 @@ export class TemporalGateway {
    * such a query until the task attempt times out and then refuses it, while the
    * caller (a browser waiting on a stream or a recovery page) deserves a fast answer.
    */
-  private query<T>(taskId: string, verdict: SearchAttributeVerdict, name: string, ...args: unknown[]): Promise<T> {
+  private query<T>(
+    { taskId, runId }: QueryTarget,
+    verdict: SearchAttributeVerdict,
+    name: string,
+    ...args: unknown[]
+  ): Promise<T> {
     const controller = new AbortController();
     return this.call(
       taskId,
@@ -280,7 +362,7 @@ export class TemporalGateway {
           );
         }, timeoutMs);
         try {
-          return await client.workflow.getHandle(taskId).query<T, unknown[]>(name, ...args);
+          return await client.workflow.getHandle(taskId, runId).query<T, unknown[]>(name, ...args);
         } finally {
           clearInterval(timer);
           clearTimeout(deadline);
@@ -293,7 +375,7 @@ export class TemporalGateway {
 
   /** The current pause of an execution, or null (bounded like every query: a missing worker cannot hang it). */
   readPause(executionId: string): Promise<PausedWorkflow | null> {
-    return this.query<PausedWorkflow | null>(executionId, 'code', QUERY_NAMES.pause);
+    return this.query<PausedWorkflow | null>({ taskId: executionId }, 'code', QUERY_NAMES.pause);
   }
 
   /**
@@ -328,7 +410,12 @@ export class TemporalGateway {
     return this.call(taskId, async (client) => {
       const description = await client.workflow.getHandle(taskId).describe();
       const executionStatus = description.status.name;
-      return { running: executionStatus === 'RUNNING', executionStatus, taskFailing: failingTask(description.raw) };
+      return {
+        running: executionStatus === 'RUNNING',
+        executionStatus,
+        taskFailing: failingTask(description.raw),
+        runId: description.runId,
+      };
     });
   }
 

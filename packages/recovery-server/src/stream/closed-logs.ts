@@ -1,0 +1,131 @@
+import { TASK_EVENTS, type UpdatesPage, type WorkflowUpdate } from '@resumable/protocol';
+import { prepareEvent, type PreparedEvent } from '@resumable/sse-publisher';
+import type { ClosedLogContent } from '../temporal/gateway';
+
+/**
+ * A closed run's whole log, read once and never changed again: its updates and their
+ * SSE frames, encoded once and shared by every client and every feed of the task.
+ */
+export interface ClosedLog extends ClosedLogContent {
+  /** `frames[i]` is the `update` event of `updates[i]`. */
+  readonly frames: readonly PreparedEvent[];
+  /** About what the log holds in memory (its frames and their updates). */
+  readonly bytes: number;
+}
+
+/** Where closed logs come from: the gateway's one-pass read. */
+export interface ClosedLogSource {
+  readClosedLog(taskId: string, runId: string): Promise<ClosedLogContent>;
+}
+
+export interface ClosedLogsOptions {
+  /** Most bytes of closed logs kept; the least recently used go first. */
+  maxBytes: number;
+}
+
+/**
+ * The logs of finished runs, by `taskId` and `runId`. A closed run's log cannot
+ * change, so it is read from Temporal once (one replay on a worker) and served from
+ * memory after that, to every stream and recovery page of this instance. A run's id
+ * names it exactly: a new run on a reused workflow id is another entry.
+ *
+ * Reads of one run share the read under way; a failed read is not kept.
+ */
+export class ClosedLogs {
+  private readonly logs = new Map<string, Promise<ClosedLog>>();
+  private readonly sizes = new Map<string, number>();
+  private bytes = 0;
+
+  constructor(
+    private readonly source: ClosedLogSource,
+    private readonly options: ClosedLogsOptions,
+  ) {}
+
+  /** The log of run `runId` of `taskId`, which must have closed. */
+  get(taskId: string, runId: string): Promise<ClosedLog> {
+    const key = `${runId}\u0000${taskId}`;
+    const held = this.logs.get(key);
+    if (held) {
+      // Most recently used last: Map keeps insertion order.
+      this.logs.delete(key);
+      this.logs.set(key, held);
+      return held;
+    }
+    const read = this.source.readClosedLog(taskId, runId).then(closedLog);
+    this.logs.set(key, read);
+    read.then(
+      (log) => this.admit(key, read, log.bytes),
+      () => {
+        if (this.logs.get(key) === read) this.logs.delete(key);
+      },
+    );
+    return read;
+  }
+
+  /** Bytes and logs held now. */
+  get stats(): { logs: number; bytes: number } {
+    return { logs: this.sizes.size, bytes: this.bytes };
+  }
+
+  private admit(key: string, read: Promise<ClosedLog>, bytes: number): void {
+    if (this.logs.get(key) !== read) return;
+    if (bytes > this.options.maxBytes) {
+      // Too big to keep: served to whoever waited for it, read again next time.
+      this.logs.delete(key);
+      return;
+    }
+    this.sizes.set(key, bytes);
+    this.bytes += bytes;
+    for (const [oldest] of this.logs) {
+      if (this.bytes <= this.options.maxBytes) break;
+      const size = this.sizes.get(oldest);
+      if (size === undefined) continue; // still being read
+      this.logs.delete(oldest);
+      this.sizes.delete(oldest);
+      this.bytes -= size;
+    }
+  }
+}
+
+/** The SSE event of an update, encoded once. */
+export function updateFrame(update: WorkflowUpdate): PreparedEvent {
+  return prepareEvent({ id: update.sequence, event: TASK_EVENTS.update, data: JSON.stringify(update) });
+}
+
+function closedLog(content: ClosedLogContent): ClosedLog {
+  const frames = content.updates.map(updateFrame);
+  // The frame's bytes, and about as much again for the update objects behind them.
+  const bytes = frames.reduce((sum, frame) => sum + 2 * frame.byteLength, 0);
+  return { ...content, frames, bytes };
+}
+
+/** One recovery page of a closed log, as `getUpdatesSince(since, limit)` answers it. */
+export function closedPage(log: ClosedLog, since: number, limit: number): UpdatesPage {
+  const from = Math.max(0, since + 1 - log.firstSequence);
+  return pageOf(log, from, limit, since);
+}
+
+/** The first `limit` updates of a closed log newer than `after` (ms; timestamps never decrease). */
+export function closedPageAfterTime(log: ClosedLog, after: number, limit: number): UpdatesPage {
+  // Binary search for the first update with timestamp > after.
+  let low = 0;
+  let high = log.updates.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((log.updates[middle] as WorkflowUpdate).timestamp > after) high = middle;
+    else low = middle + 1;
+  }
+  return pageOf(log, low, limit, log.firstSequence - 1 + low);
+}
+
+function pageOf(log: ClosedLog, from: number, limit: number, since: number): UpdatesPage {
+  const updates = log.updates.slice(from, from + limit);
+  const last = updates.at(-1)?.sequence ?? Math.max(since, log.firstSequence - 1);
+  return {
+    taskId: log.taskId,
+    status: log.status,
+    lastSequence: log.lastSequence,
+    updates,
+    hasMore: last < log.lastSequence,
+  };
+}
