@@ -18,6 +18,8 @@ interface OpenMessage {
   since: number[];
   total: number;
   timeoutMs: number;
+  /** A running workflow sends no `end`: a client is done once it has update `total`. */
+  untilTotal?: boolean;
 }
 
 /** Latency of every received update: receive (this clock) − offset − publish (server clock). */
@@ -134,6 +136,11 @@ function connect(current: Run, client: number, message: OpenMessage): void {
               if (sequence > current.last[client]!) current.last[client] = sequence;
               if (sequence >= 0 && sequence <= current.total && Number.isNaN(current.received[base + sequence])) {
                 current.received[base + sequence] = at;
+              }
+              if (message.untilTotal && sequence === current.total) {
+                current.endAt[client] = at;
+                response.destroy();
+                return finish();
               }
             } else if (event === 'connected') {
               current.connectedAt[client] = at;

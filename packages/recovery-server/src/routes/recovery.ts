@@ -1,9 +1,9 @@
 import { ResumableError, type UpdatesPage, type WorkflowUpdate } from '@resumable/protocol';
 import { etagMatches, immutableHeaders } from '../http/caching';
 import { intParam, limitParam, objectBody, readJsonBody, sequenceField, stringField } from '../http/params';
-import { json } from '../http/responses';
+import { json, jsonText } from '../http/responses';
 import { callerOf, defineRoute } from '../http/route';
-import { closedPage, closedPageAfterTime } from '../stream/closed-logs';
+import { closedPage, closedPageAfterTime, closedPageJson } from '../stream/closed-logs';
 import type { TemporalGateway } from '../temporal/gateway';
 
 const READ_TASK = { action: 'read', idParam: 'taskId' } as const;
@@ -28,7 +28,8 @@ export const recoveryPage = defineRoute({
       const headers = immutableHeaders(callerOf(input), etag);
       if (etagMatches(request.headers.get('if-none-match'), etag)) return new Response(null, { status: 304, headers });
       const log = await server.closedLogs.get(taskId, closedRun);
-      return json(byTime ? closedPageAfterTime(log, since, limit) : closedPage(log, since, limit), 200, headers);
+      const page = byTime ? closedPageAfterTime(log, since, limit) : closedPage(log, since, limit);
+      return jsonText(closedPageJson(log, page), 200, headers);
     }
     if (byTime) return json(await updatesAfterTime(server.gateway, taskId, since, limit));
     return json(await server.gateway.readUpdates(taskId, since, limit));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ResumableError, type WorkflowUpdate } from '@resumable/protocol';
 import type { ClosedLogContent } from '../temporal/gateway';
-import { ClosedLogs, closedPage, closedPageAfterTime, type ClosedLogSource } from './closed-logs';
+import { ClosedLogs, closedPage, closedPageAfterTime, closedPageJson, type ClosedLogSource } from './closed-logs';
 
 const update = (sequence: number, timestamp = 1000 + 10 * sequence): WorkflowUpdate => ({
   id: `t:${sequence}`,
@@ -11,9 +11,9 @@ const update = (sequence: number, timestamp = 1000 + 10 * sequence): WorkflowUpd
   data: { n: sequence, pad: 'x'.repeat(40) },
 });
 
-function content(runId: string, count: number, first = 1): ClosedLogContent {
+function content(runId: string, count: number, first = 1, taskId = 't'): ClosedLogContent {
   const updates = Array.from({ length: count }, (_, i) => update(first + i));
-  return { taskId: 't', runId, status: 'DONE', lastSequence: first + count - 1, firstSequence: first, updates };
+  return { taskId, runId, status: 'DONE', lastSequence: first + count - 1, firstSequence: first, updates };
 }
 
 /** A source that counts its reads and can be made to fail or wait. */
@@ -22,11 +22,11 @@ class Source implements ClosedLogSource {
   fail = false;
   release: (() => void) | undefined;
   gate: Promise<void> | undefined;
-  async readClosedLog(_taskId: string, runId: string): Promise<ClosedLogContent> {
+  async readClosedLog(taskId: string, runId: string): Promise<ClosedLogContent> {
     this.reads++;
     if (this.gate) await this.gate;
     if (this.fail) throw new ResumableError('TEMPORAL_UNAVAILABLE', 'down');
-    return content(runId, 100);
+    return content(runId, 100, 1, taskId);
   }
 }
 
@@ -85,6 +85,21 @@ describe('ClosedLogs', () => {
     const logs = new ClosedLogs(source, { maxBytes: 10 });
     expect((await logs.get('t', 'a')).updates).toHaveLength(100);
     expect(logs.stats).toEqual({ logs: 0, bytes: 0 });
+  });
+});
+
+describe('closed page JSON', () => {
+  it('is exactly JSON.stringify of the page, from the frames made once', async () => {
+    const source = new Source();
+    const log = await new ClosedLogs(source, { maxBytes: 1 << 24 }).get('t "quoted"', 'r');
+    for (const page of [
+      closedPage(log, 0, 5),
+      closedPage(log, 97, 10),
+      closedPage(log, 100, 10),
+      closedPageAfterTime(log, 1500, 3),
+    ]) {
+      expect(closedPageJson(log, page)).toBe(JSON.stringify(page));
+    }
   });
 });
 

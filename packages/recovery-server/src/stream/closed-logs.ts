@@ -129,3 +129,18 @@ function pageOf(log: ClosedLog, from: number, limit: number, since: number): Upd
     hasMore: last < log.lastSequence,
   };
 }
+
+/**
+ * A closed page as JSON, byte for byte `JSON.stringify(page)`, put together from the
+ * update JSON its frames already hold: no update is serialised again per request.
+ */
+export function closedPageJson(log: ClosedLog, page: UpdatesPage): string {
+  const parts: string[] = [];
+  const first = page.updates[0]?.sequence;
+  if (first !== undefined) {
+    const from = first - log.firstSequence;
+    for (let at = from; at < from + page.updates.length; at++) parts.push(log.frames[at]?.events[0]?.data ?? '');
+  }
+  const head = `{"taskId":${JSON.stringify(page.taskId)},"status":${JSON.stringify(page.status)},"lastSequence":${page.lastSequence}`;
+  return `${head},"updates":[${parts.join(',')}],"hasMore":${page.hasMore}}`;
+}
