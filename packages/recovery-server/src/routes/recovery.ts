@@ -22,7 +22,7 @@ export const recoveryPage = defineRoute({
     const limit = limitParam(url);
     const byTime = url.searchParams.has('sinceTimestamp') && !url.searchParams.has('sinceSequence');
     const since = intParam(url, byTime ? 'sinceTimestamp' : 'sinceSequence', 0);
-    const closedRun = server.closedLogs ? await closedRunOf(server.gateway, taskId) : undefined;
+    const closedRun = await server.closedLogs?.closedRun(taskId);
     if (server.closedLogs && closedRun) {
       const etag = `"${closedRun}.${byTime ? 't' : 's'}${since}.${limit}"`;
       const headers = immutableHeaders(callerOf(input), etag);
@@ -35,13 +35,6 @@ export const recoveryPage = defineRoute({
     return json(await server.gateway.readUpdates(taskId, since, limit));
   },
 });
-
-/** The run id of the task's latest run when it has closed (its log is final), else undefined. */
-async function closedRunOf(gateway: TemporalGateway, taskId: string): Promise<string | undefined> {
-  const info = await gateway.describe(taskId);
-  // Run ids are UUIDs; anything else would not be safe inside an ETag.
-  return !info.running && info.runId && /^[\w-]{1,64}$/.test(info.runId) ? info.runId : undefined;
-}
 
 /** `POST temporal/recovery/:taskId`: re-sends what came after `lastSequence` down one open stream. */
 export const recoveryReplay = defineRoute({

@@ -22,6 +22,12 @@ class Source implements ClosedLogSource {
   fail = false;
   release: (() => void) | undefined;
   gate: Promise<void> | undefined;
+  running = false;
+  describes = 0;
+  async describe() {
+    this.describes++;
+    return { running: this.running, executionStatus: this.running ? 'RUNNING' : 'COMPLETED', runId: 'run-9' };
+  }
   async readClosedLog(taskId: string, runId: string): Promise<ClosedLogContent> {
     this.reads++;
     if (this.gate) await this.gate;
@@ -85,6 +91,23 @@ describe('ClosedLogs', () => {
     const logs = new ClosedLogs(source, { maxBytes: 10 });
     expect((await logs.get('t', 'a')).updates).toHaveLength(100);
     expect(logs.stats).toEqual({ logs: 0, bytes: 0 });
+  });
+});
+
+describe('ClosedLogs.closedRun', () => {
+  it('remembers a closed run for closedTtlMs, a running one not at all', async () => {
+    const source = new Source();
+    const logs = new ClosedLogs(source, { maxBytes: 1 << 20, closedTtlMs: 50 });
+    source.running = true;
+    expect(await logs.closedRun('t')).toBeUndefined();
+    source.running = false;
+    expect(await logs.closedRun('t')).toBe('run-9');
+    expect(await logs.closedRun('t')).toBe('run-9');
+    expect(source.describes).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    source.running = true; // a new run on the same id
+    expect(await logs.closedRun('t')).toBeUndefined();
+    expect(source.describes).toBe(3);
   });
 });
 

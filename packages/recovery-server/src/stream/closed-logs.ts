@@ -1,6 +1,6 @@
 import { TASK_EVENTS, type UpdatesPage, type WorkflowUpdate } from '@resumable/protocol';
 import { prepareEvent, type PreparedEvent } from '@resumable/sse-publisher';
-import type { ClosedLogContent } from '../temporal/gateway';
+import type { ClosedLogContent, ExecutionInfo } from '../temporal/gateway';
 
 /**
  * A closed run's whole log, read once and never changed again: its updates and their
@@ -13,15 +13,21 @@ export interface ClosedLog extends ClosedLogContent {
   readonly bytes: number;
 }
 
-/** Where closed logs come from: the gateway's one-pass read. */
+/** Where closed logs come from: the gateway's one-pass read, and its describe. */
 export interface ClosedLogSource {
   readClosedLog(taskId: string, runId: string): Promise<ClosedLogContent>;
+  describe(taskId: string): Promise<ExecutionInfo>;
 }
 
 export interface ClosedLogsOptions {
   /** Most bytes of closed logs kept; the least recently used go first. */
   maxBytes: number;
+  /** How long "this task's latest run is closed" is trusted, ms (a reused id starts a new run). */
+  closedTtlMs?: number;
 }
+
+/** Tasks whose closed run is remembered at most, for `closedRun`. */
+const MAX_REMEMBERED_RUNS = 10_000;
 
 /**
  * The logs of finished runs, by `taskId` and `runId`. A closed run's log cannot
@@ -35,6 +41,7 @@ export class ClosedLogs {
   private readonly logs = new Map<string, Promise<ClosedLog>>();
   private readonly sizes = new Map<string, number>();
   private bytes = 0;
+  private readonly runs = new Map<string, { at: number; runId: Promise<string | undefined> }>();
 
   constructor(
     private readonly source: ClosedLogSource,
@@ -60,6 +67,29 @@ export class ClosedLogs {
       },
     );
     return read;
+  }
+
+  /**
+   * The run id of the task's latest run when it has closed (its log is final), else
+   * undefined. A closed answer is trusted for `closedTtlMs` (default 1 s), so paging
+   * through a closed log costs one describe, not one per page; a running one is
+   * never remembered.
+   */
+  closedRun(taskId: string): Promise<string | undefined> {
+    const now = Date.now();
+    const known = this.runs.get(taskId);
+    if (known && now - known.at <= (this.options.closedTtlMs ?? 1000)) return known.runId;
+    const runId = this.source.describe(taskId).then((info) =>
+      // Run ids are UUIDs; anything else would not be safe inside an ETag.
+      !info.running && info.runId && /^[\w-]{1,64}$/.test(info.runId) ? info.runId : undefined,
+    );
+    if (this.runs.size >= MAX_REMEMBERED_RUNS) this.runs.clear();
+    this.runs.set(taskId, { at: now, runId });
+    runId.then(
+      (id) => id === undefined && this.runs.delete(taskId),
+      () => this.runs.delete(taskId),
+    );
+    return runId;
   }
 
   /** Bytes and logs held now. */

@@ -63,6 +63,7 @@ class FakeLog implements FeedSource {
         const lastSequence = this.updates.length;
         return { taskId, runId, status: 'DONE', lastSequence, firstSequence: this.firstSequence, updates };
       },
+      describe: () => this.describe(),
     },
     { maxBytes: 1024 * 1024 },
   );
