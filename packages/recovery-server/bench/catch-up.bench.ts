@@ -379,7 +379,7 @@ function report(
     "- **one pass** (the default): a closed run's log is read whole with the `getLogChunk` query (compact form; 10,000 ticks fit in one answer) and kept in memory by run id, every SSE frame encoded once; streams and recovery pages of the run are served from it.",
     '- **paged** (`closedLogs: false`): the log is read in `getUpdatesSince` pages of 500, as the server read closed logs before. Each query on a closed workflow makes the worker replay it.',
     '',
-    "A running workflow is read the same way on both paths (its queries are answered from the worker's cache). Both paths share the SSE side: each update is encoded once per feed and catch-up goes out in pre-encoded slices of about 128 KiB, one write each. Before this work, the same 10,000-update catch-up from a completed workflow took 5.9 s (issue 18, measured on this machine).",
+    "A running workflow is read the same way on both paths (its queries are answered from the worker's cache; a recovery page on the one-pass path also costs a describe, trusted for 1 s). Both paths share the SSE side: each update is encoded once per feed and catch-up goes out in pre-encoded slices of about 128 KiB, one write each, and both run today's `@resumable/workflow-state`, which makes no sink call on replay (that alone took a closed 10,000-update query from about 550 ms to 300 ms). For the record, before this work the same completed catch-up took 5.9 s (issue 18), and 8.6 s (median of 3, paged) in this script's first run of 2026-12-05, before the replay change.",
     '',
   );
   lines.push(
@@ -431,12 +431,12 @@ function report(
   lines.push(
     `| clients exact | ${cell('one pass', (r) => `${r.exact} of ${HERD}`)} | ${cell('paged', (r) => `${r.exact} of ${HERD}`)} |`,
   );
-  const [onePass] = best('one pass');
-  if (onePass) {
-    const met = onePass.allMs <= 1000 && onePass.counts.queries <= 2;
+  const rounds = herds.get('one pass') ?? [];
+  if (rounds.length > 0) {
+    const met = rounds.filter((r) => r.allMs <= 1000 && r.counts.queries <= 2).length;
     lines.push(
       '',
-      `Herd targets (≤ 1 s, ≤ 2 queries) with one pass: ${met ? '**met**' : '**not met**'} (${ms(onePass.allMs)}, ${onePass.counts.queries} queries).`,
+      `Herd targets (≤ 1 s, ≤ 2 queries) with one pass: met in ${met} of ${rounds.length} rounds (${rounds.map((r) => `${ms(r.allMs)}, ${r.counts.queries} ${r.counts.queries === 1 ? 'query' : 'queries'}`).join('; ')}). The server's share is small: the client process parses about 500,000 events on the same two cores, and its CPU time is most of the wall time.`,
     );
   }
   return lines.join('\n');

@@ -95,12 +95,14 @@ describe('ClosedLogs', () => {
 });
 
 describe('ClosedLogs.closedRun', () => {
-  it('remembers a closed run for closedTtlMs, a running one not at all', async () => {
+  it('trusts a describe for describeTtlMs, then asks again', async () => {
     const source = new Source();
-    const logs = new ClosedLogs(source, { maxBytes: 1 << 20, closedTtlMs: 50 });
+    const logs = new ClosedLogs(source, { maxBytes: 1 << 20, describeTtlMs: 50 });
     source.running = true;
     expect(await logs.closedRun('t')).toBeUndefined();
     source.running = false;
+    expect(await logs.closedRun('t')).toBeUndefined(); // still trusted: read by queries a moment longer
+    await new Promise((resolve) => setTimeout(resolve, 60));
     expect(await logs.closedRun('t')).toBe('run-9');
     expect(await logs.closedRun('t')).toBe('run-9');
     expect(source.describes).toBe(2);
@@ -108,6 +110,16 @@ describe('ClosedLogs.closedRun', () => {
     source.running = true; // a new run on the same id
     expect(await logs.closedRun('t')).toBeUndefined();
     expect(source.describes).toBe(3);
+  });
+
+  it('does not remember a failed describe', async () => {
+    const source = new Source();
+    const logs = new ClosedLogs(source, { maxBytes: 1 << 20 });
+    const describe = source.describe.bind(source);
+    source.describe = () => Promise.reject(new ResumableError('TEMPORAL_UNAVAILABLE', 'down'));
+    await expect(logs.closedRun('t')).rejects.toMatchObject({ code: 'TEMPORAL_UNAVAILABLE' });
+    source.describe = describe;
+    expect(await logs.closedRun('t')).toBe('run-9');
   });
 });
 

@@ -22,8 +22,8 @@ export interface ClosedLogSource {
 export interface ClosedLogsOptions {
   /** Most bytes of closed logs kept; the least recently used go first. */
   maxBytes: number;
-  /** How long "this task's latest run is closed" is trusted, ms (a reused id starts a new run). */
-  closedTtlMs?: number;
+  /** How long a describe answer is trusted by `closedRun`, ms (default 1000). */
+  describeTtlMs?: number;
 }
 
 /** Tasks whose closed run is remembered at most, for `closedRun`. */
@@ -71,24 +71,22 @@ export class ClosedLogs {
 
   /**
    * The run id of the task's latest run when it has closed (its log is final), else
-   * undefined. A closed answer is trusted for `closedTtlMs` (default 1 s), so paging
-   * through a closed log costs one describe, not one per page; a running one is
-   * never remembered.
+   * undefined. An answer is trusted for `describeTtlMs`, so paging through a log
+   * costs one describe, not one per page. Both ways are safe: a task that closed
+   * meanwhile is read by queries a moment longer, and a new run on a reused id is
+   * seen within the same moment.
    */
   closedRun(taskId: string): Promise<string | undefined> {
     const now = Date.now();
     const known = this.runs.get(taskId);
-    if (known && now - known.at <= (this.options.closedTtlMs ?? 1000)) return known.runId;
+    if (known && now - known.at <= (this.options.describeTtlMs ?? 1000)) return known.runId;
     const runId = this.source.describe(taskId).then((info) =>
       // Run ids are UUIDs; anything else would not be safe inside an ETag.
       !info.running && info.runId && /^[\w-]{1,64}$/.test(info.runId) ? info.runId : undefined,
     );
     if (this.runs.size >= MAX_REMEMBERED_RUNS) this.runs.clear();
     this.runs.set(taskId, { at: now, runId });
-    runId.then(
-      (id) => id === undefined && this.runs.delete(taskId),
-      () => this.runs.delete(taskId),
-    );
+    runId.catch(() => this.runs.delete(taskId));
     return runId;
   }
 
