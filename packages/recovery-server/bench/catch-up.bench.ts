@@ -15,109 +15,29 @@
  *
  *   pnpm --filter @resumable/recovery-server bench:catch-up
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { bundleWorkflows, startDevServer, type DevServer } from '@resumable/temporal-dev';
+import { Worker } from '@temporalio/worker';
 import { QUERY_NAMES, type UpdatesPage } from '@resumable/protocol';
 import { createInMemoryBus } from '@resumable/sse-publisher';
 import { createResumableSinks } from '@resumable/workflow-state/worker';
 import { machineLine, nextMessage, percentile, writeBenchSection } from '@resumable/kit/bench-report';
 import { createRecoveryServer, type RecoveryServer } from '../src/index';
-import { toNodeHandler } from '../src/adapters/node';
+import { cleanupStack, forkClients, listen, resumePoints, sleep, startTemporal, type ClientsDone } from './bench-kit';
 import { emitMore, finish, type steppedTask, type tickingTask } from '../test/workflows';
 
-const HERE = import.meta.dirname;
 const BIG = 10_000;
 const HERD = 1_000;
 const HERD_LOG = 1_000;
 const REPEATS = 3;
 const SECRET = 'bench-secret-that-is-at-least-32-characters';
 const WATCHDOG_MS = 480_000;
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 type Path = 'one pass' | 'paged';
 const PATHS: Path[] = ['one pass', 'paged'];
 
-interface ClientsDone {
-  startedAt: number;
-  clients: number;
-  ended: number;
-  exact: number;
-  updates: number;
-  duplicates: number;
-  outOfOrder: number;
-  failures: Record<string, number>;
-  endAt: number[];
-  cpuMs: number;
-}
-
 interface Counts {
   queries: number;
   describes: number;
-}
-
-/** A Temporal client counting what it sends (queries and describes). */
-async function countingClient(server: DevServer) {
-  const counts: Counts = { queries: 0, describes: 0 };
-  const counter: WorkflowClientInterceptor = {
-    async query(input, next) {
-      counts.queries++;
-      return next(input);
-    },
-    async describe(input, next) {
-      counts.describes++;
-      return next(input);
-    },
-  };
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection, namespace: server.namespace, interceptors: { workflow: [counter] } });
-  return {
-    client,
-    counts,
-    reset() {
-      counts.queries = 0;
-      counts.describes = 0;
-    },
-  };
-}
-
-interface Listening {
-  server: RecoveryServer;
-  baseUrl: string;
-  close(): Promise<void>;
-}
-
-async function listen(server: RecoveryServer): Promise<Listening> {
-  await server.start();
-  const http: Server = createServer(toNodeHandler(server));
-  http.listen({ port: 0, host: '127.0.0.1', backlog: 2048 });
-  await once(http, 'listening');
-  const { port } = http.address() as AddressInfo;
-  return {
-    server,
-    baseUrl: `http://127.0.0.1:${port}/api`,
-    async close() {
-      await server.close();
-      http.closeAllConnections();
-      await new Promise((done) => http.close(done));
-    },
-  };
-}
-
-/** Deterministic resume points (LCG), the same every run. */
-function resumePoints(n: number, below: number, seed = 7): number[] {
-  let state = seed >>> 0;
-  return Array.from({ length: n }, () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return Math.floor((state / 2 ** 32) * below);
-  });
 }
 
 const median = (values: number[]) => percentile(values, 50);
@@ -133,38 +53,15 @@ interface CatchUp {
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
-  const cleanups: (() => Promise<unknown> | unknown)[] = [];
-  const cleanup = async () => {
-    for (const step of cleanups.splice(0).reverse()) {
-      try {
-        await step();
-      } catch (error) {
-        console.error('[bench] cleanup step failed:', error);
-      }
-    }
-  };
-  const watchdog = setTimeout(() => {
-    console.error(`[bench] over ${WATCHDOG_MS / 1000} s: stopping everything`);
-    void cleanup().finally(() => process.exit(1));
-  }, WATCHDOG_MS);
+  const cleanups = cleanupStack(WATCHDOG_MS);
   try {
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
-    const dev = await startDevServer({ log: () => undefined });
-    cleanups.push(() => dev.stop());
-    const bundles = await bundleWorkflows(
-      { 'recovery-server': resolve(HERE, '..', 'test', 'workflows.ts') },
-      join(tmpdir(), 'resumable-catch-up-bench'),
-    );
-    const native = await NativeConnection.connect({ address: dev.address });
-    cleanups.push(() => native.close());
-    const temporal = await countingClient(dev);
-    cleanups.push(() => temporal.client.connection.close());
+    const { dev, codePath, native, temporal } = await startTemporal(cleanups, 'resumable-catch-up-bench');
     const taskQueue = `catch-up-${randomUUID()}`;
     const worker = await Worker.create({
       connection: native,
       namespace: dev.namespace,
       taskQueue,
-      workflowBundle: { codePath: bundles['recovery-server'] as string },
+      workflowBundle: { codePath },
       sinks: createResumableSinks({ bus: createInMemoryBus() }),
     });
     const running = worker.run();
@@ -173,18 +70,8 @@ async function main(): Promise<void> {
       await running;
     });
 
-    const child: ChildProcess = fork(resolve(HERE, 'sse-clients.ts'), [], {
-      cwd: resolve(HERE, '../../..'),
-      execArgv: ['--conditions=@resumable/source', '--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    cleanups.push(async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
-      child.send({ type: 'exit' });
-      await Promise.race([exited, sleep(5_000)]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    });
+    const { child, stop: stopClients } = forkClients();
+    cleanups.push(stopClients);
     await nextMessage(child, 'ready');
 
     // The workflows: a completed and a running 10,000-update log, and a completed 1,000 one.
@@ -357,8 +244,7 @@ async function main(): Promise<void> {
     writeBenchSection('recovery-server-catch-up', report(results, herds, Date.now() - startedAt));
     console.log('[bench] BENCHMARKS.md updated');
   } finally {
-    clearTimeout(watchdog);
-    await cleanup();
+    await cleanups.run();
   }
 }
 

@@ -13,26 +13,29 @@
  *
  *   npx tsx --conditions=@resumable/source packages/recovery-server/bench/recovery-server.bench.ts
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { bundleWorkflows, startDevServer, type DevServer } from '@resumable/temporal-dev';
+import type { IncomingMessage } from 'node:http';
+import { Worker } from '@temporalio/worker';
 import { describeErrorContext, type ErrorHandler } from '@resumable/protocol';
 import { createInMemoryBus } from '@resumable/sse-publisher';
 import { createResumableSinks } from '@resumable/workflow-state/worker';
 import { machineLine, nextMessage, percentile, writeBenchSection } from '@resumable/kit/bench-report';
 import { createRecoveryServer, type RecoveryServer } from '../src/index';
-import { toNodeHandler } from '../src/adapters/node';
 import type { tickingTask } from '../test/workflows';
+import {
+  cleanupStack,
+  countingClient,
+  forkClients,
+  listen as listenOn,
+  resumePoints,
+  sleep,
+  startTemporal,
+  type ClientsDone,
+  type Listening,
+} from './bench-kit';
 import { timedBus } from './timed-bus';
 
-const HERE = import.meta.dirname;
 const COUNT = 1000;
 const BATCH = 100;
 const PAUSE_MS = 50;
@@ -41,24 +44,9 @@ const HERD = 1000;
 const SECRET = 'bench-secret-that-is-at-least-32-characters';
 const WATCHDOG_MS = 280_000;
 const now = () => performance.timeOrigin + performance.now();
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 // ---- the client process -------------------------------------------------------
 
-interface ClientsDone {
-  startedAt: number;
-  clients: number;
-  ended: number;
-  exact: number;
-  updates: number;
-  events: number;
-  outOfOrder: number;
-  duplicates: number;
-  failures: Record<string, number>;
-  endAt: number[];
-  /** CPU time of the client process from opening the streams to the report. */
-  cpuMs: number;
-}
 interface Summary {
   count: number;
   p50: number;
@@ -87,68 +75,18 @@ async function clockOffset(child: ChildProcess): Promise<{ offset: number; rtt: 
 
 // ---- Temporal -------------------------------------------------------------------
 
-/** A client that counts the queries and describes it sends (as test/harness.ts `countingClient`). */
-async function countingClient(server: DevServer) {
-  const counts = { queries: 0, describes: 0 };
-  const counter: WorkflowClientInterceptor = {
-    async query(input, nextCall) {
-      counts.queries++;
-      return nextCall(input);
-    },
-    async describe(input, nextCall) {
-      counts.describes++;
-      return nextCall(input);
-    },
-  };
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection, namespace: server.namespace, interceptors: { workflow: [counter] } });
-  return {
-    client,
-    counts,
-    reset() {
-      counts.queries = 0;
-      counts.describes = 0;
-    },
-  };
-}
-
 // ---- HTTP -------------------------------------------------------------------------
-
-interface Listening {
-  server: RecoveryServer;
-  http: Server;
-  baseUrl: string;
-  close(): Promise<void>;
-}
 
 /** Stream requests that reached the HTTP server, per task id. */
 const arrivals = new Map<string, number>();
 
-async function listen(server: RecoveryServer): Promise<Listening> {
-  await server.start();
-  const handler = toNodeHandler(server);
-  const http = createServer((req, res) => {
-    const match = /\/temporal\/stream\/([^/?]+)/.exec(req.url ?? '');
-    if (match?.[1]) arrivals.set(match[1], (arrivals.get(match[1]) ?? 0) + 1);
-    handler(req, res);
-  });
-  // 1,000 connects at once: a backlog above Node's default 511 (the kernel caps it at somaxconn).
-  http.listen({ port: 0, host: '127.0.0.1', backlog: 2048 });
-  await once(http, 'listening');
-  const { port } = http.address() as AddressInfo;
-  let closed: Promise<void> | undefined;
-  return {
-    server,
-    http,
-    baseUrl: `http://127.0.0.1:${port}/api`,
-    close: () =>
-      (closed ??= (async () => {
-        await server.close();
-        http.closeAllConnections();
-        await new Promise((done) => http.close(done));
-      })()),
-  };
+/** Counts a stream request that reached the HTTP server. */
+function countArrival(req: IncomingMessage): void {
+  const match = /\/temporal\/stream\/([^/?]+)/.exec(req.url ?? '');
+  if (match?.[1]) arrivals.set(match[1], (arrivals.get(match[1]) ?? 0) + 1);
 }
+
+const listen = (server: RecoveryServer) => listenOn(server, countArrival);
 
 async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -156,15 +94,6 @@ async function waitFor(condition: () => boolean, timeoutMs: number, what: string
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(10);
   }
-}
-
-/** Deterministic pseudo-random resume points (LCG), so runs are comparable. */
-function resumePoints(n: number, below: number, seed = 7): number[] {
-  let state = seed >>> 0;
-  return Array.from({ length: n }, () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return Math.floor((state / 2 ** 32) * below);
-  });
 }
 
 // ---- the run ------------------------------------------------------------------------
@@ -200,37 +129,11 @@ interface HerdResult {
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
-  const cleanups: (() => Promise<unknown> | unknown)[] = [];
-  let cleaning: Promise<void> | undefined;
-  const cleanup = () =>
-    (cleaning ??= (async () => {
-      for (const step of cleanups.reverse()) {
-        try {
-          await step();
-        } catch (error) {
-          console.error('[bench] cleanup step failed:', error);
-        }
-      }
-    })());
-  const watchdog = setTimeout(() => {
-    console.error(`[bench] over ${WATCHDOG_MS / 1000} s: stopping everything`);
-    void cleanup().finally(() => process.exit(1));
-  }, WATCHDOG_MS);
+  const cleanups = cleanupStack(WATCHDOG_MS);
 
   const errors = { server: [] as string[], bus: 0 };
   try {
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
-    const dev = await startDevServer({ log: () => undefined });
-    cleanups.push(() => dev.stop());
-    const bundles = await bundleWorkflows(
-      { 'recovery-server': resolve(HERE, '..', 'test', 'workflows.ts') },
-      join(tmpdir(), 'resumable-recovery-server-bench'),
-    );
-    const codePath = bundles['recovery-server'] as string;
-    const native = await NativeConnection.connect({ address: dev.address });
-    cleanups.push(() => native.close());
-    const temporal = await countingClient(dev);
-    cleanups.push(() => temporal.client.connection.close());
+    const { dev, codePath, native, temporal } = await startTemporal(cleanups, 'resumable-recovery-server-bench');
 
     const bus = timedBus(createInMemoryBus());
     const sinks = createResumableSinks({ bus, onError: () => void errors.bus++ });
@@ -240,18 +143,8 @@ async function main(): Promise<void> {
       await Promise.allSettled(workers.map(({ running }) => running));
     });
 
-    const child = fork(resolve(HERE, 'sse-clients.ts'), [], {
-      cwd: resolve(HERE, '../../..'),
-      execArgv: ['--conditions=@resumable/source', '--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    cleanups.push(async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
-      child.send({ type: 'exit' });
-      await Promise.race([exited, sleep(5_000)]);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    });
+    const { child, stop: stopClients } = forkClients();
+    cleanups.push(stopClients);
     await next(child, 'ready');
     const clockBefore = await clockOffset(child);
 
@@ -433,8 +326,7 @@ async function main(): Promise<void> {
     writeBenchSection('recovery-server', markdown);
     console.log(`\n${markdown}\n`);
   } finally {
-    clearTimeout(watchdog);
-    await cleanup();
+    await cleanups.run();
   }
 }
 
