@@ -11,12 +11,17 @@ export const taskStream = defineRoute({
   async handle(input) {
     const { request, url, id: taskId, server } = input;
     const since = resumePoint(request, url);
-    const feed = server.feeds.get(taskId);
+    let feed = server.feeds.get(taskId);
     try {
-      const { finished } = await feed.prepare(since);
+      let prepared = await feed.prepare(since);
+      if (prepared.stale) {
+        // The feed held a closed run, and the workflow id has started another since.
+        feed = server.feeds.renew(taskId);
+        prepared = await feed.prepare(since);
+      }
       // "HTTP 204 No Content … must prevent the user agent from reconnecting": the
       // workflow is closed and this client has everything.
-      if (finished) return new Response(null, { status: 204 });
+      if (prepared.finished) return new Response(null, { status: 204 });
     } catch (error) {
       server.feeds.release(taskId);
       throw error;

@@ -29,6 +29,17 @@ export class FeedRegistry {
     return feed;
   }
 
+  /**
+   * A fresh feed for `taskId` in place of the one it has (which holds a closed run
+   * while the workflow id has started another). The old one lets its clients finish.
+   */
+  renew(taskId: string): TaskFeed {
+    const old = this.feeds.get(taskId);
+    this.feeds.delete(taskId);
+    if (old) void old.dispose();
+    return this.get(taskId);
+  }
+
   /** The feed of `taskId` if one exists. */
   find(taskId: string): TaskFeed | undefined {
     return this.feeds.get(taskId);

@@ -108,6 +108,10 @@ export class TaskFeed {
   /** The status attached clients were last told. */
   private announced = '';
   private closed = false;
+  /** The run whose closed log this feed holds, once closed (when the source named it). */
+  private closedRun: string | undefined;
+  /** The latest run id, asked when a client comes to a closed feed (cached for describeTtlMs). */
+  private runCheck: { at: number; value: Promise<string | undefined> } | undefined;
   private readonly catchingUp = new Set<Client>();
   private readonly attached = new Set<Client>();
   private readonly waiting = new Set<Client>();
@@ -150,10 +154,13 @@ export class TaskFeed {
    * Makes sure the feed is live on the bus and knows the log up to at least `since`,
    * and whether the workflow has closed. Throws the wire error for an unknown task
    * or an unavailable Temporal. Returns whether a client at `since` has nothing
-   * more to get (closed and fully delivered: answer 204).
+   * more to get (closed and fully delivered: answer 204), or that the feed is
+   * `stale`: it holds a closed run, and the workflow id has started another since
+   * (a reused id); the caller then takes a fresh feed.
    */
-  async prepare(since: number): Promise<{ finished: boolean }> {
+  async prepare(since: number): Promise<{ finished: boolean; stale?: true }> {
     await this.subscribe();
+    if (this.closed && (await this.newRunStarted())) return { finished: false, stale: true };
     try {
       if (!this.closed) {
         const info = await this.describe();
@@ -186,12 +193,31 @@ export class TaskFeed {
         : () => this.readTail(since);
     this.finishing ??= read().then(() => {
       this.closed = true;
+      this.closedRun = runId;
       this.endAttached();
     });
     this.finishing.catch(() => {
       this.finishing = undefined;
     });
     return this.finishing;
+  }
+
+  /**
+   * True when the task's latest run is not the closed run this feed holds. When
+   * Temporal cannot say, the feed serves what it holds: a closed log stays true.
+   */
+  private async newRunStarted(): Promise<boolean> {
+    if (this.closedRun === undefined) return false;
+    const now = Date.now();
+    if (!this.runCheck || now - this.runCheck.at > this.options.describeTtlMs) {
+      const value = this.source.describe(this.taskId).then(
+        (info) => info.runId,
+        () => undefined,
+      );
+      this.runCheck = { at: now, value };
+    }
+    const latest = await this.runCheck.value;
+    return latest !== undefined && latest !== this.closedRun;
   }
 
   /** Adds a client whose stream resumes after `since`. */
