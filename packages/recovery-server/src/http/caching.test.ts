@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { etagMatches, immutableHeaders } from './caching';
+import { closedPageHeaders, etagMatches } from './caching';
 
 describe('etagMatches', () => {
   it.each([
@@ -20,34 +20,21 @@ describe('etagMatches', () => {
   });
 });
 
-describe('immutableHeaders', () => {
-  const now = 1_000_000_000_000;
-  const claims = {
-    sub: 'ada',
-    tasks: '*' as const,
-    actions: ['read' as const],
-    iat: now / 1000,
-    exp: now / 1000 + 120,
-  };
+describe('closedPageHeaders', () => {
+  const claims = { sub: 'ada', tasks: '*' as const, actions: ['read' as const], iat: 0, exp: 120 };
 
-  it('a token: private, for that token only, no longer than it lives', () => {
-    expect(immutableHeaders({ claims, token: 'abc' }, '"t"', now)).toEqual({
+  it('a token: kept only for that token, and asked again every time (the URL does not name the run)', () => {
+    expect(closedPageHeaders({ claims, token: 'abc' }, '"t"')).toEqual({
       ETag: '"t"',
-      'Cache-Control': 'private, max-age=120, immutable',
+      'Cache-Control': 'private, no-cache',
       Vary: 'Authorization',
     });
   });
 
-  it('an expired token: not stored', () => {
-    expect(immutableHeaders({ claims: { ...claims, exp: now / 1000 }, token: 'abc' }, '"t"', now)).toMatchObject({
-      'Cache-Control': 'no-store',
-    });
-  });
-
-  it('auth switched off: any cache, for a year', () => {
-    expect(immutableHeaders({ claims: { ...claims, exp: Infinity }, token: '' }, '"t"', now)).toEqual({
+  it('auth switched off: any cache, still asked again', () => {
+    expect(closedPageHeaders({ claims, token: '' }, '"t"')).toEqual({
       ETag: '"t"',
-      'Cache-Control': 'public, max-age=31536000, immutable',
+      'Cache-Control': 'public, no-cache',
     });
   });
 });

@@ -1,7 +1,5 @@
 import type { Caller } from '../auth/guard';
 
-const YEAR_SECONDS = 365 * 24 * 3600;
-
 /**
  * Whether an `If-None-Match` header names `etag` (RFC 9110 §13.1.2: a list of
  * entity tags or `*`, compared weakly, so `W/"x"` matches `"x"`).
@@ -14,18 +12,15 @@ export function etagMatches(header: string | null, etag: string): boolean {
 }
 
 /**
- * Caching headers for an answer that can never change (a closed run's log). A
- * browser may keep it, but no longer than the token that read it is valid, and
- * only for that token (`private`, `Vary: Authorization`); with auth switched off
- * any cache may keep it for good.
+ * Caching headers for a page of a closed run. Its content never changes, but its URL
+ * names the task, not the run: a workflow id started again (a retried job) has a new
+ * log at the same URL. So a cache may keep the page but must ask first (`no-cache`):
+ * the server answers 304 from a describe, without reading the log, while the run is
+ * the same, and the new page once it is not. Only for the token that read it
+ * (`private`, `Vary: Authorization`); with auth switched off, any cache.
  */
-export function immutableHeaders(caller: Caller, etag: string, now = Date.now()): Record<string, string> {
-  const { claims, token } = caller;
+export function closedPageHeaders(caller: Caller, etag: string): Record<string, string> {
   // No token: auth is off and anyone may read it anyway.
-  if (token === '') {
-    return { ETag: etag, 'Cache-Control': `public, max-age=${YEAR_SECONDS}, immutable` };
-  }
-  const left = Math.min(YEAR_SECONDS, Math.floor(claims.exp - now / 1000));
-  if (left <= 0) return { ETag: etag, 'Cache-Control': 'no-store' };
-  return { ETag: etag, 'Cache-Control': `private, max-age=${left}, immutable`, Vary: 'Authorization' };
+  if (caller.token === '') return { ETag: etag, 'Cache-Control': 'public, no-cache' };
+  return { ETag: etag, 'Cache-Control': 'private, no-cache', Vary: 'Authorization' };
 }

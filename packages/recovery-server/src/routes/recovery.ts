@@ -1,5 +1,5 @@
 import { ResumableError, type UpdatesPage, type WorkflowUpdate } from '@resumable/protocol';
-import { etagMatches, immutableHeaders } from '../http/caching';
+import { closedPageHeaders, etagMatches } from '../http/caching';
 import { intParam, limitParam, objectBody, readJsonBody, sequenceField, stringField } from '../http/params';
 import { json, jsonText } from '../http/responses';
 import { callerOf, defineRoute } from '../http/route';
@@ -11,7 +11,7 @@ const READ_TASK = { action: 'read', idParam: 'taskId' } as const;
 /**
  * `GET temporal/recovery/:taskId?sinceSequence=&sinceTimestamp=&limit=`: one page of
  * the log. A closed run's pages never change: they come from its log read once, with
- * a strong `ETag` and `Cache-Control: immutable`, and `If-None-Match` answers 304.
+ * a strong `ETag` naming the run, and `If-None-Match` answers 304 without a log read.
  */
 export const recoveryPage = defineRoute({
   method: 'GET',
@@ -25,7 +25,7 @@ export const recoveryPage = defineRoute({
     const closedRun = await server.closedLogs?.closedRun(taskId);
     if (server.closedLogs && closedRun) {
       const etag = `"${closedRun}.${byTime ? 't' : 's'}${since}.${limit}"`;
-      const headers = immutableHeaders(callerOf(input), etag);
+      const headers = closedPageHeaders(callerOf(input), etag);
       if (etagMatches(request.headers.get('if-none-match'), etag)) return new Response(null, { status: 304, headers });
       const log = await server.closedLogs.get(taskId, closedRun);
       const page = byTime ? closedPageAfterTime(log, since, limit) : closedPage(log, since, limit);
