@@ -9,20 +9,17 @@
  * exactly the durable log, compared by content, at every DOM state they went
  * through, and none may stop on an error while the task fails.
  */
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
 import { QUERY_NAMES, type BusMessage, type WorkflowState, type WorkflowUpdate } from '@resumable/protocol';
 import type { WorkflowHandle } from '@temporalio/client';
 import { queryPatiently } from '@resumable/temporal-dev/vitest';
-import { build } from 'esbuild';
 import { CHROMIUM, CHROMIUM_ARGS } from '@resumable/kit/chromium';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackend, until, uniqueId, type Backend, type RealServer } from '../real-server';
 import { fix, proceed, stumbleAfterEmit } from '../workflows';
 import type { Frame } from './page';
+import { servePage } from './page-server';
 
 /** Two task timeouts: the failing task is retried (and fails again) at least once meanwhile. */
 const FAILING_WINDOW_MS = 4_500;
@@ -40,7 +37,7 @@ const logs: string[] = [];
 const live: BusMessage[] = [];
 let backend: Backend;
 let server: RealServer;
-let pageServer: Server;
+let pageServer: Awaited<ReturnType<typeof servePage>> | undefined;
 let pageOrigin = '';
 let browser: Browser;
 let handle: WorkflowHandle<typeof stumbleAfterEmit>;
@@ -114,37 +111,8 @@ function wrongFrames(frames: Frame[]) {
 beforeAll(async () => {
   const started = Date.now();
   const step = (what: string) => logs.push(`[test +${Date.now() - started} ms] ${what}`);
-  // The page: bundled from the package sources, served from its own loopback origin.
-  const bundle = await build({
-    entryPoints: [new URL('./page.tsx', import.meta.url).pathname],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    jsx: 'automatic',
-    conditions: ['@resumable/source'],
-    define: { 'process.env.NODE_ENV': '"development"' },
-    logLevel: 'silent',
-  });
-  const script = bundle.outputFiles[0]?.text ?? '';
-  pageServer = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    if (path === '/') {
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end(
-        '<!doctype html><html><head><meta charset="utf-8"><title>task</title></head><body><script type="module" src="/page.js"></script></body></html>',
-      );
-    } else if (path === '/page.js') {
-      res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8' });
-      res.end(script);
-    } else {
-      res.writeHead(path === '/favicon.ico' ? 204 : 404).end();
-    }
-  });
-  pageServer.listen(0, '127.0.0.1');
-  await once(pageServer, 'listening');
-  pageOrigin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
+  pageServer = await servePage();
+  pageOrigin = pageServer.origin;
 
   backend = await startBackend();
   // Sees every live message the worker's sinks publish (and loses none).
@@ -226,10 +194,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
   await backend?.close();
-  if (pageServer) {
-    pageServer.closeAllConnections();
-    await new Promise((resolve) => pageServer.close(resolve));
-  }
+  await pageServer?.close();
 });
 
 describe('useTemporalSubscription in Chromium shows exactly the durable log, content compared (issue 17)', () => {

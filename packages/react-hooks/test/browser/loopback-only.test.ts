@@ -6,19 +6,16 @@
  * (relayed into the namespace, see @resumable/kit/loopback-only). The hook must
  * connect, show a live workflow's updates as they come, and end with the whole log.
  */
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { build } from 'esbuild';
 import { CHROMIUM, CHROMIUM_ARGS } from '@resumable/kit/chromium';
 import { startLoopbackOnly, type LoopbackOnly } from '@resumable/kit/loopback-only';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackend, until, type Backend, type RealServer } from '../real-server';
+import { servePage } from './page-server';
 
 let backend: Backend;
 let server: RealServer;
-let pageServer: Server;
+let pageServer: Awaited<ReturnType<typeof servePage>> | undefined;
 let pageOrigin = '';
 let loopback: LoopbackOnly;
 let browser: Browser;
@@ -28,41 +25,13 @@ const logs: string[] = [];
 const shown = (page: Page) => page.evaluate(() => window.__frames.at(-1) ?? null);
 
 beforeAll(async () => {
-  const bundle = await build({
-    entryPoints: [new URL('./page.tsx', import.meta.url).pathname],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    jsx: 'automatic',
-    conditions: ['@resumable/source'],
-    define: { 'process.env.NODE_ENV': '"development"' },
-    logLevel: 'silent',
-  });
-  const script = bundle.outputFiles[0]?.text ?? '';
-  pageServer = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    if (path === '/page.js') {
-      res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8' }).end(script);
-    } else if (path === '/') {
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end(
-        '<!doctype html><html><head><meta charset="utf-8"></head><body><script type="module" src="/page.js"></script></body></html>',
-      );
-    } else {
-      res.writeHead(404).end();
-    }
-  });
-  pageServer.listen(0, '127.0.0.1');
-  await once(pageServer, 'listening');
-  const pagePort = (pageServer.address() as AddressInfo).port;
-  pageOrigin = `http://127.0.0.1:${pagePort}`;
+  pageServer = await servePage();
+  pageOrigin = pageServer.origin;
 
   backend = await startBackend();
   server = await backend.startServer({ cors: { origin: [pageOrigin] } });
   const apiPort = Number(new URL(server.apiBaseUrl).port);
-  loopback = await startLoopbackOnly([pagePort, apiPort], CHROMIUM);
+  loopback = await startLoopbackOnly([pageServer.port, apiPort], CHROMIUM);
   browser = await chromium.launch({ executablePath: loopback.chromiumPath, args: CHROMIUM_ARGS, timeout: 30_000 });
 }, 60_000);
 
@@ -71,7 +40,7 @@ afterAll(async () => {
   await loopback?.close();
   await server?.close();
   await backend?.close();
-  await new Promise((resolve) => (pageServer ? pageServer.close(resolve) : resolve(undefined)));
+  await pageServer?.close();
 });
 
 describe('a browser that says it is offline, with the server on loopback', () => {
