@@ -56,23 +56,34 @@ export class SseChannel {
    * Sends `event` to every attached connection and, when it has an `id`, keeps it
    * for replay. Returns how many connections it was delivered to. An invalid field
    * throws `ResumableError` (`INVALID_SSE_FIELD`) before anything is sent. A prepared
-   * event (`prepareEvent`) goes out as encoded; a joined one (`joinEvents`) in one
-   * write, each of its events with an id kept for replay.
+   * event (`prepareEvent`) goes out as encoded and is kept for replay like the plain
+   * one; a joined one (`joinEvents`) goes out in one write per connection, and each
+   * of its events that has an id is kept for replay, in order. An empty join sends
+   * nothing and returns 0.
    *
    * @example
    * const delivered = channel.broadcast({ id: update.sequence, event: 'update', data: JSON.stringify(update) });
+   * channel.broadcast(prepareEvent({ id: 4, event: 'update', data: json })); // encoded once, e.g. for a cache too
    */
   broadcast(event: SseEvent | PreparedEvent): number {
     if (this.#retired) return this.current().broadcast(event);
     const frame = event instanceof Frame ? event : eventFrame(event);
-    if (frame.byteLength === 0) return 0;
-    this.#lastActive = Date.now();
     const { events } = frame;
-    // A joined frame's events share its bytes: each is counted at its share.
-    const share = events.length > 0 ? Math.ceil(frame.byteLength / events.length) : 0;
-    for (const carried of events) {
-      if (carried.id !== undefined) this.#replay.push(carried, String(carried.id), share);
+    if (events.length === 1) {
+      // One event, plain or prepared: kept for replay as it always was.
+      const only = events[0] as SseEvent;
+      if (only.id !== undefined) this.#replay.push(only, String(only.id), frame.byteLength);
+    } else {
+      // An empty join: nothing to send (an empty HTTP chunk would end the responses).
+      if (frame.byteLength === 0) return 0;
+      // A joined frame's events share its bytes: each is counted at its share, so the
+      // replay budget still sees about what they weigh without encoding them again.
+      const share = Math.ceil(frame.byteLength / events.length);
+      for (const carried of events) {
+        if (carried.id !== undefined) this.#replay.push(carried, String(carried.id), share);
+      }
     }
+    this.#lastActive = Date.now();
     return this._deliver(frame);
   }
 

@@ -123,12 +123,14 @@ export class SseConnection {
    *
    * @example
    * connection.send({ id: 7, event: 'update', data: JSON.stringify(update) });
+   * connection.send(joinEvents(missed.map(prepareEvent))); // a catch-up in one write
    */
   send(event: SseEvent | PreparedEvent): boolean {
-    const frame = event instanceof Frame ? event : eventFrame(event);
-    // Nothing to write; an empty HTTP chunk would even end the response.
-    if (frame.byteLength === 0) return this.#reason === null;
-    return this._write(frame);
+    // A plain event is encoded here as before; a prepared one is written as it is.
+    if (!(event instanceof Frame)) return this._write(eventFrame(event));
+    // An empty join: nothing to write, and an empty HTTP chunk would end the response.
+    if (event.byteLength === 0) return this.#reason === null;
+    return this._write(event);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { encodeSseComment, encodeSseEvent, encodeSseRetry, type SseEvent } from '@resumable/protocol';
+import { encodeSseComment, encodeSseEvent, encodeSseRetry, ResumableError, type SseEvent } from '@resumable/protocol';
 
 const utf8 = new TextEncoder();
 // In Node, a Buffer goes to the socket as is; a plain Uint8Array would be wrapped
@@ -6,6 +6,8 @@ const utf8 = new TextEncoder();
 const NodeBuffer = (
   globalThis as { Buffer?: { from(text: string, encoding: 'utf8'): Uint8Array; allocUnsafe(size: number): Uint8Array } }
 ).Buffer;
+/** Comments and retries carry no event; one shared list, not one per heartbeat. */
+const NO_EVENTS: readonly SseEvent[] = Object.freeze([]);
 
 /**
  * One encoded piece of an SSE stream. A broadcast encodes its event once and hands
@@ -13,14 +15,17 @@ const NodeBuffer = (
  * Public as `PreparedEvent` (see `prepareEvent`, `joinEvents`).
  */
 export class Frame {
-  readonly #text: string | undefined;
+  #text: string | undefined;
   #bytes: Uint8Array | undefined;
   #chunk: Uint8Array | undefined;
   /** The events it carries, in order: one for an event, several once joined, none for a comment. */
   readonly events: readonly SseEvent[];
 
-  /** @internal Use `prepareEvent` or `joinEvents`. */
-  constructor(text: string | undefined, events: readonly SseEvent[] = [], bytes?: Uint8Array) {
+  /**
+   * @internal Use `prepareEvent` or `joinEvents`. Built from text (one event, a comment)
+   * it encodes on first use; built from bytes (a join) it is encoded already.
+   */
+  constructor(text: string | undefined, events: readonly SseEvent[] = NO_EVENTS, bytes?: Uint8Array) {
     this.#text = text;
     this.#bytes = bytes;
     this.events = events;
@@ -31,10 +36,13 @@ export class Frame {
     if (this.#bytes === undefined) {
       const text = this.#text ?? '';
       this.#bytes = NodeBuffer ? NodeBuffer.from(text, 'utf8') : utf8.encode(text);
+      // A prepared event may be kept (a history cache): hold its bytes, not the text too.
+      this.#text = undefined;
     }
     return this.#bytes;
   }
 
+  /** Size of the encoded event(s) in bytes (0 for an empty join). */
   get byteLength(): number {
     return this.bytes.byteLength;
   }
@@ -70,7 +78,10 @@ export function eventFrame(event: SseEvent): Frame {
 /**
  * An SSE event encoded once, to send to many connections (`connection.send`,
  * `channel.broadcast`) without encoding it again for each: made by `prepareEvent`,
- * or many of them as one write by `joinEvents`. `events` are the events it carries.
+ * or many of them as one write by `joinEvents`. Read-only: `byteLength` (encoded
+ * size) and `events` (the source events it carries, in order; the same objects, not
+ * copies), so a test double can see what was sent. `send` and `broadcast` tell it
+ * from a plain event by its class, so a plain object is never taken for one.
  *
  * @example
  * const prepared: PreparedEvent = prepareEvent({ id: 7, event: 'update', data: json });
@@ -93,16 +104,25 @@ export function prepareEvent(event: SseEvent): PreparedEvent {
 
 /**
  * Many prepared events as one: their bytes joined once, so a catch-up of hundreds
- * of events is one socket write (one HTTP chunk) instead of hundreds. Joining one
- * event returns it; joining none gives an empty event that sends nothing.
+ * of events is one socket write (one HTTP chunk) instead of hundreds. Its `events`
+ * are theirs, flattened, in order. Joining one event returns it; joining none gives
+ * an empty event that sends nothing (`send` returns `true`, `broadcast` 0).
+ * `channel.broadcast` of a joined event keeps each of its events that has an `id`
+ * for replay, in order. Anything but a prepared event throws `ResumableError`
+ * (`INVALID_PARAMETER`).
  *
  * @example
  * connection.send(joinEvents(history.map(prepareEvent)));
  */
 export function joinEvents(events: readonly PreparedEvent[]): PreparedEvent {
-  if (events.length === 1) return events[0] as PreparedEvent;
+  if (events.length === 1 && events[0] instanceof Frame) return events[0];
   let length = 0;
-  for (const event of events) length += event.byteLength;
+  for (const event of events) {
+    if (!(event instanceof Frame)) {
+      throw new ResumableError('INVALID_PARAMETER', 'joinEvents takes prepared events: pass each through prepareEvent');
+    }
+    length += event.byteLength;
+  }
   const bytes = NodeBuffer ? NodeBuffer.allocUnsafe(length) : new Uint8Array(length);
   const carried: SseEvent[] = [];
   let offset = 0;

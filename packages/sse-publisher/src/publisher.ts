@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ResumableError, type SseEvent } from '@resumable/protocol';
 import { SseChannel, type ChannelHost } from './channel';
 import { SseConnection, type ConnectionHost } from './connection';
-import { commentFrame, retryFrame, type Frame } from './frame';
+import { commentFrame, retryFrame, type Frame, type PreparedEvent } from './frame';
 import { SSE_HEADERS } from './headers';
 import type { ReplayLimits } from './replay-buffer';
 import { NodeTransport, NULL_TRANSPORT, WebTransport } from './transport';
@@ -111,8 +111,8 @@ export interface SsePublisher {
   openWeb(request: Request, options?: OpenOptions): { connection: SseConnection; response: Response };
   /** The channel called `name`, created on first use. */
   channel(name: string): SseChannel;
-  /** Shorthand for `channel(name).broadcast(event)`. */
-  broadcast(channel: string, event: SseEvent): number;
+  /** Shorthand for `channel(name).broadcast(event)` (a plain or a prepared event). */
+  broadcast(channel: string, event: SseEvent | PreparedEvent): number;
   /** An open connection by id. */
   getConnection(id: string): SseConnection | undefined;
   /** The channel called `name` if it exists, without creating it. */
@@ -294,7 +294,7 @@ class Publisher implements SsePublisher, ConnectionHost, ChannelHost {
     return this.#channels.get(name);
   }
 
-  broadcast(channel: string, event: SseEvent): number {
+  broadcast(channel: string, event: SseEvent | PreparedEvent): number {
     return this.channelFor(channel).broadcast(event);
   }
 

@@ -94,7 +94,87 @@ describe('prepared events', () => {
     expect(channel.lastEventId).toBe('3');
   });
 
-  it('refuses a field SSE cannot carry before anything is prepared', () => {
-    expect(() => prepareEvent({ event: 'bad\nname', data: 'x' })).toThrow(ResumableError);
+  it('a prepared broadcast writes to every connection exactly what the plain broadcast writes', async () => {
+    const { publisher, raw } = await nodeSetup();
+    const clients = [await raw(), await raw()];
+    for (const client of clients) await waitFor(() => client.body().includes('retry:'), 'the retry field');
+    const channel = publisher.channel('t');
+    const start = clients.map((client) => client.body().length);
+    expect(channel.broadcast(events[0]!)).toBe(2);
+    for (const client of clients) await waitFor(() => client.body().includes('"n":1'), 'the plain broadcast');
+    const plain = clients.map((client, at) => client.body().slice(start[at]));
+    const mark = clients.map((client) => client.body().length);
+    expect(channel.broadcast(prepareEvent(events[0]!))).toBe(2);
+    for (const [at, client] of clients.entries()) {
+      await waitFor(() => client.body().length === mark[at]! + plain[at]!.length, 'the prepared broadcast');
+      expect(client.body().slice(mark[at])).toBe(plain[at]);
+    }
+    expect(plain[0]).toBe(plain[1]);
+  });
+
+  it('a joined event is one enqueue on a Web stream', async () => {
+    const publisher = createSsePublisher({ heartbeatMs: 60_000, retryMs: null });
+    const { connection, response } = publisher.openWeb(new Request('http://x/'));
+    connection.send(joinEvents(events.map(prepareEvent)));
+    connection.close();
+    const chunks: Uint8Array[] = [];
+    const reader = response.body!.getReader();
+    for (let read = await reader.read(); !read.done; read = await reader.read()) chunks.push(read.value);
+    expect(chunks).toHaveLength(1);
+    expect(new TextDecoder().decode(chunks[0])).toBe(
+      events.map((event) => `id: ${event.id}\nevent: update\ndata: ${event.data}\n\n`).join(''),
+    );
+  });
+
+  it('joins flatten, keep the source events, and take only prepared events', () => {
+    const one = prepareEvent(events[0]!);
+    expect(joinEvents([one])).toBe(one);
+    const rest = joinEvents([prepareEvent(events[1]!), prepareEvent(events[2]!)]);
+    const joined = joinEvents([one, rest]);
+    expect(joined.events).toEqual(events);
+    // The same objects, not copies.
+    expect(joined.events[0]).toBe(events[0]);
+    expect(joined.byteLength).toBe(one.byteLength + rest.byteLength);
+    const empty = joinEvents([]);
+    expect([empty.byteLength, empty.events]).toEqual([0, []]);
+    expect(() => joinEvents([events[0] as never])).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER' }));
+  });
+
+  it('refuses a field SSE cannot carry before anything is prepared, sent or kept', async () => {
+    const publisher = createSsePublisher({ heartbeatMs: 60_000, retryMs: null });
+    const { connection, response } = publisher.openWeb(new Request('http://x/'), { channel: 't' });
+    const channel = publisher.channel('t');
+    const bad = { id: 9, event: 'bad\nname', data: 'x' };
+    const refused = expect.objectContaining({ code: 'INVALID_SSE_FIELD' });
+    expect(() => prepareEvent(bad)).toThrow(ResumableError);
+    expect(() => prepareEvent(bad)).toThrow(refused);
+    expect(() => connection.send(bad)).toThrow(refused);
+    expect(() => channel.broadcast(bad)).toThrow(refused);
+    expect(channel.replayStats.events).toBe(0);
+    expect(channel.lastEventId).toBeNull();
+    // A plain object still goes through as it always did.
+    expect(connection.send({ data: 'x' })).toBe(true);
+    connection.close();
+    expect(await new Response(response.body).text()).toBe('data: x\n\n');
+  });
+
+  it('the README example: a catch-up encoded and joined once, one write per client', async () => {
+    const { publisher, raw } = await nodeSetup();
+    const channel = publisher.channel('t');
+    for (const event of events) channel.broadcast(event);
+    const clients = [await raw(), await raw()];
+    const catchingUp = clients.map((client) => client.connection);
+    const missed = channel.replaySince(0) ?? [];
+
+    const catchUp = joinEvents(missed.map(prepareEvent)); // encoded and joined once
+    for (const connection of catchingUp) connection.send(catchUp); // one write (one HTTP chunk) per client
+
+    for (const client of clients) {
+      await waitFor(() => client.body().includes('"n":3'), 'the catch-up');
+      expect(unchunk(client.body())).toContain(
+        events.map((event) => `id: ${event.id}\nevent: update\ndata: ${event.data}\n\n`).join(''),
+      );
+    }
+    expect(clients[0]!.body()).toBe(clients[1]!.body());
   });
 });
