@@ -119,12 +119,16 @@ export function checkCodeBlock(block: CodeBlock, readTwin: (path: string) => str
   return undefined;
 }
 
-/** Problems in a shell block: pnpm scripts that do not exist, @resumable packages we do not publish. */
+/**
+ * Problems in a shell block: pnpm scripts that do not exist, @resumable packages we do not
+ * publish, an `npx pnpm@…` of another version than package.json pins.
+ */
 export function checkShellBlock(
   block: CodeBlock,
   scripts: ReadonlySet<string>,
   published: ReadonlySet<string>,
   workspace: ReadonlySet<string>,
+  pinnedPnpm?: string,
 ): string[] {
   if (!SHELL_LANGUAGES.has(block.language)) return [];
   const problems: string[] = [];
@@ -134,7 +138,17 @@ export function checkShellBlock(
     .map((command) => command.trim().replace(/^\$\s*/, ''))
     .filter(Boolean);
   for (const command of commands) {
-    const words = command.split(/\s+/);
+    let words = command.split(/\s+/);
+    // `npx --yes pnpm@<version> …` is pnpm too, and must fetch the version package.json pins.
+    const npx = /^npx(?:\s+(?:--yes|-y))*\s+pnpm@(\S+)\s*/.exec(command);
+    if (npx) {
+      if (pinnedPnpm !== undefined && npx[1] !== pinnedPnpm) {
+        problems.push(
+          `${block.file}:${block.line}: \`${command}\`: package.json pins pnpm@${pinnedPnpm}, not ${npx[1]}`,
+        );
+      }
+      words = ['pnpm', ...command.slice(npx[0].length).split(/\s+/)];
+    }
     if (words[0] === 'pnpm' && words[1] && !PNPM_COMMANDS.has(words[1]) && !scripts.has(words[1])) {
       problems.push(`${block.file}:${block.line}: \`${command}\`: the root package.json has no script "${words[1]}"`);
     }
@@ -183,9 +197,12 @@ const readTwin = (path: string) => {
 
 describe('the docs check', () => {
   const blocks = markdownFiles().flatMap((file) => codeBlocks(file, readFileSync(join(ROOT, file), 'utf8')));
-  const rootScripts = new Set(
-    Object.keys((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: object }).scripts),
-  );
+  const rootManifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: object;
+    packageManager: string;
+  };
+  const rootScripts = new Set(Object.keys(rootManifest.scripts));
+  const pinnedPnpm = rootManifest.packageManager.replace(/^pnpm@/, '');
 
   it('finds the examples (the READMEs have code blocks at all)', () => {
     expect(blocks.filter((block) => CODE_LANGUAGES.has(block.language)).length).toBeGreaterThan(10);
@@ -200,7 +217,7 @@ describe('the docs check', () => {
     const packages = workspacePackages();
     const published = new Set(packages.filter((pkg) => pkg.published).map((pkg) => pkg.name));
     const workspace = new Set(packages.map((pkg) => pkg.name));
-    const problems = blocks.flatMap((block) => checkShellBlock(block, rootScripts, published, workspace));
+    const problems = blocks.flatMap((block) => checkShellBlock(block, rootScripts, published, workspace, pinnedPnpm));
     expect(problems).toEqual([]);
   });
 });
@@ -257,6 +274,19 @@ describe('the checker itself', () => {
   it('refuses a block without a marker, and a twin that is not a test', () => {
     expect(checkCodeBlock(unmarked!, () => '')).toMatch(/without a <!-- verbatim/);
     expect(checkCodeBlock({ ...marked!, twin: 'packages/x/src/a.ts' }, () => '')).toMatch(/not a test file/);
+  });
+
+  it('reads `npx --yes pnpm@<version>` as pnpm, and holds it to the pinned version', () => {
+    const block: CodeBlock = {
+      file: 'README.md',
+      line: 1,
+      language: 'sh',
+      lines: ['npx --yes pnpm@10.34.8 install && npx --yes pnpm@10.34.8 nonsense', 'npx pnpm@9.0.0 test'],
+    };
+    const problems = checkShellBlock(block, new Set(['test']), new Set(), new Set(), '10.34.8');
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/no script "nonsense"/);
+    expect(problems[1]).toMatch(/pins pnpm@10\.34\.8, not 9\.0\.0/);
   });
 
   it('refuses a pnpm script that does not exist, an unpublished install and an unknown filter', () => {
