@@ -79,12 +79,15 @@ export type UpdatesPage<TStatus extends string = string, TMap extends UpdateMap 
   UpdateOf<TMap>
 >;
 
-/** Body of `POST /api/temporal/recovery/:taskId`. */
-export interface RecoveryRequest {
-  connectionId: string;
-  lastSequence: number;
-  lastTimestamp?: number;
-}
+/**
+ * Body of `POST /api/temporal/recovery/:taskId`: where the client stands, by sequence
+ * (exact) or, when it kept only that, by the time of the last update it showed (the
+ * replay starts after the last update at or before it). `lastSequence` wins when both
+ * are given.
+ */
+export type RecoveryRequest =
+  | { connectionId: string; lastSequence: number; lastTimestamp?: number }
+  | { connectionId: string; lastSequence?: undefined; lastTimestamp: number };
 
 /** Answer of `POST /api/temporal/recovery/:taskId`. */
 export interface RecoveryResult {

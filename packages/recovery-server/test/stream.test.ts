@@ -244,6 +244,54 @@ describe('POST recovery', () => {
     expect(record.end).toEqual({ status: 'DONE', lastSequence: 13 });
   });
 
+  it('starts the replay after the last update at or before lastTimestamp when that is all the client kept', async () => {
+    const id = taskId('post-time');
+    const token = await harness.token([id]);
+    const auth = { Authorization: `Bearer ${token}` };
+    const handle = await harness.client.workflow.start(steppedTask, { taskQueue: harness.taskQueue, workflowId: id });
+    // Two workflow tasks, so two times: updates of one task share its time.
+    await handle.signal(emitMore, 5);
+    const seen: number[] = [];
+    const follower = new StreamFollower(`${instance.baseUrl}/temporal/stream/${id}`, token, (u) =>
+      seen.push(u.sequence),
+    );
+    await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(5);
+    await handle.signal(emitMore, 5);
+    await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(10);
+    const log = (await (
+      await fetch(`${instance.baseUrl}/temporal/recovery/${id}`, { headers: auth })
+    ).json()) as UpdatesPage;
+    const fifth = log.updates[4]!;
+    expect(log.updates[5]!.timestamp).toBeGreaterThan(fifth.timestamp);
+
+    const post = (body: object) =>
+      fetch(`${instance.baseUrl}/temporal/recovery/${id}`, {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ connectionId: follower.connectionId, ...body }),
+      });
+    const byTime = await post({ lastTimestamp: fifth.timestamp });
+    expect(byTime.status).toBe(200);
+    expect(await byTime.json()).toEqual({ recovered: 5, lastSequence: 10 });
+    await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(15);
+    // Both given: the sequence is exact, so it wins.
+    expect(await (await post({ lastSequence: 8, lastTimestamp: 0 })).json()).toEqual({
+      recovered: 2,
+      lastSequence: 10,
+    });
+    await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(17);
+    const neither = await post({});
+    expect(neither.status).toBe(400);
+    expect(((await neither.json()) as ErrorBody).error).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/lastSequence/),
+    });
+
+    await handle.signal(finish);
+    const record = await follower.done;
+    expect(record.sequences).toEqual([...range(1, 10), ...range(6, 10), 9, 10, 11]);
+  });
+
   it('answers 404 for a connection this server does not hold', async () => {
     const id = taskId('post-unknown');
     const token = await harness.token([id]);

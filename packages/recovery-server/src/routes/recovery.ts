@@ -36,7 +36,12 @@ export const recoveryPage = defineRoute({
   },
 });
 
-/** `POST temporal/recovery/:taskId`: re-sends what came after `lastSequence` down one open stream. */
+/**
+ * `POST temporal/recovery/:taskId`: re-sends what came after `lastSequence` down one open
+ * stream. A client that kept only the time of the last update it showed sends
+ * `lastTimestamp` instead: the replay starts after the last update at or before that time
+ * (updates of one workflow task share its time). `lastSequence` wins when both are given.
+ */
 export const recoveryReplay = defineRoute({
   method: 'POST',
   path: 'temporal/recovery/:taskId',
@@ -44,7 +49,11 @@ export const recoveryReplay = defineRoute({
   async handle({ request, id: taskId, server }) {
     const body = objectBody(await readJsonBody(request, server.maxBodyBytes));
     const connectionId = stringField(body, 'connectionId', 128);
-    const lastSequence = sequenceField(body, 'lastSequence');
+    let lastSequence: number;
+    if (body.lastSequence !== undefined) lastSequence = sequenceField(body, 'lastSequence');
+    else if (body.lastTimestamp !== undefined) {
+      lastSequence = await sequenceAtTime(server.gateway, taskId, sequenceField(body, 'lastTimestamp'));
+    } else throw new ResumableError('BAD_REQUEST', 'lastSequence (or lastTimestamp) is required');
     const result = await server.feeds.find(taskId)?.replay(connectionId, lastSequence);
     if (!result) throw new ResumableError('NOT_FOUND', `No open stream ${connectionId} for this task on this server`);
     return json(result);
@@ -58,6 +67,13 @@ export const latestState = defineRoute({
   auth: READ_TASK,
   handle: async ({ id: taskId, server }) => json(await server.gateway.readState(taskId)),
 });
+
+/** The sequence of the last update at or before `time`: the first one after it, less one. */
+async function sequenceAtTime(gateway: TemporalGateway, taskId: string, time: number): Promise<number> {
+  const page = await updatesAfterTime(gateway, taskId, time, 1);
+  const first = page.updates[0];
+  return first ? first.sequence - 1 : page.lastSequence;
+}
 
 /** Pages through the log for updates newer than a timestamp (timestamps never decrease). */
 async function updatesAfterTime(
