@@ -49,7 +49,15 @@ export interface WorkflowStateOf<TStatus extends string, TUpdate extends Workflo
    * compacted into `snapshot`; a client resuming below it must start from the snapshot.
    */
   firstSequence?: number;
-  /** App-defined summary of compacted updates (those below `firstSequence`). */
+  /**
+   * Set when this answer left older updates out to stay within its size bounds (the
+   * workflow's `limits.stateUpdates` and `limits.stateBytes`): the lowest sequence the
+   * log still holds. The updates from `heldFrom` to `firstSequence - 1` are not
+   * compacted; page through them with `GET /api/temporal/recovery/:taskId?sinceSequence=`
+   * `heldFrom - 1`. Absent when `updates` starts where the log does.
+   */
+  heldFrom?: number;
+  /** App-defined summary of compacted updates (those below `firstSequence`, or `heldFrom` when set). */
   snapshot?: unknown;
 }
 

@@ -1,4 +1,4 @@
-import type { ErrorBody, UpdatesPage } from '@resumable/protocol';
+import type { ErrorBody, UpdatesPage, WorkflowState } from '@resumable/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInMemoryBus } from '@resumable/sse-publisher';
 import { lossyBus, startHarness, startServer, useServerHarness, type Harness, type ServerInstance } from './harness';
@@ -108,6 +108,33 @@ describe('task stream of a closed workflow', () => {
       headers: { ...headers, 'Last-Event-ID': '120' },
     });
     expect(atEnd.status).toBe(204);
+  });
+
+  it('latest says where the log starts when it leaves older updates out, and recovery pages return them', async () => {
+    const id = taskId('latest-long');
+    const token = await harness.token([id]);
+    await harness.client.workflow.execute(tickingTask, {
+      taskQueue: harness.taskQueue,
+      workflowId: id,
+      args: [{ count: 2_300 }],
+    });
+    const headers = { Authorization: `Bearer ${token}` };
+    const latest = (await (
+      await fetch(`${instance.baseUrl}/temporal/recovery/${id}/latest`, { headers })
+    ).json()) as WorkflowState;
+    // The default bound is the newest 2,000 updates; the rest is still in the log, not compacted.
+    expect(latest).toMatchObject({ lastSequence: 2_300, firstSequence: 301, heldFrom: 1 });
+    expect(latest.updates.map((u) => u.sequence)).toEqual(range(301, 2_300));
+    const older: number[] = [];
+    for (let since = latest.heldFrom! - 1; since < latest.firstSequence! - 1;) {
+      const page = (await (
+        await fetch(`${instance.baseUrl}/temporal/recovery/${id}?sinceSequence=${since}`, { headers })
+      ).json()) as UpdatesPage;
+      const wanted = page.updates.filter((u) => u.sequence < latest.firstSequence!);
+      older.push(...wanted.map((u) => u.sequence));
+      since = page.updates.at(-1)!.sequence;
+    }
+    expect([...older, ...latest.updates.map((u) => u.sequence)]).toEqual(range(1, 2_300));
   });
 
   it('answers recovery by timestamp with the updates after it', async () => {

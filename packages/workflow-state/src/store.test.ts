@@ -157,7 +157,11 @@ describe('UpdateStore.state', () => {
   });
 
   it('returns the newest updates within stateUpdates and stateBytes', () => {
-    expect(sequences(filled(50, { limits: { stateUpdates: 20 } }).state().updates)).toEqual(range(31, 50));
+    const byCount = filled(50, { limits: { stateUpdates: 20 } }).state();
+    expect(sequences(byCount.updates)).toEqual(range(31, 50));
+    // Left out for size, not compacted: the answer says where the log starts.
+    expect(byCount).toMatchObject({ firstSequence: 31, heldFrom: 1 });
+    expect('heldFrom' in filled(5).state()).toBe(false);
     const byBytes = filled(50, { limits: { stateBytes: 1_000 }, text: 'x'.repeat(50) }).state();
     expect(byBytes.updates.at(-1)!.sequence).toBe(50);
     expect(byBytes.firstSequence).toBe(byBytes.updates[0]!.sequence);
@@ -175,6 +179,10 @@ describe('UpdateStore compaction and carry', () => {
     store.append('step', {}, 2_000);
     expect(sequences(store.updates)).toEqual([7, 8, 9, 10, 11]);
     expect(store.state()).toMatchObject({ firstSequence: 7, snapshot: 6 });
+    expect('heldFrom' in store.state()).toBe(false);
+    const bounded = filled(10, { limits: { stateUpdates: 3 } });
+    bounded.compact(6);
+    expect(bounded.state()).toMatchObject({ firstSequence: 8, heldFrom: 5 });
     expect(sequences(store.page(0, 2).updates)).toEqual([7, 8]);
   });
 

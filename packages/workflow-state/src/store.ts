@@ -199,7 +199,8 @@ export class UpdateStore<TSnapshot = unknown> {
   /**
    * The state as `getWorkflowState` answers it: the newest updates within
    * `limits.stateUpdates` and `limits.stateBytes`, with `firstSequence` naming the
-   * first one returned, and the snapshot when one exists.
+   * first one returned, `heldFrom` where the log starts when older ones were left out,
+   * and the snapshot when one exists.
    */
   state(): WorkflowState {
     let from = this.held.length;
@@ -218,6 +219,8 @@ export class UpdateStore<TSnapshot = unknown> {
       startTime: this.startTime,
       firstSequence: this.firstSequence + from,
     };
+    // Left out for size, not compacted: say where the log starts, so a client can page back.
+    if (from > 0) state.heldFrom = this.firstSequence;
     if (this.hasSnapshot) state.snapshot = this.snapshotValue;
     return state;
   }
