@@ -12,10 +12,11 @@ import {
 import { resumable } from '@/lib/server/resumable';
 import { currentUser, newWorkflowId } from '@/lib/server/session';
 
-/** What a started workflow is known by in the browser. */
+/** What a started workflow is known by in the browser: its id, and the run this start began. */
 export interface StartedWorkflow {
   kind: WorkflowKind;
   workflowId: string;
+  runId: string;
   title: string;
 }
 
@@ -27,12 +28,12 @@ async function start<T>(
   const user = await currentUser();
   const { client, config } = resumable();
   const workflowId = newWorkflowId(ID_PREFIX[kind], user);
-  await client.workflow.start(WORKFLOWS[kind], {
+  const handle = await client.workflow.start(WORKFLOWS[kind], {
     taskQueue: config.taskQueue,
     workflowId,
     args: [input(workflowId)],
   });
-  return { kind, workflowId, title: title(workflowId) };
+  return { kind, workflowId, runId: handle.firstExecutionRunId, title: title(workflowId) };
 }
 
 const shortId = (workflowId: string) => workflowId.slice(-4).toUpperCase();
@@ -77,8 +78,12 @@ export async function startOrder(options: { timeoutSeconds?: number } = {}): Pro
 
 /** Starts the eight-phase test cycle; `failAtPhase` makes that phase fail for good (saga compensation). */
 export async function startTestCycle(options: { failAtPhase?: PhaseNumber } = {}): Promise<StartedWorkflow> {
+  // Options arrive from the browser (or the REST route) unchecked: only a phase number counts.
+  const phase: unknown = options.failAtPhase;
   const failAtPhase =
-    options.failAtPhase && options.failAtPhase >= 1 && options.failAtPhase <= 8 ? options.failAtPhase : undefined;
+    typeof phase === 'number' && Number.isInteger(phase) && phase >= 1 && phase <= 8
+      ? (phase as PhaseNumber)
+      : undefined;
   return start(
     'testCycle',
     (id: string): TestCycleInput => ({ cycleId: `CYCLE-${shortId(id)}`, ...(failAtPhase ? { failAtPhase } : {}) }),

@@ -155,6 +155,12 @@ describe('task board', () => {
     expect(await card.getByTestId('temporal-ui-link').getAttribute('href')).toBe(uiUrlOf(taskId));
     expect(await handle.result()).toBe('MERGED');
     await expect.poll(() => card.getByTestId('connection').getAttribute('data-status')).toBe('ended');
+    // Refresh: a status sync from `/latest`, then recoverMissedUpdates(); nothing is missing here.
+    await card.getByTestId('refresh').click();
+    await expect
+      .poll(() => card.getByTestId('note').textContent(), { timeout: 10_000 })
+      .toBe(`Synced: MERGED, ${log.lastSequence} update(s) in the log; 0 were missing here.`);
+    expect(await shownSequences(card)).toEqual(range(log.lastSequence));
 
     // The invoice's mail service failed twice; the activity retry policy brought it through on attempt 3.
     await expect.poll(() => invoice.getAttribute('data-task-status'), { timeout: 20_000 }).toBe('sent');
@@ -317,6 +323,37 @@ describe('test cycle', () => {
       .poll(() => cycle.getByTestId('connection').getAttribute('data-status'), { timeout: 5_000 })
       .toBe('ended');
     await e2e.screenshot(page, 'test-cycle-compensated');
+  });
+});
+
+describe('POST /api/workflows/:kind', () => {
+  it('starts a workflow for the signed-in user and answers its id and run id; refuses what it cannot start', async () => {
+    reportLogsOnFailure();
+    const page = await e2e.newPage('/');
+    // The page's cookie is the sign-in: the route starts the workflow as that user.
+    const started = await page.request.post(`${e2e.stack.appUrl}/api/workflows/task`, {
+      data: { steps: 2, stepMs: 50 },
+    });
+    expect(started.status()).toBe(201);
+    const body = (await started.json()) as { kind: string; workflowId: string; runId: string; title: string };
+    const user = (await page.context().cookies()).find((cookie) => cookie.name === 'resumable-demo-user')?.value;
+    expect(body).toMatchObject({ kind: 'task', workflowId: expect.stringMatching(new RegExp(`^task-${user}-`)) });
+    const handle = e2e.client.workflow.getHandle(body.workflowId);
+    expect((await handle.describe()).runId).toBe(body.runId);
+    await handle.result();
+    expect((await logOf(body.workflowId)).status).toBe('MERGED');
+
+    const unknown = await page.request.post(`${e2e.stack.appUrl}/api/workflows/rocket`);
+    expect(unknown.status()).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    for (const data of ['{"steps":', '[1,2]']) {
+      const bad = await page.request.post(`${e2e.stack.appUrl}/api/workflows/task`, {
+        data,
+        headers: { 'Content-Type': 'application/json' },
+      });
+      expect(bad.status(), data).toBe(400);
+      expect(await bad.json()).toMatchObject({ error: { code: 'BAD_REQUEST' } });
+    }
   });
 });
 

@@ -33,6 +33,10 @@ export function TaskUpdates(props: Partial<UseTemporalSubscriptionOptions> & { l
       <output data-testid={`${label}-error`}>{state.error?.code ?? ''}</output>
       <output data-testid={`${label}-connection`}>{state.connectionId ?? ''}</output>
       <output data-testid={`${label}-workflow`}>{state.workflowStatus ?? ''}</output>
+      <output data-testid={`${label}-latest`}>
+        {state.latestData === undefined ? '' : JSON.stringify(state.latestData)}
+      </output>
+      <output data-testid={`${label}-timestamp`}>{state.lastTimestamp ?? ''}</output>
       <button type="button" onClick={() => void state.recoverMissedUpdates()}>
         recover {label}
       </button>

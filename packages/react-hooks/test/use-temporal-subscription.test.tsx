@@ -6,6 +6,7 @@
  * is recorded by the server's Node handler.
  */
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import type { UpdatesPage } from '@resumable/protocol';
 import { StrictMode } from 'react';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getTaskSubscription } from '../src/index';
@@ -108,6 +109,16 @@ describe('useTemporalSubscription against the real recovery server', () => {
     await expectList([1, 2]);
     await task.emit(3);
     await expectList(range(5));
+    // latestData and lastTimestamp are the newest update's, as the durable log has it.
+    const token = await stack.server.token([task.taskId]);
+    const log = (await (
+      await fetch(`${stack.server.apiBaseUrl}/temporal/recovery/${task.taskId}`, {
+        headers: { Authorization: `Bearer ${token}` },
+      })
+    ).json()) as UpdatesPage;
+    expect(log.updates.map((update) => update.sequence)).toEqual(range(5));
+    expect(textOf('task-latest')).toBe(JSON.stringify(log.updates[4]!.data));
+    expect(textOf('task-timestamp')).toBe(String(log.updates[4]!.timestamp));
     const [request] = stack.server.streamRequests(task.taskId);
     expect(stack.server.streamRequests(task.taskId)).toHaveLength(1);
     expect(request?.authorization).toMatch(/^Bearer v1\./);
