@@ -23,6 +23,8 @@ export interface ServerContext {
   readonly publisher: SsePublisher;
   readonly registry: PausedRegistry;
   readonly feeds: FeedRegistry;
+  /** Whether routes that allow it answer compressed (`Accept-Encoding`). */
+  readonly compression: boolean;
   /** Logs of finished runs, read once and shared; undefined when switched off. */
   readonly closedLogs: ClosedLogs | undefined;
   readonly paused: PausedFeed;

@@ -5,6 +5,13 @@ import type { AuthOptions } from './auth/guard';
 import type { CorsOptions } from './http/cors';
 import type { TemporalOptions } from './temporal/gateway';
 
+/**
+ * Options of `createRecoveryServer`: only `auth` is required.
+ *
+ * @example
+ * const options: RecoveryServerOptions = { auth: { secret: process.env.RESUMABLE_SECRET! }, basePath: '/api' };
+ * const server = createRecoveryServer(options);
+ */
 export interface RecoveryServerOptions {
   /** How to reach Temporal; defaults to `TEMPORAL_ADDRESS` / `TEMPORAL_NAMESPACE`. */
   temporal?: TemporalOptions;
@@ -24,6 +31,7 @@ export interface RecoveryServerOptions {
   publisher?: SsePublisher;
   /** Where the routes live; default `/api`. */
   basePath?: string;
+  /** Cross-origin access for browsers on other origins; none by default (same origin only). */
   cors?: CorsOptions;
   /** The paused list; defaults to a new registry. */
   pausedRegistry?: PausedRegistry;
@@ -34,6 +42,7 @@ export interface RecoveryServerOptions {
    * (default 30000; 0 turns it off). Repairs pause changes a lossy bus dropped.
    */
   pausedResyncMs?: number;
+  /** Request and stream limits. */
   limits?: {
     /** Largest JSON body accepted, bytes (default 64 KiB). */
     maxBodyBytes?: number;
@@ -47,6 +56,7 @@ export interface RecoveryServerOptions {
      */
     maxStreamsPerToken?: number;
   };
+  /** How task streams cache and follow a workflow's log. */
   stream?: {
     /** Recent updates kept per task (default 1000). */
     cacheSize?: number;
@@ -70,7 +80,18 @@ export interface RecoveryServerOptions {
    * 64 MiB; the least recently used log goes first). `false` reads closed logs page by
    * page on every request, as streams of running workflows are.
    */
-  closedLogs?: { maxBytes?: number } | false;
+  closedLogs?:
+    | {
+        /** Memory for closed logs, bytes (default 64 MiB). */
+        maxBytes?: number;
+      }
+    | false;
+  /**
+   * Compress recovery pages and `/latest` (JSON answers of 1 KiB or more) in the coding
+   * the request's `Accept-Encoding` prefers: `br`, else `gzip`. Default `true`. Turn it off
+   * when a proxy in front compresses already. Streams are never compressed (see the README).
+   */
+  compression?: boolean;
   /**
    * Called with errors that are not the client's fault (Temporal down, bugs), with
    * where they happened: `source` (`'server'`, `'task-feed'`, `'paused-feed'`,

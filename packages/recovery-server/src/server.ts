@@ -23,6 +23,10 @@ import { TemporalGateway } from './temporal/gateway';
  * The Resumable HTTP API: fetch-native, mountable anywhere (Node, Next.js, Hono,
  * Bun). Use `fetch` directly as a route handler, or an adapter from
  * `@resumable/recovery-server/node` / `/next`.
+ *
+ * @example
+ * const server: RecoveryServer = createRecoveryServer({ auth: { secret: process.env.RESUMABLE_SECRET! } });
+ * export const GET = (request: Request) => server.fetch(request);
  */
 export interface RecoveryServer {
   /** Answers one request. */
@@ -33,8 +37,11 @@ export interface RecoveryServer {
   start(): Promise<RecoveryReport | undefined>;
   /** Mints a token with this server's secret, for an app's own authenticated token route. */
   mintToken(options: MintTokenOptions): Promise<string>;
+  /** The SSE publisher every stream is written through. */
   readonly publisher: SsePublisher;
+  /** The live bus the server listens to (and publishes pause changes on). */
   readonly bus: UpdateBus;
+  /** The paused list the paused stream serves. */
   readonly pausedRegistry: PausedRegistry;
   /** Stops accepting streams, closes them, and releases Temporal and the bus. */
   close(): Promise<void>;
@@ -94,6 +101,7 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
     registry,
     feeds,
     closedLogs,
+    compression: options.compression ?? true,
     paused,
     tokenStreams: new TokenStreamLimiter(options.limits?.maxStreamsPerToken ?? DEFAULTS.maxStreamsPerToken),
     busReceiver: options.busSecret ? createHttpBusReceiver({ secret: options.busSecret, bus }) : undefined,

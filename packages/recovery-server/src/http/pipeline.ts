@@ -1,5 +1,6 @@
 import { ResumableError } from '@resumable/protocol';
 import type { ServerContext } from '../context';
+import { compressResponse } from './compression';
 import { corsHeaders, preflight } from './cors';
 import { checkId } from './params';
 import type { RouteDefinition, RouteInput } from './route';
@@ -33,7 +34,12 @@ export function createPipeline(
       const { route, params } = router.match(request, url);
       if (server.closing) throw new ResumableError('SHUTTING_DOWN', 'The server is shutting down');
       const input = await authorise(server, route, request, url, params);
-      return withHeaders(await route.handle(input), cors);
+      const outcome = await route.handle(input);
+      const encoded =
+        route.compress && server.compression && !isStreamPlan(outcome)
+          ? await compressResponse(request, outcome)
+          : outcome;
+      return withHeaders(encoded, cors);
     } catch (error) {
       const failure = ResumableError.from(error);
       if (failure.status >= 500)

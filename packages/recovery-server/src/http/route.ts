@@ -28,6 +28,8 @@ export interface RouteDefinition {
   /** Below the base path, with `:name` parameters, e.g. `temporal/stream/:taskId`. */
   path: string;
   auth: RouteAuth;
+  /** Answers in the coding the request accepts (`br`, `gzip`) when the server's `compression` is on. */
+  compress?: boolean;
   handle(input: RouteInput): Promise<Outcome>;
 }
 

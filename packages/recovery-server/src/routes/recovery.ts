@@ -17,6 +17,7 @@ export const recoveryPage = defineRoute({
   method: 'GET',
   path: 'temporal/recovery/:taskId',
   auth: READ_TASK,
+  compress: true,
   async handle(input) {
     const { request, url, id: taskId, server } = input;
     const limit = limitParam(url);
@@ -65,6 +66,7 @@ export const latestState = defineRoute({
   method: 'GET',
   path: 'temporal/recovery/:taskId/latest',
   auth: READ_TASK,
+  compress: true,
   handle: async ({ id: taskId, server }) => json(await server.gateway.readState(taskId)),
 });
 
