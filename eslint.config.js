@@ -15,6 +15,8 @@ export default tseslint.config(
       '**/.cache/**',
       'test-results/**',
       '**/next-env.d.ts',
+      // The API reference `pnpm docs` (TypeDoc) builds.
+      'docs/api/**',
     ],
   },
   js.configs.recommended,

@@ -26,6 +26,11 @@ const SHELL_LANGUAGES = new Set(['sh', 'bash', 'shell', 'console']);
 const MARKER = /^\s*<!--\s*verbatim:\s*(\S+)\s*-->\s*$/;
 /** What a runnable twin looks like: a test file, or a file under a test or fixtures folder. */
 const TWIN_PATH = /(\.test\.tsx?$)|(^|\/)(test|e2e|fixtures)\//;
+/**
+ * Commands pnpm hands to npm before it looks at scripts: `pnpm docs` opens a web page
+ * even when package.json has a `docs` script (`pnpm run docs` runs it).
+ */
+const PNPM_SHADOWS = new Set(['docs', 'bugs', 'repo', 'home', 'view', 'info', 'show', 'search', 'version', 'whoami']);
 /** pnpm's own commands (anything else after `pnpm` must be a script of the root package). */
 const PNPM_COMMANDS = new Set(['install', 'i', 'add', 'exec', 'dlx', 'run', '--filter', '-r', '--version', 'pack']);
 
@@ -149,7 +154,11 @@ export function checkShellBlock(
       }
       words = ['pnpm', ...command.slice(npx[0].length).split(/\s+/)];
     }
-    if (words[0] === 'pnpm' && words[1] && !PNPM_COMMANDS.has(words[1]) && !scripts.has(words[1])) {
+    if (words[0] === 'pnpm' && words[1] && PNPM_SHADOWS.has(words[1])) {
+      problems.push(
+        `${block.file}:${block.line}: \`${command}\`: pnpm runs its own "${words[1]}", not the script: write \`pnpm run ${words[1]}\``,
+      );
+    } else if (words[0] === 'pnpm' && words[1] && !PNPM_COMMANDS.has(words[1]) && !scripts.has(words[1])) {
       problems.push(`${block.file}:${block.line}: \`${command}\`: the root package.json has no script "${words[1]}"`);
     }
     // What a user installs must be published; a workspace filter may name a private package.
@@ -281,12 +290,13 @@ describe('the checker itself', () => {
       file: 'README.md',
       line: 1,
       language: 'sh',
-      lines: ['npx --yes pnpm@10.34.8 install && npx --yes pnpm@10.34.8 nonsense', 'npx pnpm@9.0.0 test'],
+      lines: ['npx --yes pnpm@10.34.8 install && npx --yes pnpm@10.34.8 nonsense', 'npx pnpm@9.0.0 test', 'pnpm docs'],
     };
-    const problems = checkShellBlock(block, new Set(['test']), new Set(), new Set(), '10.34.8');
-    expect(problems).toHaveLength(2);
+    const problems = checkShellBlock(block, new Set(['test', 'docs']), new Set(), new Set(), '10.34.8');
+    expect(problems).toHaveLength(3);
     expect(problems[0]).toMatch(/no script "nonsense"/);
     expect(problems[1]).toMatch(/pins pnpm@10\.34\.8, not 9\.0\.0/);
+    expect(problems[2]).toMatch(/pnpm runs its own "docs", not the script: write `pnpm run docs`/);
   });
 
   it('refuses a pnpm script that does not exist, an unpublished install and an unknown filter', () => {

@@ -24,7 +24,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import type { UpdatesPage } from '@resumable/protocol';
+import type { UpdatesPage, WorkflowState } from '@resumable/protocol';
 import { CHROMIUM, CHROMIUM_ARGS } from '@resumable/kit/chromium';
 import { createHttpBusSender } from '../packages/sse-publisher/src/index';
 import { chromium, type Browser } from 'playwright-core';
@@ -49,7 +49,7 @@ function publishedPackages(): { folder: string; name: string }[] {
         private?: boolean;
       },
     }))
-    .filter(({ manifest }) => manifest.private !== true && manifest.name !== '@resumable/cli') // TEMP
+    .filter(({ manifest }) => manifest.private !== true)
     .map(({ folder, manifest }) => ({ folder, name: manifest.name }));
 }
 
@@ -71,20 +71,6 @@ function pack(folder: string, into: string): string {
   if (made.length !== 1) throw new Error(`pnpm pack in packages/${folder} made ${made.join(', ') || 'nothing'}`);
   return join(into, made[0]!);
 }
-
-// A page per task, so the test can follow a workflow id of its own with the README's component.
-const TASK_PAGE = [
-  "import { TaskProgress } from '../../task-progress';",
-  '',
-  'export default async function TaskPage({ params }: { params: Promise<{ taskId: string }> }) {',
-  '  const { taskId } = await params;',
-  '  return (',
-  '    <main>',
-  '      <TaskProgress taskId={taskId} />',
-  '    </main>',
-  '  );',
-  '}',
-].join('\n');
 
 describe('the packed packages, npm-installed into a new Next.js app', () => {
   let work = '';
@@ -122,7 +108,7 @@ describe('the packed packages, npm-installed into a new Next.js app', () => {
       },
       { overrides: packed },
     );
-    for (const [path, text] of Object.entries({ ...files, 'app/tasks/[taskId]/page.tsx': TASK_PAGE })) {
+    for (const [path, text] of Object.entries(files)) {
       mkdirSync(dirname(join(app, path)), { recursive: true });
       writeFileSync(join(app, path), `${text}\n`);
     }
@@ -207,18 +193,33 @@ describe('the packed packages, npm-installed into a new Next.js app', () => {
         workflowId: taskId,
       });
 
+      const steps = 3;
+      const perStep = 4;
+      // The README's task page renders on the server with getTaskSnapshot: the HTML holds the first step.
+      await handle.signal(emitMore, perStep);
+      await expect
+        .poll(async () => (await handle.query<WorkflowState>('getWorkflowState')).lastSequence, { timeout: 20_000 })
+        .toBe(perStep);
+      const html = await (await fetch(`${base}/tasks/${taskId}`)).text();
+      for (let n = 1; n <= perStep; n++) expect(html, `update ${n} in the HTML`).toContain(`{&quot;n&quot;:${n}}`);
+
       browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
       const page = await browser.newPage();
       const pageErrors: string[] = [];
       page.on('pageerror', (error) => pageErrors.push(error.message));
+      const streams: (string | null)[] = [];
+      page.on('request', (request) => {
+        if (request.url().includes('/api/temporal/stream/')) streams.push(request.headers()['last-event-id'] ?? null);
+      });
       started = Date.now();
       await page.goto(`${base}/tasks/${taskId}`);
-      const items = page.locator('main li');
+      const items = page.locator('section ol li');
+      expect(await items.count(), 'painted from the snapshot').toBe(perStep);
+      // The stream resumes after the snapshot: nothing downloaded twice.
+      await expect.poll(() => streams, { timeout: 20_000 }).toEqual([String(perStep)]);
 
-      // Live: each step's updates appear while the workflow is still running.
-      const steps = 3;
-      const perStep = 4;
-      for (let step = 1; step <= steps; step++) {
+      // Live: each later step's updates appear while the workflow is still running.
+      for (let step = 2; step <= steps; step++) {
         await handle.signal(emitMore, perStep);
         await expect.poll(() => items.count(), { timeout: 20_000 }).toBe(step * perStep);
       }
@@ -228,7 +229,7 @@ describe('the packed packages, npm-installed into a new Next.js app', () => {
       await expect(handle.result()).resolves.toBe(last);
       await expect.poll(() => items.count(), { timeout: 20_000 }).toBe(last);
 
-      // Exactly the durable log, read from the app's own recovery route.
+      // Exactly the durable log, read from the app's own recovery route (compressed once, by Next).
       const token = (await (
         await fetch(`${base}/api/resumable-token`, { method: 'POST', body: JSON.stringify({ taskId }) })
       ).json()) as { token: string };

@@ -1,4 +1,10 @@
-/** How long to wait between reconnect attempts. */
+/**
+ * How long to wait between reconnect attempts.
+ *
+ * @example
+ * const options: BackoffOptions = { initialDelayMs: 250, maxDelayMs: 10_000, factor: 2 };
+ * const delay = backoffDelay(attempt, options);
+ */
 export interface BackoffOptions {
   /** Delay before the first retry, in ms. Default 500 (or the server's `retry:`). */
   initialDelayMs?: number;

@@ -7,10 +7,18 @@ import type {
   WorkflowUpdate,
 } from './types';
 
-/** A task's update, pushed live the moment the workflow emits it. */
+/**
+ * A task's update, pushed live the moment the workflow emits it.
+ *
+ * @example
+ * const message: TaskUpdateMessage = { kind: 'update', taskId: 'order-1', update, status: 'running' };
+ */
 export interface TaskUpdateMessage {
+  /** Tells it from a `PauseMessage`. */
   kind: 'update';
+  /** The Temporal workflow id. */
   taskId: string;
+  /** The update, as it stands in the workflow's log. */
   update: WorkflowUpdate;
   /** The workflow's status right after this update. */
   status?: string;
@@ -29,29 +37,89 @@ interface PauseMessageBase {
   timestamp?: number;
 }
 
+/**
+ * A pause lifecycle change, for the paused-workflows stream: `kind: 'pause'`, the
+ * task, the update's `sequence` (and `timestamp`), its `event` and that event's `data`.
+ *
+ * @example
+ * const message: PauseMessage = { kind: 'pause', taskId: 'order-7', sequence: 4, event: 'workflow.paused', data: pause };
+ */
 export type PauseMessage =
-  | (PauseMessageBase & { event: 'workflow.paused'; data: PausedWorkflow })
-  | (PauseMessageBase & { event: 'workflow.resumed'; data: WorkflowResumedData })
-  | (PauseMessageBase & { event: 'workflow.cancelled'; data: WorkflowCancelledData })
-  | (PauseMessageBase & { event: 'workflow.timeout'; data: WorkflowTimedOutData });
+  | (PauseMessageBase & {
+      /** The pause event. */
+      event: 'workflow.paused';
+      /** The pause. */
+      data: PausedWorkflow;
+    })
+  | (PauseMessageBase & {
+      /** The pause event. */
+      event: 'workflow.resumed';
+      /** Which pause went on, and why. */
+      data: WorkflowResumedData;
+    })
+  | (PauseMessageBase & {
+      /** The pause event. */
+      event: 'workflow.cancelled';
+      /** Which pause was cancelled, and why. */
+      data: WorkflowCancelledData;
+    })
+  | (PauseMessageBase & {
+      /** The pause event. */
+      event: 'workflow.timeout';
+      /** Which pause timed out. */
+      data: WorkflowTimedOutData;
+    });
 
-/** Everything that moves over a bus. */
+/**
+ * Everything that moves over a bus.
+ *
+ * @example
+ * const handler = (message: BusMessage) => (isPauseMessage(message) ? onPause(message) : onUpdate(message));
+ */
 export type BusMessage = TaskUpdateMessage | PauseMessage;
 
-/** A bus topic: one per task, one for every pause change. */
+/**
+ * A bus topic: one per task, one for every pause change.
+ *
+ * @example
+ * const topics: BusTopic[] = [taskTopic('order-1'), 'paused'];
+ */
 export type BusTopic = `task:${string}` | 'paused';
 
-/** The topic a message is published on. */
+/**
+ * The topic a message is published on.
+ *
+ * @example
+ * topicOf({ kind: 'update', taskId: 'order-1', update }); // 'task:order-1'
+ */
 export function topicOf(message: BusMessage): BusTopic {
   return message.kind === 'update' ? taskTopic(message.taskId) : 'paused';
 }
 
-/** The topic of a task's updates. */
+/**
+ * The topic of a task's updates.
+ *
+ * @example
+ * const stop = await bus.subscribe(taskTopic('order-1'), (message) => console.log(message));
+ */
 export function taskTopic(taskId: string): BusTopic {
   return `task:${taskId}`;
 }
 
+/**
+ * Receives the messages of a bus subscription.
+ *
+ * @example
+ * const handler: BusHandler = (message) => console.log(topicOf(message));
+ */
 export type BusHandler = (message: BusMessage) => void;
+/**
+ * Ends a bus subscription; resolves once it is gone.
+ *
+ * @example
+ * const stop: Unsubscribe = await bus.subscribe('paused', handler);
+ * await stop();
+ */
 export type Unsubscribe = () => Promise<void>;
 
 /**
@@ -74,7 +142,12 @@ export interface UpdateBus {
   close(): Promise<void>;
 }
 
-/** Type guard for pause messages. */
+/**
+ * Type guard for pause messages.
+ *
+ * @example
+ * if (isPauseMessage(message)) console.log(message.event, message.data.executionId);
+ */
 export function isPauseMessage(message: BusMessage): message is PauseMessage {
   return message.kind === 'pause';
 }

@@ -3,29 +3,54 @@
  * people, and the HTTP status it maps to on the wire.
  */
 
-/** Error codes and the HTTP status each maps to. */
+/**
+ * Error codes and the HTTP status each maps to.
+ *
+ * @example
+ * ERROR_STATUS.TASK_NOT_FOUND; // 404
+ */
 export const ERROR_STATUS = {
+  /** The request is malformed. */
   BAD_REQUEST: 400,
+  /** A parameter or option is out of range or of the wrong type. */
   INVALID_PARAMETER: 400,
+  /** A body that should be JSON is not. */
   INVALID_JSON: 400,
+  /** A task id is empty, too long or has characters a task id cannot have. */
   INVALID_TASK_ID: 400,
+  /** A `Last-Event-ID` that is not a sequence number. */
   INVALID_LAST_EVENT_ID: 400,
+  /** An SSE `event`, `id` or `retry` field that would break the framing (a CR or LF in it). */
   INVALID_SSE_FIELD: 400,
+  /** No credentials, or credentials that do not verify. */
   UNAUTHORIZED: 401,
+  /** A token that verified but is past its expiry. */
   TOKEN_EXPIRED: 401,
+  /** The caller may not do this (to this task). */
   FORBIDDEN: 403,
+  /** No such route or resource. */
   NOT_FOUND: 404,
+  /** No workflow with this task id. */
   TASK_NOT_FOUND: 404,
+  /** No paused execution with this id. */
   EXECUTION_NOT_FOUND: 404,
+  /** The route exists, not with this method. */
   METHOD_NOT_ALLOWED: 405,
+  /** The request conflicts with the current state. */
   CONFLICT: 409,
+  /** The execution is not paused (any more), so it cannot be resumed or cancelled. */
   NOT_PAUSED: 409,
+  /** A body over its size limit. */
   PAYLOAD_TOO_LARGE: 413,
+  /** A body of a content type the route does not take. */
   UNSUPPORTED_MEDIA_TYPE: 415,
   /** A dependency failed first, so this step did not run (e.g. a recovery component's prerequisite). */
   DEPENDENCY_FAILED: 424,
+  /** Over a limit (connections, requests); try again later. */
   TOO_MANY_REQUESTS: 429,
+  /** A bug or an unexpected failure. */
   INTERNAL: 500,
+  /** Temporal could not be reached. Retryable. */
   TEMPORAL_UNAVAILABLE: 503,
   /**
    * The workflow's task keeps failing (a bug, a determinism violation, an oversized
@@ -40,6 +65,7 @@ export const ERROR_STATUS = {
    * the same request succeeds. Answered with `Retry-After`.
    */
   SEARCH_ATTRIBUTES_MISSING: 503,
+  /** The server or publisher is closing. */
   SHUTTING_DOWN: 503,
   /** A client could not reach the server (offline, refused, or the connection was cut). */
   NETWORK_ERROR: 503,
@@ -47,13 +73,28 @@ export const ERROR_STATUS = {
   TIMEOUT: 504,
 } as const;
 
+/**
+ * The stable code of every Resumable error, for programs to branch on.
+ *
+ * @example
+ * const retry = (code: ErrorCode) => code === 'TEMPORAL_UNAVAILABLE' || code === 'WORKFLOW_TASK_FAILING';
+ */
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
-/** The JSON body of every error response: `{"error": {"code": "...", "message": "..."}}`. */
+/**
+ * The JSON body of every error response: `{"error": {"code": "...", "message": "..."}}`.
+ *
+ * @example
+ * const body: ErrorBody = { error: { code: 'TASK_NOT_FOUND', message: 'No task order-1' } };
+ */
 export interface ErrorBody {
+  /** The error: its code, its message, anything more it carries. */
   error: {
+    /** An `ErrorCode` (or a code a newer server sends). */
     code: ErrorCode | (string & {});
+    /** For people. */
     message: string;
+    /** Machine-readable extra facts, when the code has any. */
     details?: unknown;
   };
 }
@@ -63,8 +104,16 @@ const BRAND = Symbol.for('@resumable/error');
 /** What a 503 answer tells a client to wait before its next try. */
 const RETRY_AFTER_SECONDS = 2;
 
+/**
+ * Options of `new ResumableError(code, message, options)`.
+ *
+ * @example
+ * new ResumableError('TEMPORAL_UNAVAILABLE', 'Temporal is down', { cause: error, details: { address } });
+ */
 export interface ResumableErrorOptions {
+  /** What caused it (normalised to an `Error`). */
   cause?: unknown;
+  /** Machine-readable extra facts, sent as the body's `details`. */
   details?: unknown;
   /** Overrides the status the code maps to. */
   status?: number;
@@ -77,9 +126,13 @@ export interface ResumableErrorOptions {
  * throw new ResumableError('INVALID_PARAMETER', 'sinceSequence must be a non-negative integer');
  */
 export class ResumableError extends Error {
+  /** The stable code, for programs. */
   readonly code: ErrorCode;
+  /** The HTTP status it is answered with. */
   readonly status: number;
+  /** Machine-readable extra facts (the wire body's `details`). */
   readonly details: unknown;
+  /** Marks a `ResumableError` across duplicate copies of this package (see `is`). */
   readonly [BRAND] = true;
 
   constructor(code: ErrorCode, message: string, options: ResumableErrorOptions = {}) {
@@ -148,7 +201,13 @@ function safeStringify(value: unknown): string {
   }
 }
 
-/** True when `value` has the shape of an `ErrorBody` (for clients reading responses). */
+/**
+ * True when `value` has the shape of an `ErrorBody` (for clients reading responses).
+ *
+ * @example
+ * const body: unknown = await response.json();
+ * if (isErrorBody(body)) console.warn(body.error.code, body.error.message);
+ */
 export function isErrorBody(value: unknown): value is ErrorBody {
   if (typeof value !== 'object' || value === null) return false;
   const error = (value as { error?: unknown }).error;
@@ -164,6 +223,9 @@ export function isErrorBody(value: unknown): value is ErrorBody {
  * Where an error reported to an `onError` handler happened. Every part that cannot
  * throw to its caller (buses, feeds, timers, sinks, the HTTP pipeline) reports
  * through the same shape, so one handler can serve a whole app.
+ *
+ * @example
+ * const context: ErrorContext = { source: 'task-feed', taskId: 'order-1' };
  */
 export interface ErrorContext {
   /** The part that caught it: `'redis-bus'`, `'http-bus-sender'`, `'task-feed'`, `'server'`, … */
@@ -178,7 +240,13 @@ export interface ErrorContext {
   dropped?: number;
 }
 
-/** The one shape of every `onError` option in Resumable. */
+/**
+ * The one shape of every `onError` option in Resumable.
+ *
+ * @example
+ * const onError: ErrorHandler = (error, context) =>
+ *   console.warn(`${describeErrorContext(context)}: ${error.code} ${error.message}`);
+ */
 export type ErrorHandler = (error: ResumableError, context: ErrorContext) => void;
 
 /**
@@ -196,7 +264,12 @@ export function describeErrorContext(context: ErrorContext): string {
   return parts.join(' ');
 }
 
-/** The handler used when none is given: one line on `console.error`. */
+/**
+ * The handler used when none is given: one line on `console.error`.
+ *
+ * @example
+ * const onError: ErrorHandler = (error, context) => (error.code === 'TIMEOUT' ? undefined : logError(error, context));
+ */
 export const logError: ErrorHandler = (error, context) => {
   console.error(`[resumable] ${describeErrorContext(context)}:`, error);
 };
@@ -204,6 +277,9 @@ export const logError: ErrorHandler = (error, context) => {
 /**
  * Hands `error` (wrapped as a `ResumableError`) to `handler`. A handler that
  * throws is caught: reporting a failure must never become a second one.
+ *
+ * @example
+ * reportError(options.onError, error, { source: 'my-feed', taskId });
  */
 export function reportError(handler: ErrorHandler | undefined, error: unknown, context: ErrorContext): void {
   try {

@@ -1,29 +1,68 @@
-/** SSE event names on the task stream. */
+/**
+ * SSE event names on the task stream.
+ *
+ * @example
+ * source.addEventListener(TASK_EVENTS.update, (event) => render(JSON.parse(event.data)));
+ */
 export const TASK_EVENTS = {
+  /** The first event: `ConnectedEventData` (the connection id, where the stream resumes). */
   connected: 'connected',
+  /** One `WorkflowUpdate`, its `sequence` as the event `id`. */
   update: 'update',
   /** The workflow's status changed: `{ status, lastSequence }` (no `id`: not a resume point). */
   status: 'status',
+  /** The last event, once the workflow closed: `EndEventData`. */
   end: 'end',
 } as const;
 
-/** SSE event names on the paused stream; the last four are also update types in a workflow's log. */
+/**
+ * SSE event names on the paused stream; the last four are also update types in a workflow's log.
+ *
+ * @example
+ * if (update.type === PAUSE_EVENTS.paused) showPause(update.data as PausedWorkflow);
+ */
 export const PAUSE_EVENTS = {
+  /** The snapshot every paused stream starts with: `PausedInitialData`. */
   initial: 'paused.initial',
+  /** An execution paused: `PausedWorkflow`. */
   paused: 'workflow.paused',
+  /** A paused execution went on: `WorkflowResumedData`. */
   resumed: 'workflow.resumed',
+  /** A paused execution was cancelled: `WorkflowCancelledData`. */
   cancelled: 'workflow.cancelled',
+  /** A pause reached its deadline: `WorkflowTimedOutData`. */
   timedOut: 'workflow.timeout',
 } as const;
 
+/**
+ * The name of an event on the task stream.
+ *
+ * @example
+ * const name: TaskEventName = 'update';
+ */
 export type TaskEventName = (typeof TASK_EVENTS)[keyof typeof TASK_EVENTS];
+/**
+ * The name of an event on the paused stream.
+ *
+ * @example
+ * const name: PauseEventName = 'paused.initial';
+ */
 export type PauseEventName = (typeof PAUSE_EVENTS)[keyof typeof PAUSE_EVENTS];
-/** A pause lifecycle change (everything on the paused stream but the snapshot). */
+/**
+ * A pause lifecycle change (everything on the paused stream but the snapshot).
+ *
+ * @example
+ * const delta: PauseDeltaName = 'workflow.resumed';
+ */
 export type PauseDeltaName = Exclude<PauseEventName, 'paused.initial'>;
 
 /**
  * Search attributes a workflow sets while paused, so one visibility query lists
- * every paused execution. The dev-server tooling registers them.
+ * every paused execution. The dev-server tooling registers them. Each entry is the
+ * attribute's `name` in Temporal and its search attribute `type`.
+ *
+ * @example
+ * const query = `${SEARCH_ATTRIBUTES.paused.name} = true`;
  */
 export const SEARCH_ATTRIBUTES = {
   /** Bool: true while the execution waits at a pause point. */
@@ -38,4 +77,10 @@ export const SEARCH_ATTRIBUTES = {
   timeoutAt: { name: 'ResumableTimeoutAt', type: 'Datetime' },
 } as const;
 
+/**
+ * A Temporal search attribute type used by `SEARCH_ATTRIBUTES`.
+ *
+ * @example
+ * const type: SearchAttributeType = 'KeywordList';
+ */
 export type SearchAttributeType = (typeof SEARCH_ATTRIBUTES)[keyof typeof SEARCH_ATTRIBUTES]['type'];

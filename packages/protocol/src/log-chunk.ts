@@ -4,6 +4,9 @@ import type { WorkflowUpdate } from './types';
 /**
  * One update inside a {@link LogChunk}: `[type, timestamp step, data]`. The step is
  * the update's timestamp minus the previous entry's (the first entry's is absolute).
+ *
+ * @example
+ * const entry: LogChunkEntry = ['tick', 5, { n: 2 }];
  */
 export type LogChunkEntry = [type: string, timestampStep: number, data: unknown];
 
@@ -18,12 +21,15 @@ export type LogChunkEntry = [type: string, timestampStep: number, data: unknown]
  * const updates = updatesOfChunk(chunk); // WorkflowUpdate[] from chunk.firstSequence on
  */
 export interface LogChunk {
+  /** The Temporal workflow id. */
   taskId: string;
+  /** The workflow's status (its update log's `status`). */
   status: string;
   /** The log's last sequence (not only this chunk's). */
   lastSequence: number;
   /** The sequence of `entries[0]`; entries are contiguous. With no entries, where they would start. */
   firstSequence: number;
+  /** The updates, in sequence order. */
   entries: LogChunkEntry[];
   /** True when the log holds more after this chunk. */
   hasMore: boolean;

@@ -114,7 +114,7 @@ describe('the translation of Temporal refusals', () => {
     expect(error.message).toMatch(
       /^Listing paused executions: Temporal namespace "orders" lacks Resumable's search attribute ResumablePaused: /,
     );
-    expect(error.message).toContain('resumable search-attributes --namespace orders`');
+    expect(error.message).toContain('resumable-server search-attributes --namespace orders`');
   });
 
   it('still maps another refused search attribute to INVALID_PARAMETER', () => {

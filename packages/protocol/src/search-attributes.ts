@@ -1,7 +1,12 @@
 import { ResumableError } from './errors';
 import { SEARCH_ATTRIBUTES, type SearchAttributeType } from './events';
 
-/** The name of one of Resumable's search attributes, e.g. `ResumablePaused`. */
+/**
+ * The name of one of Resumable's search attributes, e.g. `ResumablePaused`.
+ *
+ * @example
+ * const name: SearchAttributeName = SEARCH_ATTRIBUTES.pausedAt.name; // 'ResumablePausedAt'
+ */
 export type SearchAttributeName = (typeof SEARCH_ATTRIBUTES)[keyof typeof SEARCH_ATTRIBUTES]['name'];
 
 // temporal.api.enums.v1.IndexedValueType, by number: fixed by the wire protocol, and
@@ -19,19 +24,31 @@ const ATTRIBUTES = Object.values(SEARCH_ATTRIBUTES);
  * What `registerSearchAttributes` and `checkSearchAttributes` need of a connection:
  * its operator service. `Connection` from `@temporalio/client` and `NativeConnection`
  * from `@temporalio/worker` both fit, so neither is imported here.
+ *
+ * @example
+ * const connection: SearchAttributeConnection = await Connection.connect({ address: 'localhost:7233' });
+ * await checkSearchAttributes(connection, 'default');
  */
 export interface SearchAttributeConnection {
+  /** Temporal's operator service (the part of it these functions call). */
   readonly operatorService: {
+    /** Lists the namespace's search attributes. */
     listSearchAttributes(request: {
       namespace: string;
     }): Promise<{ customAttributes?: { [name: string]: number } | null }>;
+    /** Registers search attributes in the namespace. */
     addSearchAttributes(request: { namespace: string; searchAttributes: { [name: string]: number } }): Promise<unknown>;
   };
   /** `Connection` carries its address here; it makes the suggested command exact. */
   readonly options?: { readonly address?: string };
 }
 
-/** Where the namespace lives, for the command an error suggests. */
+/**
+ * Where the namespace lives, for the command an error suggests.
+ *
+ * @example
+ * await checkSearchAttributes(connection, 'default', { address: 'temporal.internal:7233' });
+ */
 export interface SearchAttributeCheckOptions {
   /** The server's `host:port`; defaults to the connection's own address when it has one. */
   address?: string;
@@ -96,7 +113,12 @@ export async function checkSearchAttributes(
   throw searchAttributesMissingError({ namespace, missing, ...(address === undefined ? {} : { address }) });
 }
 
-/** What `searchAttributesMissingError` says. */
+/**
+ * What `searchAttributesMissingError` says.
+ *
+ * @example
+ * const details: SearchAttributesMissingDetails = { namespace: 'orders', prefix: 'Listing paused executions: ' };
+ */
 export interface SearchAttributesMissingDetails {
   /** The namespace that lacks them; `<namespace>` in the command when unknown. */
   namespace?: string;
@@ -106,6 +128,7 @@ export interface SearchAttributesMissingDetails {
   missing?: readonly string[];
   /** Put before the message, e.g. `'Listing paused executions: '`. */
   prefix?: string;
+  /** The Temporal error that revealed it, kept as the error's `cause`. */
   cause?: unknown;
 }
 
@@ -126,7 +149,7 @@ export function searchAttributesMissingError(details: SearchAttributesMissingDet
   const message =
     `${details.prefix ?? ''}${where} lacks Resumable's search attribute${plural} ${missing.join(', ')}: ` +
     "a pausing workflow's task fails (BadSearchAttributes) and paused workflows cannot be listed. " +
-    `Register them once with \`npx -p @resumable/recovery-server resumable search-attributes${address} --namespace ${namespace}\`, ` +
+    `Register them once with \`npx -p @resumable/recovery-server resumable-server search-attributes${address} --namespace ${namespace}\`, ` +
     `or with \`temporal operator search-attribute create${address} --namespace ${namespace} --name <name> --type <type>\` ` +
     `for each missing one of ${ATTRIBUTES.map((a) => `${a.name} ${a.type}`).join(', ')}; ` +
     'or pause without them: createUpdateLog({ searchAttributes: false }).';

@@ -4,6 +4,9 @@ import { ResumableError } from './errors';
  * Shortest secret accepted anywhere (token signing key, bus secret): 32 characters
  * is 192 bits of base64 randomness, out of reach of guessing, and what
  * `openssl rand -base64 24` prints.
+ *
+ * @example
+ * if (secret.length < MIN_SECRET_LENGTH) throw new Error('busSecret is too short');
  */
 export const MIN_SECRET_LENGTH = 32;
 

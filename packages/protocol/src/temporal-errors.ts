@@ -12,6 +12,9 @@ const GRPC_UNAVAILABLE = 14;
  * True when `error` is the Temporal SDK error class `name`. Temporal's errors mark
  * themselves with a registry symbol, so this works across copies of the SDK and
  * without importing it (this package runs in browsers too).
+ *
+ * @example
+ * if (isTemporalError(error, 'WorkflowNotFoundError')) return undefined;
  */
 export function isTemporalError(error: unknown, name: string): boolean {
   if (typeof error !== 'object' || error === null) return false;
@@ -41,7 +44,12 @@ function messages(error: unknown): string {
   return parts.join('\n');
 }
 
-/** What the failed call was about, for the error's message. */
+/**
+ * What the failed call was about, for the error's message.
+ *
+ * @example
+ * throw fromTemporalError(error, { workflowId: taskId, operation: 'Query getWorkflowState' });
+ */
 export interface TemporalErrorContext {
   /** The workflow id the call addressed. */
   workflowId?: string;
@@ -128,6 +136,9 @@ export function fromTemporalError(error: unknown, context: TemporalErrorContext 
 /**
  * The error for a workflow whose log cannot be read because its workflow task keeps
  * failing: 503 with its own code, so clients retry instead of giving up.
+ *
+ * @example
+ * throw taskFailingError('order-1', error); // code WORKFLOW_TASK_FAILING, status 503
  */
 export function taskFailingError(workflowId?: string, cause?: unknown): ResumableError {
   const workflow = workflowId === undefined ? 'The workflow' : `Workflow "${workflowId}"`;

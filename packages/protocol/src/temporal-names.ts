@@ -2,6 +2,9 @@
  * Names of the Temporal queries and signals that `@resumable/workflow-state`
  * registers inside a workflow and that servers call. Plain strings here, so a
  * server or a browser can name them without importing Temporal.
+ *
+ * @example
+ * const state = await client.workflow.getHandle(taskId).query<WorkflowState>(QUERY_NAMES.state);
  */
 export const QUERY_NAMES = {
   /** `() => WorkflowState`: the whole state (bounded: see `getUpdatesSince` for paging). */
@@ -19,6 +22,12 @@ export const QUERY_NAMES = {
   logChunk: 'getLogChunk',
 } as const;
 
+/**
+ * Names of the signals `@resumable/workflow-state` handles inside a workflow.
+ *
+ * @example
+ * await client.workflow.getHandle(executionId).signal(SIGNAL_NAMES.resume, { payload: { approved: true } });
+ */
 export const SIGNAL_NAMES = {
   /** `(payload?: { payload?: unknown; resumedBy?: string })`: resume the current pause. */
   resume: 'resumable.resume',
@@ -28,25 +37,49 @@ export const SIGNAL_NAMES = {
   trigger: 'resumable.trigger',
 } as const;
 
-/** Argument of the `resumable.resume` signal. */
+/**
+ * Argument of the `resumable.resume` signal.
+ *
+ * @example
+ * const args: ResumeSignalArgs<{ approved: boolean }> = { payload: { approved: true }, resumedBy: 'alice' };
+ */
 export interface ResumeSignalArgs<TPayload = unknown> {
+  /** What the pause point's `waitFor` returns. */
   payload?: TPayload;
   /** The event or actor that resumed it; defaults to the signal's own name. */
   resumedBy?: string;
 }
 
-/** Argument of the `resumable.cancel` signal. */
+/**
+ * Argument of the `resumable.cancel` signal.
+ *
+ * @example
+ * const args: CancelSignalArgs = { reason: 'Order withdrawn' };
+ */
 export interface CancelSignalArgs {
+  /** Why, for people (kept in `workflow.cancelled`). */
   reason: string;
 }
 
-/** Argument of the `resumable.trigger` signal: an external event by name. */
+/**
+ * Argument of the `resumable.trigger` signal: an external event by name.
+ *
+ * @example
+ * const args: TriggerSignalArgs = { event: 'payment.completed', payload: { amount: 42 }, correlation: 'order-7' };
+ */
 export interface TriggerSignalArgs<TPayload = unknown> {
+  /** The event's name; a pause whose `waitingFor` holds it takes it. */
   event: string;
+  /** What the pause point's `waitFor` returns. */
   payload?: TPayload;
   /** Only executions whose pause has this correlation key take the event. */
   correlation?: string;
 }
 
-/** The largest page `getUpdatesSince` answers; keeps query results far below Temporal's payload limits. */
+/**
+ * The largest page `getUpdatesSince` answers; keeps query results far below Temporal's payload limits.
+ *
+ * @example
+ * const page = await handle.query<UpdatesPage>(QUERY_NAMES.updatesSince, 0, MAX_UPDATES_PAGE);
+ */
 export const MAX_UPDATES_PAGE = 500;

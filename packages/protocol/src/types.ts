@@ -3,7 +3,13 @@
  * Nothing here imports Temporal, React or Node: it is safe in every runtime.
  */
 
-/** An app's update types mapped to their payloads, e.g. `{ message: { text: string } }`. */
+/**
+ * An app's update types mapped to their payloads, e.g. `{ message: { text: string } }`.
+ *
+ * @example
+ * type OrderUpdates = { progress: { percent: number }; message: { text: string } };
+ * const update: UpdateOf<OrderUpdates> = { id: 'o:1', timestamp: 0, sequence: 1, type: 'progress', data: { percent: 10 } };
+ */
 export type UpdateMap = Record<string, unknown>;
 
 /**
@@ -21,11 +27,18 @@ export interface WorkflowUpdate<TType extends string = string, TData = unknown> 
   timestamp: number;
   /** 1, 2, 3, … contiguous per workflow id, kept across continue-as-new. */
   sequence: number;
+  /** The update's type, chosen by the app (`progress`, `message`, …). */
   type: TType;
+  /** The update's payload. */
   data: TData;
 }
 
-/** The union of `WorkflowUpdate`s an `UpdateMap` allows. */
+/**
+ * The union of `WorkflowUpdate`s an `UpdateMap` allows.
+ *
+ * @example
+ * type Update = UpdateOf<{ progress: { percent: number } }>; // WorkflowUpdate<'progress', { percent: number }>
+ */
 export type UpdateOf<TMap extends UpdateMap = UpdateMap> = {
   [K in keyof TMap & string]: WorkflowUpdate<K, TMap[K]>;
 }[keyof TMap & string];
@@ -33,10 +46,15 @@ export type UpdateOf<TMap extends UpdateMap = UpdateMap> = {
 /**
  * The whole state of a task, as answered by the `getWorkflowState` query and
  * `GET /api/temporal/recovery/:taskId/latest`.
+ *
+ * @example
+ * const state: WorkflowStateOf<'running' | 'done', WorkflowUpdate> = await handle.query(QUERY_NAMES.state);
+ * render(state.updates);
  */
 export interface WorkflowStateOf<TStatus extends string, TUpdate extends WorkflowUpdate> {
   /** The Temporal workflow id. */
   taskId: string;
+  /** The workflow's status, as its update log holds it. */
   status: TStatus;
   /** Updates in sequence order, from `firstSequence` to `lastSequence`. */
   updates: TUpdate[];
@@ -65,23 +83,41 @@ export interface WorkflowStateOf<TStatus extends string, TUpdate extends Workflo
  * The whole state of a task with an app's update map. Defined over the update union
  * (`WorkflowStateOf`), so a state with a specific map is assignable to the plain
  * `WorkflowState`.
+ *
+ * @example
+ * const state: WorkflowState<'running' | 'done', { progress: { percent: number } }> = await response.json();
  */
 export type WorkflowState<TStatus extends string = string, TMap extends UpdateMap = UpdateMap> = WorkflowStateOf<
   TStatus,
   UpdateOf<TMap>
 >;
 
-/** A page of the log: `GET /api/temporal/recovery/:taskId` and `getUpdatesSince`. */
+/**
+ * A page of the log: `GET /api/temporal/recovery/:taskId` and `getUpdatesSince`.
+ *
+ * @example
+ * const page: UpdatesPageOf<string, WorkflowUpdate> = await handle.query(QUERY_NAMES.updatesSince, 0);
+ * if (page.hasMore) await handle.query(QUERY_NAMES.updatesSince, page.updates.at(-1)?.sequence ?? 0);
+ */
 export interface UpdatesPageOf<TStatus extends string, TUpdate extends WorkflowUpdate> {
+  /** The Temporal workflow id. */
   taskId: string;
+  /** The workflow's status, as its update log holds it. */
   status: TStatus;
+  /** The highest sequence the log holds (not only this page's). */
   lastSequence: number;
+  /** The page's updates, in sequence order. */
   updates: TUpdate[];
   /** True when more updates exist after the last one in this page. */
   hasMore: boolean;
 }
 
-/** A page of the log with an app's update map (see `UpdatesPageOf`). */
+/**
+ * A page of the log with an app's update map (see `UpdatesPageOf`).
+ *
+ * @example
+ * const page: UpdatesPage = await (await fetch(`/api/temporal/recovery/${taskId}?sinceSequence=0`)).json();
+ */
 export type UpdatesPage<TStatus extends string = string, TMap extends UpdateMap = UpdateMap> = UpdatesPageOf<
   TStatus,
   UpdateOf<TMap>
@@ -92,19 +128,50 @@ export type UpdatesPage<TStatus extends string = string, TMap extends UpdateMap 
  * (exact) or, when it kept only that, by the time of the last update it showed (the
  * replay starts after the last update at or before it). `lastSequence` wins when both
  * are given.
+ *
+ * @example
+ * const body: RecoveryRequest = { connectionId, lastSequence: 41 };
  */
 export type RecoveryRequest =
-  | { connectionId: string; lastSequence: number; lastTimestamp?: number }
-  | { connectionId: string; lastSequence?: undefined; lastTimestamp: number };
+  | {
+      /** The stream's connection id (from its `connected` event). */
+      connectionId: string;
+      /** The last sequence the client holds. */
+      lastSequence: number;
+      /** The time of the last update it showed, ms since the epoch. */
+      lastTimestamp?: number;
+    }
+  | {
+      /** The stream's connection id (from its `connected` event). */
+      connectionId: string;
+      /** Not known: the replay starts from `lastTimestamp`. */
+      lastSequence?: undefined;
+      /** The time of the last update it showed, ms since the epoch. */
+      lastTimestamp: number;
+    };
 
-/** Answer of `POST /api/temporal/recovery/:taskId`. */
+/**
+ * Answer of `POST /api/temporal/recovery/:taskId`.
+ *
+ * @example
+ * const { recovered, lastSequence }: RecoveryResult = await response.json();
+ */
 export interface RecoveryResult {
+  /** How many updates were replayed on the stream. */
   recovered: number;
+  /** The last sequence the replay reached. */
   lastSequence: number;
 }
 
-/** `data` of the first event on a task stream; `TStatus` is the workflow's statuses. */
+/**
+ * `data` of the first event on a task stream; `TStatus` is the workflow's statuses.
+ *
+ * @example
+ * const connected = parseJsonData<ConnectedEventData>(event);
+ * console.log(connected.connectionId, connected.resumeFrom);
+ */
 export interface ConnectedEventData<TStatus extends string = string> {
+  /** This stream's id, for `POST /api/temporal/recovery/:taskId`. */
   connectionId: string;
   /** The sequence this stream resumes after (from `Last-Event-ID`, or 0). */
   resumeFrom?: number;
@@ -120,18 +187,30 @@ export interface ConnectedEventData<TStatus extends string = string> {
   status?: TStatus;
 }
 
-/** `data` of the last event on a task stream, sent once the workflow has closed. */
+/**
+ * `data` of the last event on a task stream, sent once the workflow has closed.
+ *
+ * @example
+ * const end = parseJsonData<EndEventData<'completed' | 'failed'>>(event);
+ */
 export interface EndEventData<TStatus extends string = string> {
+  /** The workflow's final status. */
   status: TStatus;
+  /** The log's last sequence. */
   lastSequence: number;
 }
 
 /**
  * `data` of a `status` event on a task stream: the workflow's status changed, as the
  * server read it with the log up to `lastSequence` (sent after those updates).
+ *
+ * @example
+ * const { status } = parseJsonData<StatusEventData>(event);
  */
 export interface StatusEventData<TStatus extends string = string> {
+  /** The workflow's new status. */
   status: TStatus;
+  /** The log's last sequence when the server read it. */
   lastSequence: number;
 }
 
@@ -173,6 +252,7 @@ export interface PausedWorkflow<TVariables = Record<string, unknown>> {
   waitingFor: string[];
   /** ISO-8601 deadline, or null when it waits forever. */
   timeoutAt: string | null;
+  /** What the pause point shows while it waits (app-defined). */
   variables: TVariables;
   /**
    * Optional correlation key (e.g. an order id): a trigger that names a correlation
@@ -181,44 +261,72 @@ export interface PausedWorkflow<TVariables = Record<string, unknown>> {
   correlation?: string;
 }
 
-/** `data` of `paused.initial`. */
+/**
+ * `data` of `paused.initial`.
+ *
+ * @example
+ * const { pausedWorkflows } = parseJsonData<PausedInitialData>(event);
+ */
 export interface PausedInitialData<TVariables = Record<string, unknown>> {
   /**
    * The position of this snapshot in the server's paused log (also the event's
    * `id`): later deltas with a larger id are newer than the snapshot.
    */
   cursor: number;
+  /** Every execution paused when the snapshot was taken. */
   pausedWorkflows: PausedWorkflow<TVariables>[];
 }
 
-/** `data` of `workflow.resumed`. */
+/**
+ * `data` of `workflow.resumed`.
+ *
+ * @example
+ * const resumed = parseJsonData<WorkflowResumedData>(event);
+ * console.log(`${resumed.executionId} went on from ${resumed.resumedFrom}`);
+ */
 export interface WorkflowResumedData<TPayload = unknown> {
   /** The Temporal workflow id (as in `PausedWorkflow`). */
   executionId: string;
   /** The Temporal workflow type, not its id (`PausedWorkflow.workflowType`). */
   workflowId: string;
+  /** The pause point it was waiting at. */
   resumedFrom: string;
   /** The event or signal that resumed it. */
   resumedBy?: string;
+  /** What it was resumed with. */
   payload?: TPayload;
 }
 
-/** `data` of `workflow.cancelled`. */
+/**
+ * `data` of `workflow.cancelled`.
+ *
+ * @example
+ * const { executionId, reason } = parseJsonData<WorkflowCancelledData>(event);
+ */
 export interface WorkflowCancelledData {
   /** The Temporal workflow id (as in `PausedWorkflow`). */
   executionId: string;
   /** The Temporal workflow type, not its id (`PausedWorkflow.workflowType`). */
   workflowId: string;
+  /** The pause point it was waiting at. */
   pausedAt?: string;
+  /** Why, as given to the cancel. */
   reason: string;
 }
 
-/** `data` of `workflow.timeout`: a pause reached its deadline and took its timeout path. */
+/**
+ * `data` of `workflow.timeout`: a pause reached its deadline and took its timeout path.
+ *
+ * @example
+ * const { executionId, timeoutAt } = parseJsonData<WorkflowTimedOutData>(event);
+ */
 export interface WorkflowTimedOutData {
   /** The Temporal workflow id (as in `PausedWorkflow`). */
   executionId: string;
   /** The Temporal workflow type, not its id (`PausedWorkflow.workflowType`). */
   workflowId: string;
+  /** The pause point that timed out. */
   pausedAt: string;
+  /** ISO-8601 deadline it reached. */
   timeoutAt: string;
 }

@@ -1,11 +1,13 @@
-'use client';
 /**
  * React bindings for Resumable: `useTemporalSubscription`, `usePausedWorkflows`, and
  * the sequence-aware task store, with the shared subscriptions the hooks use (so
  * non-React code in the same app shares their connections) and the error class.
  * The building blocks (`openEventStream`, `createTokenSource`, `backoffDelay`,
  * `Sequencer`, ...) are in `@resumable/react-hooks/client`, which has no React import.
+ *
+ * @module @resumable/react-hooks
  */
+'use client';
 export {
   useTemporalSubscription,
   type UseTemporalSubscriptionOptions,
@@ -50,5 +52,6 @@ export {
   type UpdateOf,
   type PausedWorkflow,
   type UpdatesPage,
+  type WorkflowState,
   type ErrorCode,
 } from './client/index';

@@ -19,13 +19,25 @@ const paused: SharedRegistry<PausedWorkflowsOptions, PausedWorkflowsSubscription
   peek: peekPausedWorkflowsSubscription,
 };
 
-/** Options of `usePausedWorkflows`. */
+/**
+ * Options of `usePausedWorkflows`.
+ *
+ * @example
+ * const options: UsePausedWorkflowsOptions = { refreshToken, enabled: isSignedIn };
+ * const { pausedWorkflows } = usePausedWorkflows(options);
+ */
 export interface UsePausedWorkflowsOptions extends PausedWorkflowsOptions {
   /** Connect only while true. Default true. */
   enabled?: boolean;
 }
 
-/** What `usePausedWorkflows` returns; `TVariables` types each pause's `variables`. */
+/**
+ * What `usePausedWorkflows` returns; `TVariables` types each pause's `variables`.
+ *
+ * @example
+ * const { pausedWorkflows, resume }: UsePausedWorkflowsResult<{ total: number }> = usePausedWorkflows({ refreshToken });
+ * await resume(pausedWorkflows[0]!.executionId, { approved: true });
+ */
 export interface UsePausedWorkflowsResult<
   TVariables = Record<string, unknown>,
 > extends PausedWorkflowsState<TVariables> {

@@ -3,8 +3,8 @@ import type { UpdateMap, UpdateOf } from '@resumable/protocol';
 import { useCallback, useMemo } from './react';
 import {
   getTaskSubscription,
-  INITIAL_TASK_STATE,
   peekTaskSubscription,
+  snapshotState,
   type SharedRegistry,
   type TaskState,
   type TaskSubscription,
@@ -29,6 +29,14 @@ type UpdatesOf<TMap extends UpdateMap> = TMap extends UpdateMap ? UpdateOf<TMap>
 /**
  * Options of `useTemporalSubscription`. `TMap` is the workflow's update map, the one
  * its `createUpdateLog<Status, Map>` was given.
+ *
+ * @example
+ * const options: UseTemporalSubscriptionOptions<{ progress: { percent: number } }> = {
+ *   taskId,
+ *   refreshToken,
+ *   onUpdate: (update) => console.log(update.data.percent),
+ * };
+ * const task = useTemporalSubscription(options);
  */
 export interface UseTemporalSubscriptionOptions<TMap extends UpdateMap = UpdateMap> extends Omit<
   TaskSubscriptionOptions,
@@ -45,6 +53,9 @@ export interface UseTemporalSubscriptionOptions<TMap extends UpdateMap = UpdateM
 /**
  * What `useTemporalSubscription` returns: `updates`, `latestUpdate` and `latestData`
  * typed by the update map `TMap`, `workflowStatus` by the statuses `TStatus`.
+ *
+ * @example
+ * const { updates, isRecovering, error }: UseTemporalSubscriptionResult = useTemporalSubscription({ taskId, refreshToken });
  */
 export interface UseTemporalSubscriptionResult<
   TMap extends UpdateMap = UpdateMap,
@@ -84,13 +95,15 @@ export interface UseTemporalSubscriptionResult<
 export function useTemporalSubscription<TMap extends UpdateMap = UpdateMap, TStatus extends string = string>(
   options: UseTemporalSubscriptionOptions<TMap>,
 ): UseTemporalSubscriptionResult<TMap, TStatus> {
-  const { taskId, apiBaseUrl, enabled = true } = options;
+  const { taskId, apiBaseUrl, enabled = true, initialSnapshot } = options;
   const active = enabled && !!taskId;
+  // What server rendering and hydration show: the snapshot the page was rendered with.
+  const initial = useMemo(() => snapshotState(initialSnapshot), [initialSnapshot]);
   const [state, , peek] = useShared(
     options as TaskSubscriptionOptions & UseTemporalSubscriptionOptions,
     active,
     tasks,
-    INITIAL_TASK_STATE as TaskState,
+    initial as TaskState,
     [apiBaseUrl, taskId],
     (task, current) => task.onUpdate((update) => (current() as UseTemporalSubscriptionOptions).onUpdate?.(update)),
   );

@@ -1,36 +1,104 @@
 import { ResumableError, type PausedWorkflow } from '@resumable/protocol';
 import { parsePausedWorkflow, samePause } from './paused-workflow';
 
-/** Why an execution left the paused list. `gone`: Temporal no longer reports it paused (found by recovery). */
+/**
+ * Why an execution left the paused list. `gone`: Temporal no longer reports it paused (found by recovery).
+ *
+ * @example
+ * const cause: PauseRemovalCause = 'resumed';
+ * registry.remove('order-7', cause);
+ */
 export type PauseRemovalCause = 'resumed' | 'cancelled' | 'timedOut' | 'closed' | 'gone';
 
 /**
  * One change to the paused list. `cursor` increases by exactly one per change, so a
  * consumer that holds a snapshot at cursor N needs exactly the changes with cursor > N.
+ *
+ * @example
+ * registry.subscribe((change: PausedChange) => {
+ *   if (change.kind === 'removed') console.log(change.pause.executionId, change.cause);
+ * });
  */
 export type PausedChange<TVariables = Record<string, unknown>> =
-  | { cursor: number; kind: 'added'; pause: PausedWorkflow<TVariables> }
-  | { cursor: number; kind: 'updated'; pause: PausedWorkflow<TVariables>; previous: PausedWorkflow<TVariables> }
-  | { cursor: number; kind: 'removed'; pause: PausedWorkflow<TVariables>; cause: PauseRemovalCause; detail?: unknown };
+  | {
+      /** This change's position in the feed (one more than the change before). */
+      cursor: number;
+      /** A new pause. */
+      kind: 'added';
+      /** The pause added. */
+      pause: PausedWorkflow<TVariables>;
+    }
+  | {
+      /** This change's position in the feed (one more than the change before). */
+      cursor: number;
+      /** An execution's pause replaced by another. */
+      kind: 'updated';
+      /** The pause now held. */
+      pause: PausedWorkflow<TVariables>;
+      /** The pause it replaced. */
+      previous: PausedWorkflow<TVariables>;
+    }
+  | {
+      /** This change's position in the feed (one more than the change before). */
+      cursor: number;
+      /** An execution left the list. */
+      kind: 'removed';
+      /** The pause it held until then. */
+      pause: PausedWorkflow<TVariables>;
+      /** Why it left. */
+      cause: PauseRemovalCause;
+      /** Whatever the remover passed along (e.g. the resume payload). */
+      detail?: unknown;
+    };
 
-/** The paused list as of `cursor` (the cursor of the last change it includes; 0 for none). */
+/**
+ * The paused list as of `cursor` (the cursor of the last change it includes; 0 for none).
+ *
+ * @example
+ * const { cursor, pausedWorkflows }: PausedSnapshot = registry.snapshot();
+ */
 export interface PausedSnapshot<TVariables = Record<string, unknown>> {
+  /** The cursor of the last change it includes (0 for none). */
   cursor: number;
+  /** Every paused execution. */
   pausedWorkflows: PausedWorkflow<TVariables>[];
 }
 
-/** Executions waiting for one event name; `correlation` is each one's key, when its pause has one. */
+/**
+ * Executions waiting for one event name; `correlation` is each one's key, when its pause has one.
+ *
+ * @example
+ * const handlers = { register: (route: EventRoute) => webhooks.subscribe(route.event) };
+ */
 export interface EventRoute {
+  /** The event name. */
   event: string;
-  targets: { executionId: string; correlation?: string }[];
+  /** The executions waiting for it. */
+  targets: {
+    /** The paused execution (its workflow id). */
+    executionId: string;
+    /** Its pause's correlation key, when it has one. */
+    correlation?: string;
+  }[];
 }
 
-/** What `PausedRebuild.commit` did. `kept` counts entries changed live while the rebuild ran, left as they were. */
+/**
+ * What `PausedRebuild.commit` did. `kept` counts entries changed live while the rebuild ran, left as they were.
+ *
+ * @example
+ * const result: RebuildResult = registry.beginRebuild().commit(pauses);
+ * console.log(`added=${result.added} removed=${result.removed}`);
+ */
 export interface RebuildResult {
+  /** Pauses the registry did not hold. */
   added: number;
+  /** Pauses that replaced a different one. */
   updated: number;
+  /** Executions the list no longer holds (cause `gone`). */
   removed: number;
+  /** Pauses held exactly as read. */
   unchanged: number;
+  /** Entries changed live while the rebuild ran, left as they were. */
   kept: number;
 }
 
@@ -38,6 +106,10 @@ export interface RebuildResult {
  * A rebuild in progress: `commit` reconciles the registry with a freshly read list.
  * Every execution added or removed through the registry after `beginRebuild()` is
  * newer than what the rebuild read, so `commit` leaves it alone.
+ *
+ * @example
+ * const rebuild: PausedRebuild = registry.beginRebuild();
+ * try { rebuild.commit(await listPauses()); } catch (error) { rebuild.abandon(); throw error; }
  */
 export interface PausedRebuild<TVariables = Record<string, unknown>> {
   /** Applies the list: adds and updates what it holds, removes what it lacks (cause `gone`). */
@@ -46,8 +118,21 @@ export interface PausedRebuild<TVariables = Record<string, unknown>> {
   abandon(): void;
 }
 
+/**
+ * Receives each change of the paused list, in cursor order.
+ *
+ * @example
+ * const listener: PausedListener = (change) => stream.send(change.cursor, change);
+ * const unsubscribe = registry.subscribe(listener);
+ */
 export type PausedListener<TVariables = Record<string, unknown>> = (change: PausedChange<TVariables>) => void;
 
+/**
+ * Options of `new PausedRegistry(options)`.
+ *
+ * @example
+ * const registry = new PausedRegistry({ onListenerError: (error) => logger.warn(error) });
+ */
 export interface PausedRegistryOptions<TVariables = Record<string, unknown>> {
   /** Called when a listener throws; the registry and other listeners carry on. Default: `console.error`. */
   onListenerError?: (error: unknown, change: PausedChange<TVariables>) => void;
@@ -219,7 +304,9 @@ export class PausedRegistry<TVariables = Record<string, unknown>> {
    * const { snapshot, unsubscribe } = registry.subscribeWithSnapshot((change) => stream.send(change));
    */
   subscribeWithSnapshot(listener: PausedListener<TVariables>): {
+    /** The list at the moment of subscribing. */
     snapshot: PausedSnapshot<TVariables>;
+    /** Stops the listener. */
     unsubscribe: () => void;
   } {
     // Both steps are synchronous. The filter matters only when called from inside a

@@ -6,14 +6,26 @@ import type { TimerScheduler } from './timer-scheduler';
  * The response-handler infrastructure: whatever makes an external event reach the
  * executions waiting for it (a webhook subscription, a queue consumer, a chat-number
  * hook). Recovery re-registers one route per event name through it.
+ *
+ * @example
+ * const handlers: ResponseHandlers = { register: (route) => webhooks.subscribe(route.event) };
+ * const manager = new RecoveryManager({ handlers });
  */
 export interface ResponseHandlers {
+  /** Makes `route.event` reach `route.targets` (again). */
   register(route: EventRoute): void | Promise<void>;
 }
 
-/** A problem with one item that did not fail its component (e.g. one execution's bad pause state). */
+/**
+ * A problem with one item that did not fail its component (e.g. one execution's bad pause state).
+ *
+ * @example
+ * ctx.issue({ code: 'INVALID_PARAMETER', message: 'Malformed pause state', subject: executionId });
+ */
 export interface RecoveryIssue {
+  /** What kind of problem. */
   code: ErrorCode;
+  /** For people. */
   message: string;
   /** What it concerns, e.g. an execution id. */
   subject?: string;
@@ -22,6 +34,13 @@ export interface RecoveryIssue {
 /**
  * What a component gets while it recovers: the infrastructure callbacks (so it never
  * reaches into server globals), an abort signal, and counters for the report.
+ *
+ * @example
+ * async function recover(ctx: RecoveryContext) {
+ *   if (ctx.signal.aborted) return;
+ *   ctx.timers.schedule({ key: 'digest', at: ctx.now() + 60_000, run: sendDigest });
+ *   ctx.count('armed');
+ * }
  */
 export interface RecoveryContext {
   /** The component's name. */
@@ -63,15 +82,28 @@ export interface Recoverable {
   readonly after?: readonly string[];
   /** Overrides the manager's per-component time limit, in milliseconds. */
   readonly timeoutMs?: number;
+  /** Does the recovery; a throw (or a rejection) fails this component alone. */
   recover(ctx: RecoveryContext): void | Promise<void>;
 }
 
-/** `skipped`: not run, because a component in `after` did not succeed or recovery was aborted first. */
+/**
+ * `skipped`: not run, because a component in `after` did not succeed or recovery was aborted first.
+ *
+ * @example
+ * const failed = report.components.filter((c) => c.status !== ('ok' satisfies ComponentStatus));
+ */
 export type ComponentStatus = 'ok' | 'failed' | 'skipped';
 
-/** The outcome of one component. */
+/**
+ * The outcome of one component.
+ *
+ * @example
+ * for (const component of report.components) console.log(component.name, component.status, component.counts);
+ */
 export interface ComponentReport {
+  /** The component's name. */
   name: string;
+  /** Whether it succeeded, failed or did not run. */
   status: ComponentStatus;
   /** Wall time from start to settle (0 when skipped). */
   durationMs: number;
@@ -79,17 +111,26 @@ export interface ComponentReport {
   counts: Record<string, number>;
   /** Per-item problems (at most `maxIssues`; the rest are counted in `issuesDropped`). */
   issues: RecoveryIssue[];
+  /** Issues past `maxIssues`, counted but not kept. */
   issuesDropped: number;
   /** Why it failed or was skipped. Codes: its own, `TIMEOUT`, `DEPENDENCY_FAILED`, `SHUTTING_DOWN`, `INTERNAL`. */
   error?: ResumableError;
 }
 
-/** What `recoverAll()` did, one entry per component in registration order. */
+/**
+ * What `recoverAll()` did, one entry per component in registration order.
+ *
+ * @example
+ * const report: RecoveryReport = await manager.recoverAll();
+ * if (!report.ok) console.error(formatRecoveryReport(report));
+ */
 export interface RecoveryReport {
   /** True when every component succeeded. */
   ok: boolean;
   /** ISO-8601 start time. */
   startedAt: string;
+  /** Wall time of the whole recovery. */
   durationMs: number;
+  /** One report per component, in registration order. */
   components: ComponentReport[];
 }

@@ -9,6 +9,12 @@ import type {
 } from './recoverable';
 import { createTimerScheduler, type TimerScheduler } from './timer-scheduler';
 
+/**
+ * Options of `new RecoveryManager(options)`.
+ *
+ * @example
+ * const manager = new RecoveryManager({ handlers: { register: (route) => webhooks.subscribe(route.event) }, timeoutMs: 10_000 });
+ */
 export interface RecoveryManagerOptions {
   /** Where re-armed app timers go. Default: an in-process `createTimerScheduler()`. */
   timers?: TimerScheduler;
@@ -24,6 +30,12 @@ export interface RecoveryManagerOptions {
   onComponentSettled?: (report: ComponentReport) => void;
 }
 
+/**
+ * Options of `recoverAll`.
+ *
+ * @example
+ * const report = await manager.recoverAll({ signal: AbortSignal.timeout(60_000) });
+ */
 export interface RecoverAllOptions {
   /** Aborts the run: running components see their signal abort, the rest are skipped. */
   signal?: AbortSignal;

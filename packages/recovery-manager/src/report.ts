@@ -1,13 +1,25 @@
 import type { ErrorBody } from '@resumable/protocol';
 import type { ComponentReport, RecoveryReport } from './recoverable';
 
-/** A `RecoveryReport` as plain JSON (errors as `{ code, message }` bodies). */
+/**
+ * A `RecoveryReport` as plain JSON (errors as `{ code, message }` bodies).
+ *
+ * @example
+ * const json: RecoveryReportJSON = reportToJSON(await manager.recoverAll());
+ * return Response.json(json, { status: json.ok ? 200 : 503 });
+ */
 export interface RecoveryReportJSON {
+  /** True when every component succeeded. */
   ok: boolean;
+  /** ISO-8601 start time. */
   startedAt: string;
+  /** Wall time of the whole recovery. */
   durationMs: number;
   /** Each component's report, with its error as a wire body. */
-  components: (Omit<ComponentReport, 'error'> & { error?: ErrorBody['error'] })[];
+  components: (Omit<ComponentReport, 'error'> & {
+    /** Why it failed or was skipped, as a wire body. */
+    error?: ErrorBody['error'];
+  })[];
 }
 
 /**

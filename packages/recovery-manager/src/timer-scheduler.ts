@@ -1,13 +1,27 @@
 import { ResumableError, reportError, type ErrorHandler } from '@resumable/protocol';
 
-/** A deadline: milliseconds since the epoch, a `Date`, or an ISO-8601 string. */
+/**
+ * A deadline: milliseconds since the epoch, a `Date`, or an ISO-8601 string.
+ *
+ * @example
+ * const at: Deadline = '2030-01-01T09:00:00Z';
+ * toEpochMs(at); // 1893488400000
+ */
 export type Deadline = number | Date | string;
 
-/** An app callback to run at an absolute deadline. */
+/**
+ * An app callback to run at an absolute deadline.
+ *
+ * @example
+ * const timer: ScheduledTimer = { key: 'remind:order-7', at: Date.now() + 60_000, run: () => remind('order-7') };
+ * timers.schedule(timer);
+ */
 export interface ScheduledTimer {
   /** Scheduling the same key again replaces the earlier timer. */
   key: string;
+  /** When it runs: an absolute deadline (a past one runs at once). */
   at: Deadline;
+  /** What it does; a throw or rejection goes to the scheduler's `onError`. */
   run: () => void | Promise<void>;
 }
 
@@ -15,6 +29,12 @@ export interface ScheduledTimer {
  * The timer infrastructure recovery re-arms app timers through. Pass your own to
  * put timers somewhere else (a job queue, a test clock); `createTimerScheduler()` is
  * the in-process default.
+ *
+ * @example
+ * const queued: TimerScheduler = {
+ *   schedule: (timer) => queue.add(timer.key, { runAt: toEpochMs(timer.at) }),
+ *   cancel: (key) => queue.remove(key),
+ * };
  */
 export interface TimerScheduler {
   /** Arms `timer.run` for `timer.at`; a deadline already past runs at once. */
@@ -23,6 +43,12 @@ export interface TimerScheduler {
   cancel(key: string): boolean;
 }
 
+/**
+ * Options of `createTimerScheduler`.
+ *
+ * @example
+ * const timers = createTimerScheduler({ onError: (error, context) => logger.error(context.operation, error) });
+ */
 export interface TimerSchedulerOptions {
   /** Clock, for tests. Default `Date.now`. */
   now?: () => number;
@@ -30,7 +56,14 @@ export interface TimerSchedulerOptions {
   onError?: ErrorHandler;
 }
 
-/** The in-process scheduler, with a view of what it holds. */
+/**
+ * The in-process scheduler, with a view of what it holds.
+ *
+ * @example
+ * const timers: InProcessTimerScheduler = createTimerScheduler();
+ * timers.schedule({ key: 'a', at: Date.now() + 1000, run: () => {} });
+ * timers.has('a'); // true
+ */
 export interface InProcessTimerScheduler extends TimerScheduler {
   /** True while a timer with this key is armed. */
   has(key: string): boolean;

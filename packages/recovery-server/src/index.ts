@@ -1,3 +1,10 @@
+/**
+ * `@resumable/recovery-server`: the Resumable HTTP API, fetch-native (streams,
+ * recovery pages, the paused list, resume, cancel, triggers, the workers' bus), with
+ * its token auth. Mount it with `server.fetch`, or an adapter from `/node` or `/next`.
+ *
+ * @module @resumable/recovery-server
+ */
 export { createRecoveryServer, type RecoveryServer } from './server';
 export type { RecoveryServerOptions } from './options';
 export type { AuthOptions, Caller } from './auth/guard';

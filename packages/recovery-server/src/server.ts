@@ -1,4 +1,10 @@
-import { ResumableError, reportError, type ErrorContext, type UpdateBus } from '@resumable/protocol';
+import {
+  ResumableError,
+  reportError,
+  type ErrorContext,
+  type UpdateBus,
+  type WorkflowState,
+} from '@resumable/protocol';
 import { PausedRegistry, type RecoveryReport } from '@resumable/recovery-manager';
 import {
   createHttpBusReceiver,
@@ -9,6 +15,7 @@ import {
 import { AuthGuard } from './auth/guard';
 import { mintToken, type MintTokenOptions } from './auth/tokens';
 import type { ServerContext } from './context';
+import { checkId } from './http/params';
 import { createPipeline } from './http/pipeline';
 import { isStreamPlan, type Outcome } from './http/router';
 import { DEFAULTS, type RecoveryServerOptions } from './options';
@@ -37,6 +44,14 @@ export interface RecoveryServer {
   start(): Promise<RecoveryReport | undefined>;
   /** Mints a token with this server's secret, for an app's own authenticated token route. */
   mintToken(options: MintTokenOptions): Promise<string>;
+  /**
+   * A task's state in one read, for rendering a page on the server (a Next.js server
+   * component): status, the newest updates and `lastSequence`. Give it to the hook as
+   * `initialSnapshot`; the page paints complete and the stream resumes after it. No token
+   * is checked here: check that the signed-in user may see the task first, as your token
+   * route does.
+   */
+  getTaskSnapshot(taskId: string): Promise<WorkflowState>;
   /** The SSE publisher every stream is written through. */
   readonly publisher: SsePublisher;
   /** The live bus the server listens to (and publishes pause changes on). */
@@ -125,6 +140,7 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
     bus,
     pausedRegistry: registry,
     start: () => paused.start(options.recoverPausedOnStart !== false),
+    getTaskSnapshot: (taskId) => gateway.readState(checkId(taskId, 'taskId')),
     mintToken(tokenOptions) {
       if (!('secret' in options.auth))
         throw new ResumableError('INVALID_PARAMETER', 'Auth is disabled: no tokens to mint');

@@ -3,7 +3,7 @@
  * fresh namespace on the dev server (the dev server registers them only for its own
  * namespace) lacks them: the check says so with the command, a pausing workflow's
  * task fails and every route that meets it answers SEARCH_ATTRIBUTES_MISSING; after
- * the documented command (the built `resumable` bin) pauses work, are listed and resume.
+ * the documented command (the built `resumable-server` bin) pauses work, are listed and resume.
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -31,7 +31,7 @@ type Retention = NonNullable<
   Parameters<Connection['workflowService']['registerNamespace']>[0]['workflowExecutionRetentionPeriod']
 >;
 
-/** The built `resumable` bin, as a user runs it; resolves with its exit code and output. */
+/** The built `resumable-server` bin, as a user runs it; resolves with its exit code and output. */
 async function resumableCli(args: string[], env: Record<string, string> = {}) {
   const child = exec(process.execPath, [CLI, ...args], {
     env: { ...process.env, TEMPORAL_ADDRESS: '', TEMPORAL_NAMESPACE: '', ...env },
@@ -86,7 +86,7 @@ function expectedMessage(namespace: string, address: string, missing: string[]):
   return (
     `Temporal namespace "${namespace}" lacks Resumable's search attributes ${missing.join(', ')}: ` +
     "a pausing workflow's task fails (BadSearchAttributes) and paused workflows cannot be listed. " +
-    `Register them once with \`npx -p @resumable/recovery-server resumable search-attributes --address ${address} --namespace ${namespace}\`, ` +
+    `Register them once with \`npx -p @resumable/recovery-server resumable-server search-attributes --address ${address} --namespace ${namespace}\`, ` +
     `or with \`temporal operator search-attribute create --address ${address} --namespace ${namespace} --name <name> --type <type>\` ` +
     'for each missing one of ResumablePaused Bool, ResumablePausedAt Keyword, ResumableWaitingFor KeywordList, ' +
     'ResumablePausedTime Datetime, ResumableTimeoutAt Datetime; or pause without them: ' +
@@ -179,7 +179,7 @@ describe('a namespace without the search attributes', () => {
       ),
     );
     expect(failed?.error?.message).toContain(
-      `resumable search-attributes --address ${address} --namespace ${namespace}\``,
+      `resumable-server search-attributes --address ${address} --namespace ${namespace}\``,
     );
     expect(reported).toContainEqual({ code: 'SEARCH_ATTRIBUTES_MISSING', source: 'paused-feed' });
   });
@@ -206,7 +206,7 @@ describe('a namespace without the search attributes', () => {
         ),
       );
       expect(body.error.message).toContain(
-        `\`npx -p @resumable/recovery-server resumable search-attributes --address ${address} --namespace ${namespace}\``,
+        `\`npx -p @resumable/recovery-server resumable-server search-attributes --address ${address} --namespace ${namespace}\``,
       );
     }
 

@@ -22,6 +22,7 @@ export interface ChannelHost {
  * channel.replaySince('1'); // events 2 and 3, or null if the buffer no longer reaches back
  */
 export class SseChannel {
+  /** The channel's name, e.g. `task:order-1`. */
   readonly name: string;
   readonly #host: ChannelHost;
   readonly #connections = new Set<SseConnection>();
@@ -47,7 +48,12 @@ export class SseChannel {
   }
 
   /** Events and bytes held for replay. */
-  get replayStats(): { events: number; bytes: number } {
+  get replayStats(): {
+    /** Events held. */
+    events: number;
+    /** Their encoded size, bytes. */
+    bytes: number;
+  } {
     const live = this.current();
     return { events: live.#replay.size, bytes: live.#replay.bytes };
   }

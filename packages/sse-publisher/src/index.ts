@@ -1,3 +1,10 @@
+/**
+ * `@resumable/sse-publisher`: SSE connections on Node and fetch runtimes, named
+ * channels with replay by `Last-Event-ID`, heartbeats and back-pressure, and the
+ * in-memory and HTTP buses.
+ *
+ * @module @resumable/sse-publisher
+ */
 export {
   createSsePublisher,
   type SsePublisher,

@@ -66,12 +66,15 @@ export interface OpenOptions {
  * const { connections, bufferedBytes, closed } = publisher.stats();
  */
 export interface PublisherStats {
+  /** Open connections. */
   connections: number;
+  /** Channels that exist. */
   channels: number;
   /** Bytes waiting for clients, summed over every connection. */
   bufferedBytes: number;
   /** Events held in replay buffers, summed over every channel. */
   replayEvents: number;
+  /** Bytes of those events. */
   replayBytes: number;
   /** False once `shutdown()` was called. */
   accepting: boolean;
@@ -108,7 +111,15 @@ export interface SsePublisher {
    * Makes a streaming `Response` for fetch runtimes (Next.js route handlers, Hono,
    * Deno, Bun). The stream closes when `request.signal` aborts or the reader cancels.
    */
-  openWeb(request: Request, options?: OpenOptions): { connection: SseConnection; response: Response };
+  openWeb(
+    request: Request,
+    options?: OpenOptions,
+  ): {
+    /** The connection, to send on and attach to channels. */
+    connection: SseConnection;
+    /** The streaming response to return to the runtime. */
+    response: Response;
+  };
   /** The channel called `name`, created on first use. */
   channel(name: string): SseChannel;
   /** Shorthand for `channel(name).broadcast(event)` (a plain or a prepared event). */
@@ -117,9 +128,11 @@ export interface SsePublisher {
   getConnection(id: string): SseConnection | undefined;
   /** The channel called `name` if it exists, without creating it. */
   findChannel(name: string): SseChannel | undefined;
+  /** Counters and gauges, for metrics and health checks. */
   stats(): PublisherStats;
   /** Stops accepting, lets buffered bytes drain for up to `graceMs`, closes every connection, clears timers. */
   shutdown(options?: ShutdownOptions): Promise<void>;
+  /** True once `shutdown()` was called. */
   readonly isShuttingDown: boolean;
 }
 

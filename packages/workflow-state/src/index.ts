@@ -5,6 +5,8 @@
  * This entry runs in Temporal's workflow sandbox: it imports only
  * `@temporalio/workflow` and `@resumable/protocol`. The worker side is
  * `@resumable/workflow-state/worker`.
+ *
+ * @module @resumable/workflow-state
  */
 export { createUpdateLog, type UpdateLog } from './update-log';
 export {

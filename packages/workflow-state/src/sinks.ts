@@ -9,7 +9,9 @@ import { log, proxySinks, workflowInfo, type Sinks } from '@temporalio/workflow'
  * const sinks: InjectedSinks<ResumableSinks> = createResumableSinks({ bus });
  */
 export interface ResumableSinks extends Sinks {
+  /** Resumable's sink. */
   resumable: {
+    /** Hands a bus message out of the sandbox, to be published by the worker. */
     publish(message: BusMessage): void;
   };
 }

@@ -18,9 +18,13 @@ import type { LogLimits } from './limits';
  * if (update.type === 'workflow.paused') console.log(update.data.waitingFor);
  */
 export type PauseUpdates = {
+  /** An execution paused. */
   'workflow.paused': PausedWorkflow;
+  /** It went on (resumed by a signal or a trigger). */
   'workflow.resumed': WorkflowResumedData;
+  /** Its pause was cancelled. */
   'workflow.cancelled': WorkflowCancelledData;
+  /** Its pause reached its deadline. */
   'workflow.timeout': WorkflowTimedOutData;
 };
 
@@ -59,12 +63,15 @@ export type EmitType<TMap extends UpdateMap> = Exclude<keyof TMap & string, Paus
  * }
  */
 export interface CarriedLog<TStatus extends string = string, TMap extends UpdateMap = UpdateMap, TSnapshot = unknown> {
+  /** The status when the run ended. */
   status: TStatus;
   /** Start of the first run, milliseconds since the epoch. */
   startTime: number;
+  /** The highest sequence emitted so far. */
   lastSequence: number;
   /** The lowest sequence in `updates` (`lastSequence + 1` when empty). */
   firstSequence: number;
+  /** The updates still held, in sequence order. */
   updates: LogUpdate<TMap>[];
   /** Summary of the updates below `firstSequence`, when a compaction policy made one. */
   snapshot?: TSnapshot;
@@ -165,6 +172,25 @@ export interface PauseOptions<TVariables = Record<string, unknown>, TPath extend
  * }
  */
 export type PauseOutcome<TPayload = unknown, TPath extends string = 'timeout'> =
-  | { type: 'resumed'; payload: TPayload | undefined; resumedBy: string }
-  | { type: 'cancelled'; reason: string }
-  | { type: 'timeout'; path: TPath; timeoutAt: string };
+  | {
+      /** It was resumed. */
+      type: 'resumed';
+      /** What it was resumed with. */
+      payload: TPayload | undefined;
+      /** The event or signal that resumed it. */
+      resumedBy: string;
+    }
+  | {
+      /** It was cancelled. */
+      type: 'cancelled';
+      /** Why, as given to the cancel. */
+      reason: string;
+    }
+  | {
+      /** It reached its deadline. */
+      type: 'timeout';
+      /** The timeout path the pause named. */
+      path: TPath;
+      /** ISO-8601 deadline it reached. */
+      timeoutAt: string;
+    };

@@ -55,6 +55,7 @@ const RESERVED: ReadonlySet<string> = new Set<PauseDeltaName>([
 export interface UpdateLog<TStatus extends string = string, TMap extends UpdateMap = UpdateMap, TSnapshot = unknown> {
   /** The workflow id; update ids are `${taskId}:${sequence}`. */
   readonly taskId: string;
+  /** The workflow's status, as last set (`setStatus`) or given at creation. */
   readonly status: TStatus;
   /** The highest sequence emitted so far, across continue-as-new (0 before the first). */
   readonly lastSequence: number;

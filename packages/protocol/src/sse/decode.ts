@@ -1,22 +1,45 @@
 import { ResumableError } from '../errors';
 import { createSseParser } from './parse';
 
-/** An event as a client receives it. */
+/**
+ * An event as a client receives it.
+ *
+ * @example
+ * const event: DecodedSseEvent = { event: 'update', data: '{"sequence":1}', id: '1' };
+ */
 export interface DecodedSseEvent {
   /** `message` when the stream named no type. */
   event: string;
+  /** The event's data lines, joined with `\n`. */
   data: string;
+  /** The event's `id` field, if it had one. */
   id: string | undefined;
 }
 
+/**
+ * What `createSseDecoder` calls as it reads.
+ *
+ * @example
+ * const handlers: SseDecoderHandlers = { onEvent: (event) => console.log(event.event), onRetry: (ms) => (delay = ms) };
+ */
 export interface SseDecoderHandlers {
+  /** Called with each complete event. */
   onEvent(event: DecodedSseEvent): void;
+  /** Called with each `retry:` field's milliseconds. */
   onRetry?(milliseconds: number): void;
+  /** Called with each comment line's text (a heartbeat). */
   onComment?(text: string): void;
 }
 
-/** Incremental decoder: feed it text as it arrives, in chunks of any size. */
+/**
+ * Incremental decoder: feed it text as it arrives, in chunks of any size.
+ *
+ * @example
+ * const decoder: SseDecoder = createSseDecoder({ onEvent: (event) => console.log(event.data) });
+ * decoder.feed('data: 1\n\n');
+ */
 export interface SseDecoder {
+  /** Reads the next chunk of text; calls the handlers for what it completes. */
   feed(chunk: string): void;
   /** Forgets a partial event, e.g. after a reconnect. */
   reset(): void;

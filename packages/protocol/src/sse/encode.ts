@@ -1,6 +1,11 @@
 import { ResumableError } from '../errors';
 
-/** One event to write on an SSE stream. */
+/**
+ * One event to write on an SSE stream.
+ *
+ * @example
+ * const event: SseEvent = { id: 7, event: 'update', data: '{"sequence":7}' };
+ */
 export interface SseEvent {
   /** Becomes the client's last event ID (`Last-Event-ID` on reconnect). */
   id?: string | number;

@@ -1,19 +1,42 @@
-/** One event as the parser reads it: `event` is undefined when the stream named no type. */
+/**
+ * One event as the parser reads it: `event` is undefined when the stream named no type.
+ *
+ * @example
+ * const message: SseMessage = { event: undefined, data: 'hello', id: undefined };
+ */
 export interface SseMessage {
+  /** The `event` field, if the event had one. */
   event: string | undefined;
+  /** The event's data lines, joined with `\n`. */
   data: string;
   /** The `id` field of this event, if it had one. */
   id: string | undefined;
 }
 
+/**
+ * What `createSseParser` calls as it reads.
+ *
+ * @example
+ * const handlers: SseParserHandlers = { onEvent: (message) => console.log(message.data), onComment: () => alive() };
+ */
 export interface SseParserHandlers {
+  /** Called with each complete event. */
   onEvent(message: SseMessage): void;
+  /** Called with each `retry:` field's milliseconds. */
   onRetry?(milliseconds: number): void;
+  /** Called with each comment line's text (a heartbeat). */
   onComment?(text: string): void;
 }
 
-/** Incremental parser: feed it decoded text in chunks of any size. */
+/**
+ * Incremental parser: feed it decoded text in chunks of any size.
+ *
+ * @example
+ * const parser: SseParser = createSseParser({ onEvent: (message) => console.log(message.data) });
+ * parser.feed('data: 1\n\n');
+ */
 export interface SseParser {
+  /** Reads the next chunk of text; calls the handlers for what it completes. */
   feed(chunk: string): void;
   /** Forgets a partial line and event, e.g. after a reconnect. */
   reset(): void;

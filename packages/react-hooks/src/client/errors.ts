@@ -7,6 +7,9 @@ import type { ErrorCode } from '@resumable/protocol';
  * decides: `UNAUTHORIZED`, `FORBIDDEN`, `NOT_FOUND`, `TOO_MANY_REQUESTS`, else
  * `INTERNAL`), or anything else thrown (`INTERNAL`). Every other code comes from the
  * server's `{"error": {"code": ...}}`.
+ *
+ * @example
+ * const offline = (error: ClientError) => error.code === ('NETWORK_ERROR' satisfies ClientErrorCode);
  */
 export type ClientErrorCode = Extract<
   ErrorCode,
@@ -39,6 +42,7 @@ const BRAND = /* @__PURE__ */ Symbol.for('@resumable/error');
  * if (ClientError.is(error) && error.status === undefined) console.warn('offline?', error.message);
  */
 export class ClientError extends Error {
+  /** The server's code, or a `ClientErrorCode`. */
   readonly code: ErrorCode;
   /** The HTTP status of the response it came from; undefined when there was none. */
   readonly status: number | undefined;

@@ -11,19 +11,37 @@ import { networkError, requestHeaders, responseError, type RequestContext } from
  * - `hidden`: paused while the tab is hidden (`pauseWhenHidden`);
  * - `ended`: the server said there is nothing more (`event: end` or 204), for good;
  * - `error`: a failure retrying cannot fix (400, 403, 404), for good.
+ *
+ * @example
+ * const { status } = useTemporalSubscription({ taskId, refreshToken });
+ * const live = status === ('open' satisfies ConnectionStatus);
  */
 export type ConnectionStatus =
   'idle' | 'connecting' | 'open' | 'reconnecting' | 'offline' | 'hidden' | 'ended' | 'error';
 
-/** Options shared by every stream the client opens. */
+/**
+ * Options shared by every stream the client opens.
+ *
+ * @example
+ * const options: StreamOptions = { backoff: { maxDelayMs: 10_000 }, pauseWhenHidden: true };
+ * getTaskSubscription({ taskId, refreshToken, ...options });
+ */
 export interface StreamOptions extends RequestContext {
+  /** Reconnect delays. Default: from 500 ms (or the server's `retry:`), doubling, at most 30 s. */
   backoff?: BackoffOptions;
   /** Close the connection while the tab is hidden and reopen it when visible. Default false. */
   pauseWhenHidden?: boolean;
 }
 
-/** Options of `openEventStream`. */
+/**
+ * Options of `openEventStream`.
+ *
+ * @example
+ * const options: EventStreamOptions = { url: '/api/temporal/stream/order-1', endEvent: 'end', onEvent: console.log, onStatus: console.log };
+ * const stream = openEventStream(options);
+ */
 export interface EventStreamOptions extends StreamOptions {
+  /** The stream's URL. */
   url: string;
   /** The resume point for the next request, sent as `Last-Event-ID` (not sent when empty or 0). */
   lastEventId?: () => string | number | undefined;
@@ -31,11 +49,19 @@ export interface EventStreamOptions extends StreamOptions {
   endEvent?: string;
   /** Each event as the SSE parser reads it (`event` is undefined for unnamed ones). */
   onEvent(event: SseMessage): void;
+  /** Each change of the connection's status, with the error that caused it, if any. */
   onStatus(status: ConnectionStatus, error?: ClientError): void;
 }
 
-/** A running stream; `stop()` aborts the request and ends the loop. */
+/**
+ * A running stream; `stop()` aborts the request and ends the loop.
+ *
+ * @example
+ * const stream: EventStream = openEventStream({ url, onEvent: console.log, onStatus: console.log });
+ * stream.stop();
+ */
 export interface EventStream {
+  /** Aborts the request and ends the reconnect loop, for good. */
   stop(): void;
 }
 

@@ -3,7 +3,9 @@ import { createTokenSource, type RefreshToken, type TokenSource } from './token'
 
 /** What every request of the client needs: a `fetch` and, when auth is on, tokens. */
 export interface RequestContext {
+  /** The `fetch` to use (a wrapper, a test double). Default: the global `fetch`. */
   fetch?: typeof fetch;
+  /** Where bearer tokens come from; none when auth is off. */
   tokens?: TokenSource | undefined;
 }
 

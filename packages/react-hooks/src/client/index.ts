@@ -2,6 +2,8 @@
  * The framework-free Resumable client: shared, self-healing SSE subscriptions over
  * `fetch`, the sequence-aware task store, and the pieces they are built from.
  * No React, no Node built-ins.
+ *
+ * @module @resumable/react-hooks/client
  */
 export { backoffDelay, type BackoffOptions } from '@resumable/protocol';
 export { createTokenSource, tokenExpiry, type RefreshToken, type TokenResult, type TokenSource } from './token';
@@ -18,6 +20,7 @@ export {
   getTaskSubscription,
   peekTaskSubscription,
   INITIAL_TASK_STATE,
+  snapshotState,
   type TaskSubscriptionOptions,
   type TaskState,
   type RecoveryProgress,
@@ -36,4 +39,12 @@ export { createTaskStore, type TaskStore, type StoredTask, type SequencedPatch }
 export type { SharedRegistry } from './shared-stream';
 export { Subscribable } from './subscribable';
 export { ClientError, type ClientErrorCode } from './errors';
-export type { WorkflowUpdate, UpdateMap, UpdateOf, PausedWorkflow, UpdatesPage, ErrorCode } from '@resumable/protocol';
+export type {
+  WorkflowUpdate,
+  UpdateMap,
+  UpdateOf,
+  PausedWorkflow,
+  UpdatesPage,
+  WorkflowState,
+  ErrorCode,
+} from '@resumable/protocol';

@@ -7,7 +7,13 @@ import { apiBase, sharedRegistry, statusPatch } from './shared-stream';
 import { Subscribable } from './subscribable';
 import { createTokenSource, type RefreshToken } from './token';
 
-/** Options of the paused-workflows subscription and its actions. */
+/**
+ * Options of the paused-workflows subscription and its actions.
+ *
+ * @example
+ * const options: PausedWorkflowsOptions = { apiBaseUrl: '/api', refreshToken, pauseWhenHidden: true };
+ * const paused = getPausedWorkflowsSubscription(options);
+ */
 export interface PausedWorkflowsOptions extends StreamOptions {
   /** Where the Resumable endpoints are mounted. Default `/api`. */
   apiBaseUrl?: string;
@@ -15,17 +21,33 @@ export interface PausedWorkflowsOptions extends StreamOptions {
   refreshToken?: RefreshToken;
 }
 
-/** The live list of paused executions. */
+/**
+ * The live list of paused executions.
+ *
+ * @example
+ * const paused = getPausedWorkflowsSubscription({ refreshToken });
+ * const state: PausedWorkflowsState = paused.getState();
+ * if (state.isLoaded) console.log(state.pausedWorkflows.length, 'paused');
+ */
 export interface PausedWorkflowsState<TVariables = Record<string, unknown>> {
+  /** Every paused execution, as of the latest snapshot and deltas. */
   pausedWorkflows: PausedWorkflow<TVariables>[];
+  /** Where the connection stands. */
   status: ConnectionStatus;
+  /** True while the stream is open. */
   isConnected: boolean;
   /** True once a snapshot (`paused.initial`) has arrived. */
   isLoaded: boolean;
+  /** The latest error; connection errors clear once connected again. */
   error?: ClientError | undefined;
 }
 
-/** The state before the first snapshot. */
+/**
+ * The state before the first snapshot.
+ *
+ * @example
+ * const [state, setState] = useState<PausedWorkflowsState>(INITIAL_PAUSED_STATE);
+ */
 export const INITIAL_PAUSED_STATE: PausedWorkflowsState<never> = {
   pausedWorkflows: [],
   status: 'idle',

@@ -1,5 +1,12 @@
-/** Anything with a sequence number. */
+/**
+ * Anything with a sequence number.
+ *
+ * @example
+ * const sequencer = new Sequencer<Sequenced & { text: string }>();
+ * sequencer.accept({ sequence: 1, text: 'hello' });
+ */
 export interface Sequenced {
+  /** 1, 2, 3, … without holes. */
   sequence: number;
 }
 

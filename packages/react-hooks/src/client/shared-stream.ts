@@ -12,9 +12,19 @@ export const statusPatch = (status: ConnectionStatus, error?: ClientError) => ({
 export const apiBase = (options: { apiBaseUrl?: string | undefined }) =>
   (options.apiBaseUrl ?? '/api').replace(/\/+$/, '');
 
-/** Shared instances by key: `get` creates on first use, `peek` never creates (safe during render). */
+/**
+ * Shared instances by key: `get` creates on first use, `peek` never creates (safe during render).
+ *
+ * @example
+ * const paused: SharedRegistry<PausedWorkflowsOptions, PausedWorkflowsSubscription> = {
+ *   get: getPausedWorkflowsSubscription,
+ *   peek: peekPausedWorkflowsSubscription,
+ * };
+ */
 export interface SharedRegistry<TOptions, T> {
+  /** The instance for these options' key, created on first use (the options replace the earlier ones). */
   get(options: TOptions): T;
+  /** The instance for these options' key, if there is one; never creates. */
   peek(options: TOptions): T | undefined;
 }
 

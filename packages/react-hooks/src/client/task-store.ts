@@ -1,27 +1,52 @@
-/** A task as the store holds it: the app's fields plus where its sequence stands. */
+/**
+ * A task as the store holds it: the app's fields plus where its sequence stands.
+ *
+ * @example
+ * const task: StoredTask<{ status: string }> | undefined = store.getTask('task-1');
+ * console.log(task?.status, task?.lastSequence);
+ */
 export type StoredTask<TTask extends object> = TTask & {
+  /** The task's id. */
   taskId: string;
   /** The sequence of the latest applied patch (0 when set without one). */
   lastSequence: number;
+  /** The timestamp of the latest applied patch, when it had one. */
   lastTimestamp: number | undefined;
 };
 
-/** One sequenced change of one task. */
+/**
+ * One sequenced change of one task.
+ *
+ * @example
+ * const patches: SequencedPatch<{ status: string }>[] = [{ patch: { status: 'DONE' }, sequence: 8 }];
+ * store.applyBatchUpdates('task-1', patches);
+ */
 export interface SequencedPatch<TTask extends object> {
+  /** The fields it changes. */
   patch: Partial<TTask>;
+  /** Its sequence: applied only when newer than the task's last. */
   sequence: number;
+  /** Its update's timestamp, ms since the epoch. */
   timestamp?: number;
 }
 
-/** A store of tasks that applies each sequence at most once, usable with or without React. */
+/**
+ * A store of tasks that applies each sequence at most once, usable with or without React.
+ *
+ * @example
+ * const store: TaskStore<{ status: string }> = createTaskStore();
+ * const stop = store.subscribe(() => console.log(store.getSnapshot()));
+ */
 export interface TaskStore<TTask extends object> {
   /** Every task by id; a new object after every change (for `useSyncExternalStore`). */
   getSnapshot(): Readonly<Record<string, StoredTask<TTask>>>;
+  /** One task, if the store holds it. */
   getTask(taskId: string): StoredTask<TTask> | undefined;
   /** Calls `listener` after every change; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void;
   /** Replaces a task's fields without a sequence (e.g. from a REST load); keeps its sequence. */
   setTask(taskId: string, task: TTask): void;
+  /** Forgets a task (and its sequence). */
   removeTask(taskId: string): void;
   /**
    * Merges `patch` into the task if `sequence` is newer than the last one applied.

@@ -1,4 +1,10 @@
-import type { ConnectedEventData, EndEventData, UpdatesPage, WorkflowUpdate } from '@resumable/protocol';
+import type {
+  ConnectedEventData,
+  EndEventData,
+  UpdatesPage,
+  WorkflowStateOf,
+  WorkflowUpdate,
+} from '@resumable/protocol';
 import { CONNECTED, END, STATUS, UPDATE } from './events';
 import { CatchUpPacer, type CatchUpProgress } from './catch-up-pacer';
 import { ClientError } from './errors';
@@ -9,7 +15,13 @@ import { apiBase, sharedRegistry, statusPatch } from './shared-stream';
 import { Subscribable } from './subscribable';
 import type { RefreshToken } from './token';
 
-/** Options of a task subscription; the first subscriber's options open the connection. */
+/**
+ * Options of a task subscription; the first subscriber's options open the connection.
+ *
+ * @example
+ * const options: TaskSubscriptionOptions = { taskId: 'order-1', apiBaseUrl: '/api', refreshToken, recoveryPageSize: 200 };
+ * const task = getTaskSubscription(options);
+ */
 export interface TaskSubscriptionOptions extends StreamOptions {
   /** The task (Temporal workflow id). */
   taskId: string;
@@ -29,20 +41,42 @@ export interface TaskSubscriptionOptions extends StreamOptions {
    * in time, however many updates it has (thousands take no longer). Default 1000.
    */
   recoveryMaxMs?: number;
+  /**
+   * The task's state as the server read it while rendering the page (`getTaskSnapshot`
+   * of `@resumable/recovery-server`): shown from the first render, server and browser
+   * alike, and the stream resumes after its `lastSequence`, so nothing is downloaded
+   * twice. Counts when it opens the task's connection (the first subscriber's).
+   */
+  initialSnapshot?: WorkflowStateOf<string, WorkflowUpdate> | undefined;
 }
 
-/** Progress of a recovery or catch-up: `recovered` of `total` missed updates are applied. */
+/**
+ * Progress of a recovery or catch-up: `recovered` of `total` missed updates are applied.
+ *
+ * @example
+ * const { recoveryProgress } = useTemporalSubscription({ taskId, refreshToken });
+ * const percent = recoveryProgress ? (100 * recoveryProgress.recovered) / recoveryProgress.total : 100;
+ */
 export interface RecoveryProgress {
+  /** Missed updates applied so far. */
   recovered: number;
+  /** Missed updates in all. */
   total: number;
 }
 
 /**
  * Everything a UI shows about one task's stream: `TUpdate` is the update type (a union
  * discriminated by `type`, e.g. `UpdateOf<Map>`), `TStatus` the workflow's statuses.
+ *
+ * @example
+ * const task = getTaskSubscription({ taskId: 'order-1', refreshToken });
+ * const state: TaskState = task.getState();
+ * console.log(state.status, state.lastSequence, state.latestUpdate?.type);
  */
 export interface TaskState<TUpdate extends WorkflowUpdate = WorkflowUpdate, TStatus extends string = string> {
+  /** Where the connection stands. */
   status: ConnectionStatus;
+  /** True while the stream is open. */
   isConnected: boolean;
   /**
    * True while missed updates are applied: during `recoverMissedUpdates()`, and while
@@ -55,11 +89,13 @@ export interface TaskState<TUpdate extends WorkflowUpdate = WorkflowUpdate, TSta
   recoveryProgress: RecoveryProgress | null;
   /** Every applied update, in sequence order, each once. */
   updates: TUpdate[];
+  /** The latest applied update. */
   latestUpdate?: TUpdate | undefined;
   /** `data` of the latest update. */
   latestData?: TUpdate['data'] | undefined;
   /** The sequence of the latest applied update (0 before the first). */
   lastSequence: number;
+  /** The timestamp of the latest applied update, ms since the epoch. */
   lastTimestamp?: number | undefined;
   /**
    * The workflow's status (its update log's `status`) as the server last read it: from
@@ -68,12 +104,18 @@ export interface TaskState<TUpdate extends WorkflowUpdate = WorkflowUpdate, TSta
    * `lastSequence` than the one shown never replaces it. Undefined until one says it.
    */
   workflowStatus?: TStatus | undefined;
+  /** The open stream's connection id (from its `connected` event). */
   connectionId?: string | undefined;
   /** The latest error; connection errors clear once connected again. */
   error?: ClientError | undefined;
 }
 
-/** The state before anything is known. */
+/**
+ * The state before anything is known.
+ *
+ * @example
+ * const [state, setState] = useState<TaskState>(INITIAL_TASK_STATE);
+ */
 export const INITIAL_TASK_STATE: TaskState<never, never> = {
   status: 'idle',
   isConnected: false,
@@ -82,6 +124,31 @@ export const INITIAL_TASK_STATE: TaskState<never, never> = {
   updates: [],
   lastSequence: 0,
 };
+
+/**
+ * The state a task shows before its stream says anything: the snapshot's updates,
+ * status and sequence, or nothing known (`INITIAL_TASK_STATE`) without one.
+ *
+ * @example
+ * const state = snapshotState(await server.getTaskSnapshot('order-1'));
+ * console.log(state.lastSequence, state.workflowStatus);
+ */
+export function snapshotState<TUpdate extends WorkflowUpdate = WorkflowUpdate, TStatus extends string = string>(
+  snapshot: WorkflowStateOf<string, WorkflowUpdate> | undefined,
+): TaskState<TUpdate, TStatus> {
+  if (!snapshot) return INITIAL_TASK_STATE;
+  const updates = snapshot.updates as TUpdate[];
+  const latest = updates[updates.length - 1];
+  return {
+    ...INITIAL_TASK_STATE,
+    updates,
+    latestUpdate: latest,
+    latestData: latest?.data,
+    lastSequence: snapshot.lastSequence,
+    lastTimestamp: latest?.timestamp,
+    workflowStatus: snapshot.status as TStatus,
+  };
+}
 
 /**
  * One task's stream, shared by every subscriber: live updates from
@@ -126,7 +193,10 @@ export class TaskSubscription<
     public options: TaskSubscriptionOptions,
     release: () => void,
   ) {
-    super(INITIAL_TASK_STATE);
+    super(snapshotState<TUpdate, TStatus>(options.initialSnapshot));
+    // Applied already (the page shows it): the stream resumes after it.
+    const snapshot = options.initialSnapshot;
+    if (snapshot) [this.#sequencer.head, this.#statusAt] = [snapshot.lastSequence, snapshot.lastSequence];
     this.#release = release;
     this.#context = liveContext(() => this.options);
     this.#pacer = new CatchUpPacer<TUpdate>(

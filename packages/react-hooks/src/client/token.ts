@@ -2,13 +2,34 @@
  * What `refreshToken()` may return: the bearer token, optionally with its expiry
  * (ms since the epoch). A bare token that carries an `exp` claim (a JWT, or a
  * Resumable server token) has its expiry read from it.
+ *
+ * @example
+ * const result: TokenResult = { token, expiresAt: Date.now() + 5 * 60_000 };
  */
-export type TokenResult = string | { token: string; expiresAt?: number };
+export type TokenResult =
+  | string
+  | {
+      /** The bearer token. */
+      token: string;
+      /** When it expires, ms since the epoch. */
+      expiresAt?: number;
+    };
 
-/** Mints or fetches a fresh token, e.g. a call to the app's own token route. */
+/**
+ * Mints or fetches a fresh token, e.g. a call to the app's own token route.
+ *
+ * @example
+ * const refreshToken: RefreshToken = async () => (await fetch('/api/token', { method: 'POST' })).text();
+ */
 export type RefreshToken = () => TokenResult | Promise<TokenResult>;
 
-/** Hands out a token that is not about to expire, refreshing it when needed. */
+/**
+ * Hands out a token that is not about to expire, refreshing it when needed.
+ *
+ * @example
+ * const tokens: TokenSource = createTokenSource(refreshToken);
+ * const headers = { Authorization: `Bearer ${await tokens.get()}` };
+ */
 export interface TokenSource {
   /** A token valid for at least the refresh margin. */
   get(): Promise<string>;

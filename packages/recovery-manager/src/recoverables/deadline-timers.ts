@@ -3,18 +3,33 @@ import type { PausedRegistry } from '../paused-registry';
 import type { Recoverable } from '../recoverable';
 import { toEpochMs, type Deadline } from '../timer-scheduler';
 
-/** An app timer to re-arm: it fires at `at`, an absolute deadline stored with the app's state. */
+/**
+ * An app timer to re-arm: it fires at `at`, an absolute deadline stored with the app's state.
+ *
+ * @example
+ * const timer: AppTimer<{ orderId: string }> = { key: 'remind:order-7', at: row.remindAt, data: { orderId: 'order-7' } };
+ */
 export interface AppTimer<TData = unknown> {
+  /** Unique per timer; re-arming the same key replaces it. */
   key: string;
+  /** The absolute deadline. */
   at: Deadline;
+  /** What `onFire` gets with it. */
   data: TData;
 }
 
+/**
+ * Options of `deadlineTimersRecoverable`.
+ *
+ * @example
+ * deadlineTimersRecoverable({ load: () => db.reminders(), onFire: ({ data }) => remind(data) });
+ */
 export interface DeadlineTimersRecoverableOptions<TData> {
   /** Default `deadline-timers`. */
   name?: string;
   /** Components to wait for, e.g. the one that fills the state `load` reads. Default none. */
   after?: readonly string[];
+  /** This component's time limit, ms (default: the manager's). */
   timeoutMs?: number;
   /** Reads the timers to re-arm, e.g. from a database or from `pauseDeadlines(registry)`. */
   load: (signal: AbortSignal) => Iterable<AppTimer<TData>> | Promise<Iterable<AppTimer<TData>>>;

@@ -2,6 +2,12 @@ import type { PausedRegistry } from '../paused-registry';
 import type { Recoverable } from '../recoverable';
 import { PAUSED_WORKFLOWS } from './paused-workflows';
 
+/**
+ * Options of `eventRoutesRecoverable`.
+ *
+ * @example
+ * manager.register(eventRoutesRecoverable({ registry }));
+ */
 export interface EventRoutesRecoverableOptions<TVariables = Record<string, unknown>> {
   /** The registry the routes come from (filled by `pausedWorkflowsRecoverable`). */
   registry: PausedRegistry<TVariables>;
@@ -9,6 +15,7 @@ export interface EventRoutesRecoverableOptions<TVariables = Record<string, unkno
   name?: string;
   /** Default: after `paused-workflows`. Pass `[]` when the registry is filled some other way. */
   after?: readonly string[];
+  /** This component's time limit, ms (default: the manager's). */
   timeoutMs?: number;
 }
 

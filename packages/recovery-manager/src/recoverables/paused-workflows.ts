@@ -13,20 +13,40 @@ import { temporalPauseSource } from './temporal-source';
  */
 export const PAUSED_WORKFLOWS = 'paused-workflows';
 
-/** An execution the visibility store lists as paused. */
+/**
+ * An execution the visibility store lists as paused.
+ *
+ * @example
+ * const listed: ListedPause = { executionId: 'order-7' };
+ */
 export interface ListedPause {
+  /** The execution's workflow id. */
   executionId: string;
   /** The pause as the search attributes describe it (no variables); used when the exact lookup fails. */
   visibility?: PausedWorkflow;
 }
 
-/** The exact, current pause of one execution. */
+/**
+ * The exact, current pause of one execution.
+ *
+ * @example
+ * const lookup: PauseLookup = row ? { status: 'paused', pause: row.pause } : { status: 'closed' };
+ */
 export type PauseLookup =
-  | { status: 'paused'; pause: unknown }
-  /** Open, but no longer waiting at a pause. */
-  | { status: 'not-paused' }
-  /** Closed (or gone) since it was listed. */
-  | { status: 'closed' };
+  | {
+      /** Still paused. */
+      status: 'paused';
+      /** Its pause (checked with `parsePausedWorkflow`). */
+      pause: unknown;
+    }
+  | {
+      /** Open, but no longer waiting at a pause. */
+      status: 'not-paused';
+    }
+  | {
+      /** Closed (or gone) since it was listed. */
+      status: 'closed';
+    };
 
 /**
  * Where paused executions come from. `temporalPauseSource(client)` reads Temporal;
@@ -45,6 +65,12 @@ export interface PauseSource {
   lookup(executionId: string, signal: AbortSignal): Promise<PauseLookup>;
 }
 
+/**
+ * Options of `pausedWorkflowsRecoverable`: a `client` or a `source`, and the `registry` to fill.
+ *
+ * @example
+ * manager.register(pausedWorkflowsRecoverable({ client, registry, filter: "TaskQueue = 'orders'" }));
+ */
 export interface PausedWorkflowsRecoverableOptions<TVariables = Record<string, unknown>> {
   /** A Temporal client: paused executions are read with `temporalPauseSource(client, { filter, pageSize })`. */
   client?: Pick<Client, 'workflow'>;
@@ -54,9 +80,11 @@ export interface PausedWorkflowsRecoverableOptions<TVariables = Record<string, u
   pageSize?: number;
   /** Any other source of pauses (instead of `client`). */
   source?: PauseSource;
+  /** The registry to rebuild. */
   registry: PausedRegistry<TVariables>;
   /** Default `paused-workflows`. */
   name?: string;
+  /** This component's time limit, ms (default: the manager's). */
   timeoutMs?: number;
   /** Lookups in flight at once. Default 8. */
   concurrency?: number;

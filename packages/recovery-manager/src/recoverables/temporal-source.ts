@@ -10,6 +10,12 @@ import {
 import type { Client, WorkflowClient, WorkflowClientOptions, WorkflowExecutionInfo } from '@temporalio/client';
 import type { ListedPause, PauseLookup, PauseSource } from './paused-workflows';
 
+/**
+ * Options of `temporalPauseSource`.
+ *
+ * @example
+ * const source = temporalPauseSource(client, { filter: "TaskQueue = 'orders'", pageSize: 500 });
+ */
 export interface TemporalPauseSourceOptions {
   /** An extra visibility filter, ANDed with the paused query, e.g. `TaskQueue = 'orders'`. */
   filter?: string;

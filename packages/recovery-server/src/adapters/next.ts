@@ -1,10 +1,25 @@
+/**
+ * `@resumable/recovery-server/next`: the server as Next.js App Router route handlers.
+ *
+ * @module @resumable/recovery-server/next
+ */
 import { reportError, ResumableError, type ErrorHandler } from '@resumable/protocol';
+import { leaveCompressionToHost } from '../http/compression';
 import type { RecoveryServer } from '../server';
 
-/** Route handlers for a Next.js App Router route file. */
+/**
+ * Route handlers for a Next.js App Router route file.
+ *
+ * @example
+ * const handlers: NextRouteHandlers = toNextHandlers(getResumable);
+ * export const { GET, POST, OPTIONS } = handlers;
+ */
 export interface NextRouteHandlers {
+  /** Streams, recovery pages, the paused list. */
   GET(request: Request): Promise<Response>;
+  /** Recovery, resume, cancel, triggers, the workers' bus. */
   POST(request: Request): Promise<Response>;
+  /** CORS preflights. */
   OPTIONS(request: Request): Promise<Response>;
 }
 
@@ -12,9 +27,18 @@ export interface NextRouteHandlers {
  * The server, or a function that creates it. A function is called on the first
  * request, never when the route module is loaded (so never by `next build`); when it
  * throws, the next request calls it again.
+ *
+ * @example
+ * const source: RecoveryServerSource = () => createRecoveryServer({ auth: { secret: process.env.RESUMABLE_SECRET! } });
  */
 export type RecoveryServerSource = RecoveryServer | (() => RecoveryServer | Promise<RecoveryServer>);
 
+/**
+ * Options of `toNextHandlers`.
+ *
+ * @example
+ * export const { GET, POST, OPTIONS } = toNextHandlers(getResumable, { startTimeoutMs: 5_000 });
+ */
 export interface NextHandlersOptions {
   /**
    * How long requests wait, at most, for the server's start-up recovery (`start()`:
@@ -83,6 +107,9 @@ export function toNextHandlers(source: RecoveryServerSource, options: NextHandle
     // A worker's bus message goes in at once: the paused feed listens from the start
     // of start(), and a pause that arrives during the rebuild belongs in it.
     if (!(request.method === 'POST' && pathname.endsWith(BUS_PATH))) await started;
+    // `next start` compresses every answer itself (next.config `compress`, on by default)
+    // and would encode ours a second time.
+    leaveCompressionToHost(request);
     return server.fetch(request);
   };
   return { GET: handle, POST: handle, OPTIONS: handle };

@@ -1,3 +1,8 @@
+/**
+ * `@resumable/recovery-server/node`: the server as a Node `http` / Express handler.
+ *
+ * @module @resumable/recovery-server/node
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { isNoRoute, isStreamPlan } from '../http/router';

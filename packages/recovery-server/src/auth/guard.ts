@@ -1,8 +1,21 @@
 import { ResumableError, bearerToken, checkSecret } from '@resumable/protocol';
 import { authorize, verifyToken, type TokenAction, type TokenClaims } from './tokens';
 
-/** Auth settings: a token secret, or auth switched off explicitly. */
-export type AuthOptions = { secret: string } | { disabled: true };
+/**
+ * Auth settings: a token secret, or auth switched off explicitly.
+ *
+ * @example
+ * const auth: AuthOptions = process.env.RESUMABLE_SECRET ? { secret: process.env.RESUMABLE_SECRET } : { disabled: true };
+ */
+export type AuthOptions =
+  | {
+      /** The key tokens are signed with (at least 32 characters). */
+      secret: string;
+    }
+  | {
+      /** Every request is allowed everything: for local development only. */
+      disabled: true;
+    };
 
 /** Claims that allow everything, used when auth is switched off. */
 const OPEN: TokenClaims = {
@@ -13,8 +26,14 @@ const OPEN: TokenClaims = {
   exp: Infinity,
 };
 
-/** Who is asking, once the token checked out. */
+/**
+ * Who is asking, once the token checked out.
+ *
+ * @example
+ * const mayResume = (caller: Caller, taskId: string) => caller.claims.actions.includes('resume') && mayAccessTask(caller.claims, taskId);
+ */
 export interface Caller {
+  /** The token's verified claims. */
   claims: TokenClaims;
   /** The raw token, as a key for per-token limits ('' with auth off). */
   token: string;

@@ -1,16 +1,35 @@
 import { ResumableError, checkSecret } from '@resumable/protocol';
 
-/** What a token lets its holder do. */
+/**
+ * What a token lets its holder do.
+ *
+ * @example
+ * const actions: TokenAction[] = ['read', 'resume'];
+ * const token = await mintToken(secret, { subject: user.id, tasks: [taskId], actions });
+ */
 export type TokenAction = 'read' | 'resume' | 'cancel' | 'trigger';
 
+/**
+ * Every `TokenAction`.
+ *
+ * @example
+ * const token = await mintToken(secret, { subject: 'ops', tasks: '*', actions: [...ALL_ACTIONS] });
+ */
 export const ALL_ACTIONS: readonly TokenAction[] = ['read', 'resume', 'cancel', 'trigger'];
 
-/** The claims inside a token. */
+/**
+ * The claims inside a token.
+ *
+ * @example
+ * const claims: TokenClaims = await verifyToken(secret, token);
+ * if (claims.tasks !== '*') console.log(claims.sub, 'may see', claims.tasks);
+ */
 export interface TokenClaims {
   /** Who it was minted for (a user id); shown in logs, used for per-user limits. */
   sub: string;
   /** Task (workflow) ids it may touch, or `'*'` for every task. */
   tasks: string[] | '*';
+  /** What it allows on those tasks. */
   actions: TokenAction[];
   /** Issued at, seconds since the epoch. */
   iat: number;
@@ -18,6 +37,13 @@ export interface TokenClaims {
   exp: number;
 }
 
+/**
+ * What `mintToken` puts in a token.
+ *
+ * @example
+ * const options: MintTokenOptions = { subject: user.id, tasks: [taskId], actions: ['read'], ttlSeconds: 600 };
+ * const token = await mintToken(secret, options);
+ */
 export interface MintTokenOptions {
   /** Who the token is for. */
   subject: string;
@@ -124,7 +150,12 @@ export async function verifyToken(secret: string, token: string, now: () => numb
   return claims;
 }
 
-/** Throws `FORBIDDEN` unless the claims allow `action` (on `taskId`, when given). */
+/**
+ * Throws `FORBIDDEN` unless the claims allow `action` (on `taskId`, when given).
+ *
+ * @example
+ * authorize(await verifyToken(secret, token), 'resume', taskId);
+ */
 export function authorize(claims: TokenClaims, action: TokenAction, taskId?: string): void {
   if (!claims.actions.includes(action)) {
     throw new ResumableError('FORBIDDEN', `This token does not allow "${action}"`);
@@ -134,7 +165,12 @@ export function authorize(claims: TokenClaims, action: TokenAction, taskId?: str
   }
 }
 
-/** True when the claims cover `taskId`. */
+/**
+ * True when the claims cover `taskId`.
+ *
+ * @example
+ * if (!mayAccessTask(claims, taskId)) return new Response('Forbidden', { status: 403 });
+ */
 export function mayAccessTask(claims: TokenClaims, taskId: string): boolean {
   return claims.tasks === '*' || claims.tasks.includes(taskId);
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `resumable` bin: `npx resumable search-attributes --namespace default`.
+// The `resumable-server` bin: `npx resumable-server search-attributes --namespace default`.
 import { runCli } from './run';
 
 runCli(process.argv.slice(2)).then(
@@ -7,7 +7,7 @@ runCli(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`resumable: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`resumable-server: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
   },
 );

@@ -1,6 +1,6 @@
 import { searchAttributesCommand, SEARCH_ATTRIBUTES_USAGE, type CommandIo } from './search-attributes';
 
-const USAGE = `Usage: resumable <command> [options]
+const USAGE = `Usage: resumable-server <command> [options]
 
 Commands:
   search-attributes   register Resumable's search attributes in a Temporal namespace
@@ -8,7 +8,7 @@ Commands:
 ${SEARCH_ATTRIBUTES_USAGE}`;
 
 /**
- * The `resumable` command line: runs the command `argv` names and resolves to the exit
+ * The `resumable-server` command line: runs the command `argv` names and resolves to the exit
  * code (0 done, 1 failed or missing with `--check`, 2 a usage error).
  *
  * @example
@@ -27,6 +27,6 @@ export async function runCli(argv: readonly string[], io: Partial<CommandIo> = {
     return command === undefined ? 2 : 0;
   }
   if (command === 'search-attributes') return searchAttributesCommand(rest, full);
-  full.err(`resumable: unknown command "${command}"\n\n${USAGE}`);
+  full.err(`resumable-server: unknown command "${command}"\n\n${USAGE}`);
   return 2;
 }

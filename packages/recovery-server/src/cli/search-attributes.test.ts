@@ -43,7 +43,7 @@ async function cli(
   return { code, out: out.join(''), err: err.join(''), connected, namespaces, closed, attributes };
 }
 
-describe('resumable search-attributes', () => {
+describe('resumable-server search-attributes', () => {
   it('registers the missing ones in the namespace and address given, and closes the connection', async () => {
     const result = await cli(['search-attributes', '--address', 'temporal:7233', '--namespace', 'orders'], {
       existing: ['ResumablePaused', 'ResumablePausedAt'],
@@ -74,7 +74,7 @@ describe('resumable search-attributes', () => {
     expect(result.code).toBe(1);
     expect(Object.keys(result.attributes)).not.toContain('ResumableTimeoutAt');
     expect(result.err).toMatch(
-      /^Temporal namespace "orders" lacks Resumable's search attribute ResumableTimeoutAt: .*`npx -p @resumable\/recovery-server resumable search-attributes --address localhost:7233 --namespace orders`/,
+      /^Temporal namespace "orders" lacks Resumable's search attribute ResumableTimeoutAt: .*`npx -p @resumable\/recovery-server resumable-server search-attributes --address localhost:7233 --namespace orders`/,
     );
   });
 
@@ -105,7 +105,7 @@ describe('resumable search-attributes', () => {
     const help = await cli(['search-attributes', '--help']);
     expect([help.code, help.connected]).toEqual([0, []]);
     expect(help.out).toContain('--address <host:port>');
-    expect((await cli(['--help'])).out).toMatch(/^Usage: resumable <command>/);
+    expect((await cli(['--help'])).out).toMatch(/^Usage: resumable-server <command>/);
     const wrong = await cli(['search-attributes', '--adress', 'x']);
     expect([wrong.code, wrong.connected]).toEqual([2, []]);
     expect(wrong.err).toContain("Unknown option '--adress'");

@@ -8,8 +8,8 @@ import {
 } from '@resumable/protocol';
 import { resolveTemporalTarget } from '../temporal/connection-options';
 
-/** The options of `resumable search-attributes`, for `--help`. */
-export const SEARCH_ATTRIBUTES_USAGE = `Usage: resumable search-attributes [--address <host:port>] [--namespace <name>] [--check]
+/** The options of `resumable-server search-attributes`, for `--help`. */
+export const SEARCH_ATTRIBUTES_USAGE = `Usage: resumable-server search-attributes [--address <host:port>] [--namespace <name>] [--check]
 
 Registers the search attributes Resumable's pauses set (${Object.values(SEARCH_ATTRIBUTES)
   .map((attribute) => attribute.name)
@@ -43,7 +43,7 @@ const GRPC_PERMISSION_DENIED = 7;
 const GRPC_UNIMPLEMENTED = 12;
 const GRPC_UNAUTHENTICATED = 16;
 
-/** `resumable search-attributes …`; resolves to the exit code. */
+/** `resumable-server search-attributes …`; resolves to the exit code. */
 export async function searchAttributesCommand(args: readonly string[], io: CommandIo): Promise<number> {
   let values: { address?: string | undefined; namespace?: string | undefined; check?: boolean; help?: boolean };
   try {
@@ -59,7 +59,7 @@ export async function searchAttributesCommand(args: readonly string[], io: Comma
       allowPositionals: false,
     }));
   } catch (error) {
-    io.err(`resumable search-attributes: ${(error as Error).message}\n\n${SEARCH_ATTRIBUTES_USAGE}`);
+    io.err(`resumable-server search-attributes: ${(error as Error).message}\n\n${SEARCH_ATTRIBUTES_USAGE}`);
     return 2;
   }
   if (values.help) {
@@ -75,7 +75,7 @@ export async function searchAttributesCommand(args: readonly string[], io: Comma
   try {
     connection = await (io.connect ?? connectTemporal)(target.connection);
   } catch (error) {
-    io.err(`resumable search-attributes: cannot reach Temporal at ${address}: ${messageOf(error)}\n`);
+    io.err(`resumable-server search-attributes: cannot reach Temporal at ${address}: ${messageOf(error)}\n`);
     return 1;
   }
   try {
@@ -99,7 +99,7 @@ export async function searchAttributesCommand(args: readonly string[], io: Comma
     }
     const denied = [GRPC_PERMISSION_DENIED, GRPC_UNIMPLEMENTED, GRPC_UNAUTHENTICATED].includes(grpcCodeOf(error));
     io.err(
-      `resumable search-attributes: the ${where} refused: ${messageOf(error)}\n` +
+      `resumable-server search-attributes: the ${where} refused: ${messageOf(error)}\n` +
         (denied ? 'On Temporal Cloud, add them in the Cloud UI or with `tcld namespace search-attributes add`.\n' : ''),
     );
     return 1;

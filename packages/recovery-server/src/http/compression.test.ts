@@ -1,6 +1,12 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { chooseCoding, compressResponse, MIN_COMPRESSED_BYTES } from './compression';
+import {
+  chooseCoding,
+  compressResponse,
+  hostCompresses,
+  leaveCompressionToHost,
+  MIN_COMPRESSED_BYTES,
+} from './compression';
 
 const request = (acceptEncoding?: string) =>
   new Request('http://localhost/x', {
@@ -76,5 +82,18 @@ describe('compressResponse', () => {
     expect(notModified.status).toBe(304);
     expect(notModified.headers.get('etag')).toBe('W/"a"');
     expect(notModified.headers.get('vary')).toBe('Accept-Encoding');
+  });
+});
+
+describe('leaveCompressionToHost', () => {
+  it('marks the request itself, so a separately bundled adapter and server agree', async () => {
+    const marked = request('br');
+    leaveCompressionToHost(marked);
+    expect(hostCompresses(marked)).toBe(true);
+    expect(hostCompresses(request('br'))).toBe(false);
+    // The mark is a registered symbol: another copy of this module reads it too.
+    expect(
+      (marked as unknown as Record<symbol, unknown>)[Symbol.for('@resumable/recovery-server.hostCompresses')],
+    ).toBe(true);
   });
 });

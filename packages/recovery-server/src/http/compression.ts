@@ -6,6 +6,23 @@ export type ContentCoding = 'br' | 'gzip';
 
 const CODINGS: readonly ContentCoding[] = ['br', 'gzip'];
 
+/**
+ * Marks a request whose host compresses answers itself (Next.js). A registered symbol on
+ * the request, not a module-level set: the adapters are bundled apart from the server
+ * (`/next` and `.` are separate files), so module state would not be shared.
+ */
+const HOST_COMPRESSES = Symbol.for('@resumable/recovery-server.hostCompresses');
+
+/** @internal Marks a request as one the host (e.g. `next start`) compresses; the pipeline leaves it alone. */
+export function leaveCompressionToHost(request: Request): void {
+  Object.defineProperty(request, HOST_COMPRESSES, { value: true });
+}
+
+/** @internal True when `leaveCompressionToHost` marked the request. */
+export function hostCompresses(request: Request): boolean {
+  return (request as Request & { [HOST_COMPRESSES]?: boolean })[HOST_COMPRESSES] === true;
+}
+
 /** Below this many bytes, compressing saves less than it costs (headers, CPU, a round of zlib). */
 export const MIN_COMPRESSED_BYTES = 1024;
 
@@ -37,15 +54,19 @@ export function chooseCoding(acceptEncoding: string | null): ContentCoding | und
 }
 
 /** Compresses bytes with a setting meant for answers made per request (fast, most of the gain). */
-export async function compressBytes(bytes: Uint8Array, coding: ContentCoding): Promise<Uint8Array> {
-  if (coding === 'gzip') return gzipAsync(bytes, { level: 6 });
-  return brotli(bytes, {
-    params: {
-      [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
-      [constants.BROTLI_PARAM_QUALITY]: 5,
-      [constants.BROTLI_PARAM_SIZE_HINT]: bytes.byteLength,
-    },
-  });
+export async function compressBytes(bytes: Uint8Array, coding: ContentCoding): Promise<Uint8Array<ArrayBuffer>> {
+  const compressed =
+    coding === 'gzip'
+      ? await gzipAsync(bytes, { level: 6 })
+      : await brotli(bytes, {
+          params: {
+            [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+            [constants.BROTLI_PARAM_QUALITY]: 5,
+            [constants.BROTLI_PARAM_SIZE_HINT]: bytes.byteLength,
+          },
+        });
+  // A plain byte array over its own ArrayBuffer: what a web `Response` body is typed to take.
+  return new Uint8Array(compressed);
 }
 
 /**

@@ -1,4 +1,10 @@
-/** Cross-origin settings for browsers on another origin than the API. */
+/**
+ * Cross-origin settings for browsers on another origin than the API.
+ *
+ * @example
+ * const cors: CorsOptions = { origin: ['https://app.example.com'], credentials: true };
+ * createRecoveryServer({ auth: { secret }, cors });
+ */
 export interface CorsOptions {
   /** Allowed origins: a list, `'*'`, or a predicate. */
   origin: string[] | '*' | ((origin: string) => boolean);

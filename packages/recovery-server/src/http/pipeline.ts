@@ -1,6 +1,6 @@
 import { ResumableError } from '@resumable/protocol';
 import type { ServerContext } from '../context';
-import { compressResponse } from './compression';
+import { compressResponse, hostCompresses } from './compression';
 import { corsHeaders, preflight } from './cors';
 import { checkId } from './params';
 import type { RouteDefinition, RouteInput } from './route';
@@ -36,7 +36,7 @@ export function createPipeline(
       const input = await authorise(server, route, request, url, params);
       const outcome = await route.handle(input);
       const encoded =
-        route.compress && server.compression && !isStreamPlan(outcome)
+        route.compress && server.compression && !isStreamPlan(outcome) && !hostCompresses(request)
           ? await compressResponse(request, outcome)
           : outcome;
       return withHeaders(encoded, cors);

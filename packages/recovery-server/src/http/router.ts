@@ -1,7 +1,12 @@
 import { ResumableError } from '@resumable/protocol';
 import type { RouteDefinition } from './route';
 
-/** A handler's answer: a plain response, or an SSE stream to open on the request's transport. */
+/**
+ * A handler's answer: a plain response, or an SSE stream to open on the request's transport.
+ *
+ * @example
+ * const outcome: Outcome = new Response(null, { status: 204 }); // a plain answer, no stream
+ */
 export type Outcome = Response | StreamPlan;
 
 /** @internal An SSE stream a route wants opened; the adapter opens it on Node or Web transport. */

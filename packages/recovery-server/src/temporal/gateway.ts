@@ -28,7 +28,12 @@ import {
 import { pausedVisibilityQuery } from '@resumable/recovery-manager';
 import { resolveTemporalTarget } from './connection-options';
 
-/** How to reach Temporal. Every field falls back to the usual environment variables. */
+/**
+ * How to reach Temporal. Every field falls back to the usual environment variables.
+ *
+ * @example
+ * createRecoveryServer({ auth: { secret }, temporal: { address: 'temporal:7233', namespace: 'orders' } });
+ */
 export interface TemporalOptions {
   /** A ready client; the other fields are then ignored. */
   client?: Client;
@@ -93,8 +98,14 @@ type SearchAttributeVerdict = 'code' | 'message';
 /** Events of the newest history page read to find why a workflow task fails. */
 const FAILURE_LOOKBACK = 50;
 
-/** Where a workflow is in its life, as far as streaming cares. */
+/**
+ * Where a workflow is in its life, as far as streaming cares.
+ *
+ * @example
+ * const info: ExecutionInfo = { running: false, executionStatus: 'COMPLETED' };
+ */
 export interface ExecutionInfo {
+  /** True while the workflow runs (its stream goes on). */
   running: boolean;
   /** Temporal's execution status, e.g. `RUNNING`, `COMPLETED`, `FAILED`. */
   executionStatus: string;

@@ -35,6 +35,7 @@ export interface HttpBusReceiverOptions {
  * const batch: HttpBusBatch = { messages: [{ kind: 'update', taskId: 'order-1', update }] };
  */
 export interface HttpBusBatch {
+  /** The messages, in the order they were published. */
   messages: BusMessage[];
 }
 

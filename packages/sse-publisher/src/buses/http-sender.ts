@@ -69,6 +69,7 @@ export interface HttpBusSenderStats {
 export interface HttpBusSender extends UpdateBus {
   /** Resolves when everything queued so far was sent or given up on. */
   flush(): Promise<void>;
+  /** Counters: sent, dropped, queued. */
   stats(): HttpBusSenderStats;
 }
 

@@ -43,6 +43,7 @@ export interface RedisBusOptions {
  * const { status, invalid, dropped } = bus.stats();
  */
 export interface RedisBusStats {
+  /** Messages published to Redis. */
   published: number;
   /** Messages not published (Redis unreachable for too long, or the bus closed). */
   dropped: number;
@@ -64,6 +65,7 @@ export interface RedisBusStats {
  * await bus.ready();
  */
 export interface RedisBus extends UpdateBus {
+  /** The bus's counters. */
   stats(): RedisBusStats;
   /** Resolves once both connections are ready. */
   ready(): Promise<void>;

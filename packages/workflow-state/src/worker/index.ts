@@ -1,6 +1,8 @@
 /**
  * `@resumable/workflow-state/worker`: the worker side of the update log. Imports
  * nothing from Temporal at runtime (types only).
+ *
+ * @module @resumable/workflow-state/worker
  */
 export { createResumableSinks, type ResumableSinkOptions } from './sinks';
 export type { ResumableSinks } from '../sinks';
