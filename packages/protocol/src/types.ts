@@ -198,6 +198,12 @@ export interface EndEventData<TStatus extends string = string> {
   status: TStatus;
   /** The log's last sequence. */
   lastSequence: number;
+  /**
+   * How Temporal says the run ended, when the server read it: `COMPLETED`, `FAILED`,
+   * `CANCELED`, `TERMINATED`, `TIMED_OUT` or `CONTINUED_AS_NEW`. The log's `status` is
+   * what the workflow wrote; a workflow that threw never wrote "failed", this says so.
+   */
+  execution?: string;
 }
 
 /**

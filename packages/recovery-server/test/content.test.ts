@@ -118,10 +118,9 @@ describe('content of a task whose workflow task failed after an emit', () => {
         expect(client.updates).toEqual(durable.updates);
         // The end event, or a 204 on a reconnect after it went to a connection that was cut.
         const { end, nothingLeft } = client.follower.record;
-        expect(nothingLeft ? { status: 'DONE', lastSequence: client.updates.length } : end).toEqual({
-          status: 'DONE',
-          lastSequence: 4,
-        });
+        expect(
+          nothingLeft ? { status: 'DONE', lastSequence: client.updates.length, execution: 'COMPLETED' } : end,
+        ).toEqual({ status: 'DONE', lastSequence: 4, execution: 'COMPLETED' });
       }
       await stopWatching();
     }, 150_000);

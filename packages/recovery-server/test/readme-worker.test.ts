@@ -85,7 +85,7 @@ describe('the workflow-state README worker, run as written', () => {
     await expect(handle.result()).resolves.toBe('DONE');
     expect(seen).toEqual(['message', 'workflow.paused', 'workflow.resumed', 'progress']);
     expect(record.sequences).toEqual([1, 2, 3, 4]);
-    expect(record.end).toEqual({ status: 'DONE', lastSequence: 4 });
+    expect(record.end).toEqual({ status: 'DONE', lastSequence: 4, execution: 'COMPLETED' });
     await expect.poll(() => [...new Set(live)].sort(), { timeout: 5_000 }).toEqual([1, 2, 3, 4]);
     await client.connection.close();
   }, 120_000);

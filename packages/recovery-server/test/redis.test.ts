@@ -55,7 +55,7 @@ describe('two server instances sharing a real Redis bus', () => {
     await expect(handle.result()).resolves.toBe(600);
 
     expect([...seenOnFirst, ...record.sequences]).toEqual(range(1, 600));
-    expect(record.end).toEqual({ status: 'DONE', lastSequence: 600 });
+    expect(record.end).toEqual({ status: 'DONE', lastSequence: 600, execution: 'COMPLETED' });
     // The second instance got live updates over Redis, not only from Temporal.
     expect(buses[1]?.stats().received).toBeGreaterThan(0);
   }, 60_000);

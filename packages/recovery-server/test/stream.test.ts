@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInMemoryBus } from '@resumable/sse-publisher';
 import { lossyBus, startHarness, startServer, useServerHarness, type Harness, type ServerInstance } from './harness';
 import { StreamFollower, range } from './sse-client';
-import { emitMore, finish, steppedTask, tickingTask } from './workflows';
+import { emitMore, failingTask, finish, steppedTask, tickingTask } from './workflows';
 
 let seq = 0;
 const taskId = (name: string) => `${name}-${Date.now()}-${++seq}`;
@@ -62,7 +62,7 @@ describe.each([
     expect(cuts).toBeGreaterThanOrEqual(10);
     expect(record.opens).toBeGreaterThan(cuts / 2);
     expect(record.sequences).toEqual(range(1, 2000));
-    expect(record.end).toEqual({ status: 'DONE', lastSequence: 2000 });
+    expect(record.end).toEqual({ status: 'DONE', lastSequence: 2000, execution: 'COMPLETED' });
     if (flaky) expect(flaky.dropped).toBeGreaterThan(50);
   }, 120_000);
 });
@@ -87,7 +87,7 @@ describe('task stream of a closed workflow', () => {
 
     const record = await new StreamFollower(`${instance.baseUrl}/temporal/stream/${id}`, token).done;
     expect(record.sequences).toEqual(range(1, 120));
-    expect(record.end).toEqual({ status: 'DONE', lastSequence: 120 });
+    expect(record.end).toEqual({ status: 'DONE', lastSequence: 120, execution: 'COMPLETED' });
     // The connected event tells the client how much of what follows is catch-up.
     expect(record.connected[0]).toMatchObject({ resumeFrom: 0, lastSequence: 120 });
 
@@ -108,6 +108,21 @@ describe('task stream of a closed workflow', () => {
       headers: { ...headers, 'Last-Event-ID': '120' },
     });
     expect(atEnd.status).toBe(204);
+  });
+
+  it("ends with Temporal's outcome beside the log's status: a workflow that threw ends FAILED", async () => {
+    const id = taskId('failed');
+    const token = await harness.token([id]);
+    const handle = await harness.client.workflow.start(failingTask, {
+      taskQueue: harness.taskQueue,
+      workflowId: id,
+      args: [{ count: 3 }],
+    });
+    await expect(handle.result()).rejects.toThrow();
+    const record = await new StreamFollower(`${instance.baseUrl}/temporal/stream/${id}`, token).done;
+    expect(record.sequences).toEqual(range(1, 3));
+    // The log never said it failed (the workflow threw); Temporal does.
+    expect(record.end).toEqual({ status: 'IN_PROGRESS', lastSequence: 3, execution: 'FAILED' });
   });
 
   it('latest says where the log starts when it leaves older updates out, and recovery pages return them', async () => {
@@ -230,7 +245,7 @@ describe('the workflow status on a running stream', () => {
     for (const { statuses, end } of [record, lateRecord]) {
       // Exactly one change, told once, after the update that carried it, before the end.
       expect(statuses).toEqual([{ status: 'DONE', lastSequence: 4, seen: 4 }]);
-      expect(end).toEqual({ status: 'DONE', lastSequence: 4 });
+      expect(end).toEqual({ status: 'DONE', lastSequence: 4, execution: 'COMPLETED' });
     }
   });
 });
@@ -268,7 +283,7 @@ describe('POST recovery', () => {
     await handle.signal(finish);
     const record = await follower.done;
     expect(record.sequences).toEqual([...range(1, 10), ...range(5, 10), 11, 12, 13]);
-    expect(record.end).toEqual({ status: 'DONE', lastSequence: 13 });
+    expect(record.end).toEqual({ status: 'DONE', lastSequence: 13, execution: 'COMPLETED' });
   });
 
   it('starts the replay after the last update at or before lastTimestamp when that is all the client kept', async () => {

@@ -1,5 +1,5 @@
 import { createUpdateLog, type CarriedLog } from '@resumable/workflow-state';
-import { condition, defineSignal, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, defineSignal, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 
 type Status = 'IN_PROGRESS' | 'DONE';
 type Updates = { tick: { n: number } };
@@ -14,6 +14,13 @@ export async function tickingTask(input: { count: number; batch?: number; pauseM
     if (n % batch === 0 && n < input.count && input.pauseMs) await sleep(input.pauseMs);
   }
   return log.lastSequence;
+}
+
+/** Emits `count` ticks, then fails for good without writing a final status: Temporal alone says it failed. */
+export async function failingTask(input: { count: number }): Promise<never> {
+  const log = createUpdateLog<Status, Updates>({ status: 'IN_PROGRESS' });
+  for (let n = 1; n <= input.count; n++) log.emit('tick', { n });
+  throw ApplicationFailure.nonRetryable('the task gave up', 'GaveUp');
 }
 
 export const emitMore = defineSignal<[number]>('emitMore');

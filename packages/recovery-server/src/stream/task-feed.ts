@@ -108,6 +108,8 @@ export class TaskFeed {
   /** The status attached clients were last told. */
   private announced = '';
   private closed = false;
+  /** Temporal's execution status of the closed run (`COMPLETED`, `FAILED`, …), for `end`. */
+  private execution: string | undefined;
   /** The run whose closed log this feed holds, once closed (when the source named it). */
   private closedRun: string | undefined;
   /** The latest run id, asked when a client comes to a closed feed (cached for describeTtlMs). */
@@ -194,6 +196,7 @@ export class TaskFeed {
     this.finishing ??= read().then(() => {
       this.closed = true;
       this.closedRun = runId;
+      this.execution = info.executionStatus;
       this.endAttached();
     });
     this.finishing.catch(() => {
@@ -649,7 +652,11 @@ export class TaskFeed {
   }
 
   private end(client: Client): void {
-    const data: EndEventData = { status: this.status, lastSequence: this.high };
+    const data: EndEventData = {
+      status: this.status,
+      lastSequence: this.high,
+      ...(this.execution && { execution: this.execution }),
+    };
     client.connection.send({ event: TASK_EVENTS.end, data: JSON.stringify(data) });
     client.connection.close('closed');
     this.remove(client.connection);

@@ -39,7 +39,7 @@ export async function expectLiveStream(options: {
   await expect(handle.result()).resolves.toBe(last);
 
   expect(record.sequences).toEqual(range(1, last));
-  expect(record.end).toEqual({ status: 'DONE', lastSequence: last });
+  expect(record.end).toEqual({ status: 'DONE', lastSequence: last, execution: 'COMPLETED' });
   expect(record.opens).toBe(1);
   const log = (await (
     await fetch(`${origin}/api/temporal/recovery/${id}`, { headers: { Authorization: `Bearer ${token}` } })
