@@ -32,19 +32,60 @@ export interface Connection {
  * if (command.kind === 'tail') console.log(`following ${command.taskId} from #${command.since}`);
  */
 export type Command =
-  | { kind: 'help'; text: string }
   | {
+      /** `--help`, `-h` or `help [command]`: print a usage text. */
+      kind: 'help';
+      /** The usage text to print to stdout. */
+      text: string;
+    }
+  | {
+      /** `tail <taskId>`: follow a task's updates until its workflow ends. */
       kind: 'tail';
+      /** The server's base URL and token: `--url`/`--token`, else `$RESUMABLE_URL`/`$RESUMABLE_TOKEN`, else `DEFAULT_BASE_URL`. */
       connection: Connection;
+      /** The task to follow (its Temporal workflow id). */
       taskId: string;
+      /** `--since`: start after this sequence; 0 (the default) is from the first update. */
       since: number;
+      /** `--json`: one JSON line per update on stdout, instead of text. */
       json: boolean;
+      /** `--ok` (repeatable, comma-separated): more final statuses that exit 0; empty by default. */
       ok: string[];
+      /** `--retry-for` in ms: give up after this long without a connection. Default 30 000. */
       retryForMs: number;
     }
-  | { kind: 'paused-list'; connection: Connection; json: boolean }
-  | { kind: 'paused-resume'; connection: Connection; executionId: string; payload?: unknown; json: boolean }
-  | { kind: 'paused-cancel'; connection: Connection; executionId: string; reason?: string; json: boolean };
+  | {
+      /** `paused` or `paused list`: list the paused workflows. */
+      kind: 'paused-list';
+      /** The server's base URL and token: `--url`/`--token`, else `$RESUMABLE_URL`/`$RESUMABLE_TOKEN`, else `DEFAULT_BASE_URL`. */
+      connection: Connection;
+      /** `--json`: print the list as JSON instead of a table. */
+      json: boolean;
+    }
+  | {
+      /** `paused resume <workflowId>`: resume a paused workflow. */
+      kind: 'paused-resume';
+      /** The server's base URL and token: `--url`/`--token`, else `$RESUMABLE_URL`/`$RESUMABLE_TOKEN`, else `DEFAULT_BASE_URL`. */
+      connection: Connection;
+      /** The paused workflow's execution id. */
+      executionId: string;
+      /** `--data`, parsed as JSON: the payload to resume with; absent without `--data`. */
+      payload?: unknown;
+      /** `--json`: print the server's answer as JSON instead of a line of text. */
+      json: boolean;
+    }
+  | {
+      /** `paused cancel <workflowId>`: cancel a paused workflow. */
+      kind: 'paused-cancel';
+      /** The server's base URL and token: `--url`/`--token`, else `$RESUMABLE_URL`/`$RESUMABLE_TOKEN`, else `DEFAULT_BASE_URL`. */
+      connection: Connection;
+      /** The paused workflow's execution id. */
+      executionId: string;
+      /** `--reason`: why it is cancelled; absent (the server's default reason) without a non-empty `--reason`. */
+      reason?: string;
+      /** `--json`: print the server's answer as JSON instead of a line of text. */
+      json: boolean;
+    };
 
 const CONNECTION = { url: { type: 'string' }, token: { type: 'string' } } as const;
 const HELP = { help: { type: 'boolean', short: 'h' } } as const;

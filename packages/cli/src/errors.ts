@@ -48,6 +48,7 @@ interface WireError {
  * }
  */
 export class CliError extends Error {
+  /** What went wrong, for programs (see `CliErrorCode`); it decides `exitCode`. */
   readonly code: CliErrorCode;
   /** The server's error code (`{"error": {"code"}}`) or the client's, when there was one. */
   readonly serverCode: string | undefined;

@@ -7,7 +7,7 @@ export { tail, type TailOptions, type TailResult, type TailEvent } from './tail'
 export { listPaused, resumePaused, cancelPaused, formatPausedTable, type ExecutionActionResult } from './paused';
 export { parseCommandLine, DEFAULT_BASE_URL, type Command, type Connection } from './args';
 export { CliError, type CliErrorCode } from './errors';
-export { EXIT_CODES, exitCodeForStatus } from './exit-codes';
+export { EXIT_CODES, exitCodeForEnd, exitCodeForStatus } from './exit-codes';
 export { progressOf } from './progress';
 export {
   createTailRenderer,

@@ -13,8 +13,11 @@ import { fit, printable } from './render';
  * // { executionId: 'order-42', action: 'resume', accepted: true }
  */
 export interface ExecutionActionResult {
+  /** The workflow execution the action was for. */
   executionId: string;
+  /** Which action the server took. */
   action: 'resume' | 'cancel';
+  /** True when the server accepted the action (it answers 202; a refusal is an error instead). */
   accepted: boolean;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkflowUpdate } from '@resumable/protocol';
 import { CliError } from './errors';
-import { EXIT_CODES, exitCodeForStatus } from './exit-codes';
+import { EXIT_CODES, exitCodeForEnd, exitCodeForStatus } from './exit-codes';
 import { formatPausedTable } from './paused';
 import { progressOf } from './progress';
 import { createTailRenderer, fit, formatBar, formatUpdate, printable, renderModeOf, type Output } from './render';
@@ -185,6 +185,21 @@ describe('exit codes', () => {
     expect(exitCodeForStatus('MERGED')).toBe(EXIT_CODES.OTHER_STATUS);
     expect(exitCodeForStatus('MERGED', ['merged'])).toBe(0);
     expect(exitCodeForStatus(undefined)).toBe(5);
+  });
+
+  it("take Temporal's outcome of the run over the log's status, when the server said it", () => {
+    // A workflow that threw never wrote a failed status.
+    expect(exitCodeForEnd({ status: 'IN_PROGRESS', execution: 'FAILED' })).toBe(1);
+    expect(exitCodeForEnd({ status: 'IN_PROGRESS', execution: 'CANCELED' })).toBe(2);
+    expect(exitCodeForEnd({ status: 'IN_PROGRESS', execution: 'TERMINATED' })).toBe(3);
+    expect(exitCodeForEnd({ status: 'IN_PROGRESS', execution: 'TIMED_OUT' })).toBe(4);
+    // Completed: the log's status says how it went, and an unknown one is still a success.
+    expect(exitCodeForEnd({ status: 'DONE', execution: 'COMPLETED' })).toBe(0);
+    expect(exitCodeForEnd({ status: 'MERGED', execution: 'COMPLETED' })).toBe(0);
+    expect(exitCodeForEnd({ status: 'FAILED', execution: 'COMPLETED' })).toBe(1);
+    // An older server: the log's status alone.
+    expect(exitCodeForEnd({ status: 'MERGED' })).toBe(EXIT_CODES.OTHER_STATUS);
+    expect(exitCodeForEnd({ status: 'MERGED' }, ['merged'])).toBe(0);
   });
 
   it('map errors to sysexits-style codes', () => {

@@ -11,6 +11,7 @@ import type { TailEvent, TailResult } from './tail';
  * const output: Output = { write: (text) => void lines.push(text), isTTY: false };
  */
 export interface Output {
+  /** Writes `text` as it is (it holds its own newlines). */
   write(text: string): void;
   /** True when it is a terminal: the progress bar is drawn only then. */
   isTTY?: boolean | undefined;
@@ -26,9 +27,13 @@ export interface Output {
  * renderer.end(await tail({ connection, taskId: 'task-1', onUpdate: renderer.update, onEvent: renderer.event }));
  */
 export interface TailRenderer {
+  /** Shows one update (`tail`'s `onUpdate`). */
   update(update: WorkflowUpdate): void;
+  /** Shows a connection or status change (`tail`'s `onEvent`). */
   event(event: TailEvent): void;
+  /** Shows how the tail ended, once it resolved (the `json` renderer shows nothing). */
   end(result: TailResult): void;
+  /** Finishes the display when the tail rejected; the error itself is reported elsewhere. */
   fail(error: CliError): void;
 }
 

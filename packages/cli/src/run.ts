@@ -1,6 +1,6 @@
 import { parseCommandLine, type Command } from './args';
 import { CliError } from './errors';
-import { EXIT_CODES, exitCodeForStatus } from './exit-codes';
+import { EXIT_CODES, exitCodeForEnd } from './exit-codes';
 import type { Fetch } from './http';
 import { cancelPaused, formatPausedTable, listPaused, resumePaused } from './paused';
 import { createTailRenderer, printable, renderModeOf, type Output } from './render';
@@ -15,12 +15,15 @@ import { tail } from './tail';
  * await runCli(['paused', '--url', 'http://127.0.0.1:3000/api'], io);
  */
 export interface CliIo {
+  /** Where results go: usage texts, updates, the paused list, action answers. */
   stdout: Output;
+  /** Where errors and their hints go, and `tail`'s notes in plain mode. */
   stderr: Output;
   /** `RESUMABLE_URL` and `RESUMABLE_TOKEN` are read from here. Default `process.env`. */
   env?: Record<string, string | undefined>;
   /** Aborted on Ctrl-C: a running command stops and exits 130. */
   signal?: AbortSignal;
+  /** The `fetch` for every request the command makes. Default the global `fetch`. */
   fetch?: Fetch;
 }
 
@@ -93,7 +96,7 @@ async function runTail(command: Extract<Command, { kind: 'tail' }>, io: CliIo): 
       ...(io.fetch ? { fetch: io.fetch } : {}),
     });
     renderer.end(result);
-    return exitCodeForStatus(result.status, command.ok);
+    return exitCodeForEnd(result, command.ok);
   } catch (thrown) {
     const error = CliError.from(thrown);
     renderer.fail(error);

@@ -27,15 +27,46 @@ import { reasonOf, requestJson, routeUrl, type Fetch } from './http';
  */
 export type TailEvent =
   /** A request for the stream is on its way (the first, or after a cut). */
-  | { type: 'connecting'; resumeFrom: number }
+  | {
+      /** Which event this is. */
+      type: 'connecting';
+      /** The last sequence delivered, which the stream resumes after (`since` on the first connect). */
+      resumeFrom: number;
+    }
   /** The stream is open: `lastSequence` is what the server knew, so updates up to it are a catch-up. */
-  | { type: 'connected'; resumeFrom: number; lastSequence: number; status?: string | undefined }
+  | {
+      /** Which event this is. */
+      type: 'connected';
+      /** The sequence the server resumes after (its `connected` event's, else the last delivered). */
+      resumeFrom: number;
+      /** The last sequence the server knew when the stream opened (else the last delivered). */
+      lastSequence: number;
+      /** The workflow's status as the server last read it; undefined when not known yet. */
+      status?: string | undefined;
+    }
   /** The workflow's status changed (the one its log holds). */
-  | { type: 'status'; status: string }
+  | {
+      /** Which event this is. */
+      type: 'status';
+      /** The new status. */
+      status: string;
+    }
   /** The connection failed or was cut; it is tried again (resuming after `resumeFrom`). */
-  | { type: 'reconnecting'; resumeFrom: number; error: CliError }
+  | {
+      /** Which event this is. */
+      type: 'reconnecting';
+      /** The last sequence delivered, which the next connection resumes after. */
+      resumeFrom: number;
+      /** Why the connection failed (an `UNREACHABLE` one when there was no error to report). */
+      error: CliError;
+    }
   /** Missed updates are read from the recovery endpoint, after `from`. */
-  | { type: 'recovering'; from: number };
+  | {
+      /** Which event this is. */
+      type: 'recovering';
+      /** The last sequence delivered: recovery reads the updates after it. */
+      from: number;
+    };
 
 /**
  * Options of `tail`.
@@ -50,6 +81,7 @@ export type TailEvent =
  * };
  */
 export interface TailOptions {
+  /** Where the server is and the token to send. */
   connection: Connection;
   /** The task: its Temporal workflow id. */
   taskId: string;
@@ -71,6 +103,7 @@ export interface TailOptions {
   maxBackoffMs?: number;
   /** Stops the tail: it rejects with `INTERRUPTED`. */
   signal?: AbortSignal;
+  /** The `fetch` for the stream and the recovery pages. Default the global `fetch`. */
   fetch?: Fetch;
 }
 
@@ -84,6 +117,13 @@ export interface TailOptions {
 export interface TailResult {
   /** The status the workflow's log holds at its end; undefined if the server never said. */
   status: string | undefined;
+  /**
+   * Temporal's outcome of the run (`COMPLETED`, `FAILED`, `CANCELED`, `TERMINATED`,
+   * `TIMED_OUT`, `CONTINUED_AS_NEW`) when the server's `end` said it (servers from the
+   * release that added it); undefined otherwise.
+   */
+  execution?: string | undefined;
+  /** The last sequence delivered (the `since` given when there was nothing new). */
   lastSequence: number;
   /** How many updates `onUpdate` got. */
   delivered: number;
@@ -366,7 +406,12 @@ class Tail {
       }
       if (this.#done) return;
       this.#settle();
-      this.#resolve({ status: this.#status, lastSequence: this.#sequencer.head, delivered: this.#delivered });
+      this.#resolve({
+        status: this.#status,
+        ...(this.#end?.execution && { execution: this.#end.execution }),
+        lastSequence: this.#sequencer.head,
+        delivered: this.#delivered,
+      });
     } catch (error) {
       this.#fail(CliError.from(error));
     }

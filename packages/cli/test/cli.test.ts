@@ -128,6 +128,17 @@ describe('resumable (a real Temporal dev server, worker and recovery server)', (
     expect(cli.stderr).toContain(`${handle.workflowId} ended: FAILED (last update #3)`);
   });
 
+  it('exits 1 for a workflow that threw without writing a failed status (Temporal says it failed)', async () => {
+    const handle = await startProgress(4);
+    await handle.signal(emitMore, 2);
+    const cli = spawnCli(['tail', handle.workflowId, ...auth()]);
+    await expect.poll(() => updateSequences(screenLines(cli.stdout)), { timeout: 30_000 }).toEqual(range(2));
+    await handle.signal(finish, 'THREW');
+    expect(await cli.exited).toBe(1);
+    await expect(handle.result()).rejects.toThrow();
+    expect(updateSequences(screenLines(cli.stdout))).toEqual(range(2));
+  });
+
   it('--json prints one parsable line per update; --since starts after a sequence', async () => {
     const handle = await startProgress(5);
     await handle.signal(emitMore, 5);

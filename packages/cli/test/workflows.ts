@@ -1,7 +1,8 @@
 import { createUpdateLog } from '@resumable/workflow-state';
 import { ApplicationFailure, condition, defineSignal, setHandler } from '@temporalio/workflow';
 
-type Outcome = 'COMPLETED' | 'FAILED';
+/** How `finish` ends the task; `THREW` fails it without writing a final status first. */
+type Outcome = 'COMPLETED' | 'FAILED' | 'THREW';
 type Status = 'RUNNING' | 'WAITING' | Outcome;
 type Updates = { progress: { text: string; percent: number }; result: { text: string } };
 
@@ -27,6 +28,7 @@ export async function progressTask(input: { total: number }): Promise<number> {
     }
     if (outcome) break;
   }
+  if (outcome === 'THREW') throw ApplicationFailure.nonRetryable('the task threw before saying how it went');
   log.setStatus(outcome);
   log.emit('result', { text: `finished: ${outcome}` });
   if (outcome === 'FAILED') throw ApplicationFailure.nonRetryable('the task failed on purpose');
