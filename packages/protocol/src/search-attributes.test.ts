@@ -74,7 +74,7 @@ describe('checkSearchAttributes', () => {
     expect((error as ResumableError).message).toBe(
       'Temporal namespace "orders" lacks Resumable\'s search attributes ResumablePausedAt, ResumableWaitingFor, ' +
         "ResumablePausedTime, ResumableTimeoutAt: a pausing workflow's task fails (BadSearchAttributes) and paused " +
-        'workflows cannot be listed. Register them once with `npx -p @resumable/recovery-server resumable ' +
+        'workflows cannot be listed. Register them once with `npx -p @resumable/recovery-server resumable-server ' +
         'search-attributes --address temporal.internal:7233 --namespace orders`, or with `temporal operator ' +
         'search-attribute create --address temporal.internal:7233 --namespace orders --name <name> --type <type>` ' +
         'for each missing one of ResumablePaused Bool, ResumablePausedAt Keyword, ResumableWaitingFor KeywordList, ' +

@@ -3,13 +3,14 @@ import type { UpdateMap, UpdateOf } from '@resumable/protocol';
 import { useCallback, useMemo } from './react';
 import {
   getTaskSubscription,
+  INITIAL_TASK_STATE,
   peekTaskSubscription,
-  snapshotState,
   type SharedRegistry,
   type TaskState,
   type TaskSubscription,
   type TaskSubscriptionOptions,
 } from './client/index';
+import { snapshotPatch } from './client/snapshot-state';
 import { useShared } from './use-shared';
 
 // Only the client entry's public API: the built React entry imports it from
@@ -98,7 +99,10 @@ export function useTemporalSubscription<TMap extends UpdateMap = UpdateMap, TSta
   const { taskId, apiBaseUrl, enabled = true, initialSnapshot } = options;
   const active = enabled && !!taskId;
   // What server rendering and hydration show: the snapshot the page was rendered with.
-  const initial = useMemo(() => snapshotState(initialSnapshot), [initialSnapshot]);
+  const initial = useMemo(
+    () => (initialSnapshot ? { ...INITIAL_TASK_STATE, ...snapshotPatch(initialSnapshot) } : INITIAL_TASK_STATE),
+    [initialSnapshot],
+  );
   const [state, , peek] = useShared(
     options as TaskSubscriptionOptions & UseTemporalSubscriptionOptions,
     active,

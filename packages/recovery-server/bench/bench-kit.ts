@@ -3,13 +3,16 @@
  * a loopback socket, the SSE client process and its report, seeded resume points.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createInMemoryBus } from '@resumable/sse-publisher';
+import { createResumableSinks } from '@resumable/workflow-state/worker';
 import { bundleWorkflows, startDevServer, type DevServer } from '@resumable/temporal-dev';
 import type { RecoveryServer } from '../src/index';
 import { toNodeHandler } from '../src/adapters/node';
@@ -163,4 +166,30 @@ export async function startTemporal(cleanups: ReturnType<typeof cleanupStack>, b
   const temporal = await countingClient(dev);
   cleanups.push(() => temporal.client.connection.close());
   return { dev, codePath: bundles['recovery-server'] as string, native, temporal };
+}
+
+/**
+ * A worker on its own task queue running the test workflows, its sinks into an in-memory
+ * bus nobody reads (the benchmarks that use it read the log, not the live path); stopped
+ * by `cleanups`. Returns the task queue.
+ */
+export async function startLogWorker(
+  cleanups: ReturnType<typeof cleanupStack>,
+  temporal: Awaited<ReturnType<typeof startTemporal>>,
+  name: string,
+): Promise<string> {
+  const taskQueue = `${name}-${randomUUID()}`;
+  const worker = await Worker.create({
+    connection: temporal.native,
+    namespace: temporal.dev.namespace,
+    taskQueue,
+    workflowBundle: { codePath: temporal.codePath },
+    sinks: createResumableSinks({ bus: createInMemoryBus() }),
+  });
+  const running = worker.run();
+  cleanups.push(async () => {
+    worker.shutdown();
+    await running;
+  });
+  return taskQueue;
 }

@@ -16,13 +16,20 @@
  *   pnpm --filter @resumable/recovery-server bench:catch-up
  */
 import { randomUUID } from 'node:crypto';
-import { Worker } from '@temporalio/worker';
 import { QUERY_NAMES, type UpdatesPage } from '@resumable/protocol';
 import { createInMemoryBus } from '@resumable/sse-publisher';
-import { createResumableSinks } from '@resumable/workflow-state/worker';
 import { machineLine, nextMessage, percentile, writeBenchSection } from '@resumable/kit/bench-report';
 import { createRecoveryServer, type RecoveryServer } from '../src/index';
-import { cleanupStack, forkClients, listen, resumePoints, sleep, startTemporal, type ClientsDone } from './bench-kit';
+import {
+  cleanupStack,
+  forkClients,
+  listen,
+  resumePoints,
+  sleep,
+  startLogWorker,
+  startTemporal,
+  type ClientsDone,
+} from './bench-kit';
 import { emitMore, finish, type steppedTask, type tickingTask } from '../test/workflows';
 
 const BIG = 10_000;
@@ -56,20 +63,9 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   const cleanups = cleanupStack(WATCHDOG_MS);
   try {
-    const { dev, codePath, native, temporal } = await startTemporal(cleanups, 'resumable-catch-up-bench');
-    const taskQueue = `catch-up-${randomUUID()}`;
-    const worker = await Worker.create({
-      connection: native,
-      namespace: dev.namespace,
-      taskQueue,
-      workflowBundle: { codePath },
-      sinks: createResumableSinks({ bus: createInMemoryBus() }),
-    });
-    const running = worker.run();
-    cleanups.push(async () => {
-      worker.shutdown();
-      await running;
-    });
+    const started = await startTemporal(cleanups, 'resumable-catch-up-bench');
+    const { temporal } = started;
+    const taskQueue = await startLogWorker(cleanups, started, 'catch-up');
 
     const { child, stop: stopClients } = forkClients();
     cleanups.push(stopClients);

@@ -12,13 +12,10 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { Worker } from '@temporalio/worker';
 import type { UpdatesPage } from '@resumable/protocol';
-import { createInMemoryBus } from '@resumable/sse-publisher';
-import { createResumableSinks } from '@resumable/workflow-state/worker';
 import { machineLine, percentile, writeBenchSection } from '@resumable/kit/bench-report';
 import { createRecoveryServer } from '../src/index';
-import { cleanupStack, listen, startTemporal } from './bench-kit';
+import { cleanupStack, listen, startLogWorker, startTemporal } from './bench-kit';
 import type { richTask, tickingTask } from '../test/workflows';
 
 const UPDATES = 10_000;
@@ -62,20 +59,9 @@ async function main(): Promise<void> {
   const loadStart = loadAverage();
   const cleanups = cleanupStack(300_000);
   try {
-    const { dev, codePath, native, temporal } = await startTemporal(cleanups, 'resumable-compression-bench');
-    const taskQueue = `compression-${randomUUID()}`;
-    const worker = await Worker.create({
-      connection: native,
-      namespace: dev.namespace,
-      taskQueue,
-      workflowBundle: { codePath },
-      sinks: createResumableSinks({ bus: createInMemoryBus() }),
-    });
-    const running = worker.run();
-    cleanups.push(async () => {
-      worker.shutdown();
-      await running;
-    });
+    const started = await startTemporal(cleanups, 'resumable-compression-bench');
+    const { temporal } = started;
+    const taskQueue = await startLogWorker(cleanups, started, 'compression');
     const server = createRecoveryServer({
       temporal: { client: temporal.client },
       auth: { secret: SECRET },

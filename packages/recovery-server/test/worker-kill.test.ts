@@ -351,7 +351,9 @@ describe('a worker killed between the sink call and the workflow task completion
     followers.forEach((f, i) => {
       const record = records[i] as StreamRecord;
       expect.soft(record.sequences, `${f.name}: sequences`).toEqual(range(1, KILLS + 1));
-      expect.soft(record.end, `${f.name}: end`).toEqual({ status: 'DONE', lastSequence: KILLS + 1 });
+      expect
+        .soft(record.end, `${f.name}: end`)
+        .toEqual({ status: 'DONE', lastSequence: KILLS + 1, execution: 'COMPLETED' });
       expect.soft(f.updates.map(content), `${f.name}: content must equal the durable log`).toEqual(log.map(content));
     });
   }, 180_000);

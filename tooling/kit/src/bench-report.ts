@@ -64,3 +64,23 @@ export function nextMessage<T>(proc: ChildProcess, type: string): Promise<T> {
     proc.once('exit', onExit);
   });
 }
+
+/**
+ * A benchmark child's clock minus ours, NTP-style over IPC: the child answers
+ * `{ type: 'ping', id }` with `{ type: 'pong', id, at }` (`at` on its
+ * `performance.timeOrigin + performance.now()`); the ping with the smallest round trip
+ * wins, and the offset is within ± half that round trip.
+ */
+export async function clockOffset(proc: ChildProcess, pings = 50): Promise<{ offset: number; rtt: number }> {
+  const now = () => performance.timeOrigin + performance.now();
+  let best = { offset: 0, rtt: Number.POSITIVE_INFINITY };
+  for (let id = 0; id < pings; id++) {
+    const pong = nextMessage<{ at: number }>(proc, 'pong');
+    const sent = now();
+    proc.send({ type: 'ping', id });
+    const { at } = await pong;
+    const back = now();
+    if (back - sent < best.rtt) best = { offset: at - (sent + back) / 2, rtt: back - sent };
+  }
+  return best;
+}

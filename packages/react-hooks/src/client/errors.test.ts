@@ -67,7 +67,7 @@ describe('errors from responses and events', () => {
     expect(networkError(cause)).toMatchObject({ code: 'NETWORK_ERROR', status: undefined, cause });
     expect(parseEventData({ event: 'update', data: '{"sequence":1}' })).toEqual({ sequence: 1 });
     expect(() => parseEventData({ event: 'update', data: '{oops' })).toThrow(
-      expect.objectContaining({ code: 'INVALID_JSON', message: 'SSE event "update" does not carry JSON data' }),
+      expect.objectContaining({ code: 'INVALID_JSON', message: 'SSE event "update": data is not JSON' }),
     );
   });
 });

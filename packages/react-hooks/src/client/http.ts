@@ -40,7 +40,7 @@ export function parseEventData<T>({ event, data }: { event: string; data: string
   try {
     return JSON.parse(data) as T;
   } catch (cause) {
-    throw new ClientError('INVALID_JSON', `SSE event "${event}" does not carry JSON data`, { cause });
+    throw new ClientError('INVALID_JSON', `SSE event "${event}": data is not JSON`, { cause });
   }
 }
 

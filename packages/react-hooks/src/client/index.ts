@@ -20,7 +20,6 @@ export {
   getTaskSubscription,
   peekTaskSubscription,
   INITIAL_TASK_STATE,
-  snapshotState,
   type TaskSubscriptionOptions,
   type TaskState,
   type RecoveryProgress,

@@ -12,6 +12,7 @@ import { openEventStream, type ConnectionStatus, type EventStream, type StreamOp
 import { liveContext, parseEventData, requestJson } from './http';
 import { Sequencer } from './sequencer';
 import { apiBase, sharedRegistry, statusPatch } from './shared-stream';
+import { shown, snapshotPatch } from './snapshot-state';
 import { Subscribable } from './subscribable';
 import type { RefreshToken } from './token';
 
@@ -126,31 +127,6 @@ export const INITIAL_TASK_STATE: TaskState<never, never> = {
 };
 
 /**
- * The state a task shows before its stream says anything: the snapshot's updates,
- * status and sequence, or nothing known (`INITIAL_TASK_STATE`) without one.
- *
- * @example
- * const state = snapshotState(await server.getTaskSnapshot('order-1'));
- * console.log(state.lastSequence, state.workflowStatus);
- */
-export function snapshotState<TUpdate extends WorkflowUpdate = WorkflowUpdate, TStatus extends string = string>(
-  snapshot: WorkflowStateOf<string, WorkflowUpdate> | undefined,
-): TaskState<TUpdate, TStatus> {
-  if (!snapshot) return INITIAL_TASK_STATE;
-  const updates = snapshot.updates as TUpdate[];
-  const latest = updates[updates.length - 1];
-  return {
-    ...INITIAL_TASK_STATE,
-    updates,
-    latestUpdate: latest,
-    latestData: latest?.data,
-    lastSequence: snapshot.lastSequence,
-    lastTimestamp: latest?.timestamp,
-    workflowStatus: snapshot.status as TStatus,
-  };
-}
-
-/**
  * One task's stream, shared by every subscriber: live updates from
  * `GET {apiBaseUrl}/temporal/stream/:taskId`, deduplicated by sequence, with gaps
  * filled from `GET {apiBaseUrl}/temporal/recovery/:taskId` before anything later is
@@ -184,7 +160,7 @@ export class TaskSubscription<
   #recovery: Promise<number> | undefined;
   #recoverAgain = false;
   /** The `lastSequence` the shown `workflowStatus` was said at (Infinity once `end` said it). */
-  #statusAt = 0;
+  #statusAt: number;
   readonly #release: () => void;
 
   /** @internal Created by `getTaskSubscription`; `release` forgets it in the registry. */
@@ -193,10 +169,10 @@ export class TaskSubscription<
     public options: TaskSubscriptionOptions,
     release: () => void,
   ) {
-    super(snapshotState<TUpdate, TStatus>(options.initialSnapshot));
+    super(INITIAL_TASK_STATE);
+    if (options.initialSnapshot) this.setState(snapshotPatch<TUpdate, TStatus>(options.initialSnapshot));
     // Applied already (the page shows it): the stream resumes after it.
-    const snapshot = options.initialSnapshot;
-    if (snapshot) [this.#sequencer.head, this.#statusAt] = [snapshot.lastSequence, snapshot.lastSequence];
+    this.#statusAt = this.#sequencer.head = this.getState().lastSequence;
     this.#release = release;
     this.#context = liveContext(() => this.options);
     this.#pacer = new CatchUpPacer<TUpdate>(
@@ -311,15 +287,7 @@ export class TaskSubscription<
   }
 
   #applyBatch(batch: TUpdate[], progress: CatchUpProgress): void {
-    const latest = batch[batch.length - 1] as TUpdate;
-    this.setState({
-      updates: this.getState().updates.concat(batch),
-      latestUpdate: latest,
-      latestData: latest.data,
-      lastSequence: latest.sequence,
-      lastTimestamp: latest.timestamp,
-      ...progress,
-    });
+    this.setState({ ...shown(this.getState().updates.concat(batch)), ...progress });
     for (const update of batch) for (const listener of this.#updateListeners) listener(update);
   }
 

@@ -6,10 +6,10 @@ import { build } from 'esbuild';
 const HTML =
   '<!doctype html><html><head><meta charset="utf-8"><title>task</title></head><body><script type="module" src="/page.js"></script></body></html>';
 
-/** The test page (page.tsx, bundled from the package sources), served from its own loopback origin. */
-export async function servePage(): Promise<{ origin: string; port: number; close(): Promise<void> }> {
+/** A browser entry of these tests (path relative to this folder), bundled from the package sources. */
+export async function bundleForBrowser(entry: string): Promise<string> {
   const bundle = await build({
-    entryPoints: [new URL('./page.tsx', import.meta.url).pathname],
+    entryPoints: [new URL(entry, import.meta.url).pathname],
     bundle: true,
     write: false,
     format: 'esm',
@@ -20,7 +20,12 @@ export async function servePage(): Promise<{ origin: string; port: number; close
     define: { 'process.env.NODE_ENV': '"development"' },
     logLevel: 'silent',
   });
-  const script = bundle.outputFiles[0]?.text ?? '';
+  return bundle.outputFiles[0]?.text ?? '';
+}
+
+/** The test page (page.tsx, bundled from the package sources), served from its own loopback origin. */
+export async function servePage(): Promise<{ origin: string; port: number; close(): Promise<void> }> {
+  const script = await bundleForBrowser('./page.tsx');
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     if (path === '/') {

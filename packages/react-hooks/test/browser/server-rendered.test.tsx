@@ -10,11 +10,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WorkflowState } from '@resumable/protocol';
 import { CHROMIUM, CHROMIUM_ARGS } from '@resumable/kit/chromium';
-import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import { renderToString } from 'react-dom/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackend, until, type Backend, type RealServer } from '../real-server';
+import { bundleForBrowser } from './page-server';
 import { SnapshotPage, type SnapshotPageProps } from './ssr/snapshot-page';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => from + index);
@@ -31,19 +31,7 @@ describe('server-rendered first paint', () => {
   const snapshots: WorkflowState[] = [];
 
   beforeAll(async () => {
-    const bundle = await build({
-      entryPoints: [new URL('./ssr/client.tsx', import.meta.url).pathname],
-      bundle: true,
-      write: false,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      jsx: 'automatic',
-      conditions: ['@resumable/source'],
-      define: { 'process.env.NODE_ENV': '"development"' },
-      logLevel: 'silent',
-    });
-    const script = bundle.outputFiles[0]?.text ?? '';
+    const script = await bundleForBrowser('./ssr/client.tsx');
     backend = await startBackend();
     // The app's page server: renders each task page from a snapshot read at request time.
     pages = createServer((req, res) => {

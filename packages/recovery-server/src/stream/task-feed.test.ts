@@ -198,7 +198,7 @@ describe('TaskFeed', () => {
     expect(second.sequences).toEqual([2, 3]);
     expect(first.events.at(-1)).toMatchObject({
       event: 'end',
-      data: JSON.stringify({ status: 'DONE', lastSequence: 3 }),
+      data: JSON.stringify({ status: 'DONE', lastSequence: 3, execution: 'COMPLETED' }),
     });
     expect(first.isClosed).toBe(true);
   });
