@@ -219,9 +219,20 @@ describe('openNode on a real socket', () => {
     expect(maxBuffered).toBeLessThanOrEqual(bound + event.length + 64);
     await waitFor(() => fastReceived === 4096, 'the fast reader to get everything', 30_000);
     expect(fastBytes).toBe(sent);
-    collectGarbage();
-    const after = process.memoryUsage();
-    const grew = after.arrayBuffers + after.heapUsed - (before.arrayBuffers + before.heapUsed);
+    // Sockets and streams let go of their chunks a few turns of the loop after the last
+    // write, later on a loaded machine: measure after each turn and keep the lowest.
+    // A leak never comes down; a late release does.
+    const footprint = () => {
+      const { arrayBuffers, heapUsed } = process.memoryUsage();
+      return arrayBuffers + heapUsed;
+    };
+    const start = before.arrayBuffers + before.heapUsed;
+    let grew = Number.POSITIVE_INFINITY;
+    for (let turn = 0; turn < 10 && grew >= 16 * 1024 * 1024; turn += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50 * turn));
+      collectGarbage();
+      grew = Math.min(grew, footprint() - start);
+    }
     // 64 MiB went through; what the server still holds is a small fraction of it.
     expect(sent).toBe(64 * 1024 * 1024);
     expect(grew).toBeLessThan(16 * 1024 * 1024);
