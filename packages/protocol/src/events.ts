@@ -13,6 +13,12 @@ export const TASK_EVENTS = {
   status: 'status',
   /** The last event, once the workflow closed: `EndEventData`. */
   end: 'end',
+  /**
+   * Only on a stream opened with `?types=`: sequences `from` … `to` hold updates of
+   * other types, so this client gets none of them (`SkippedEventData`, its `to` as the
+   * event `id`: a resume point, so a reconnect does not ask for them again).
+   */
+  skipped: 'skipped',
 } as const;
 
 /**

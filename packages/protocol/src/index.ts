@@ -11,6 +11,7 @@ export type {
   ConnectedEventData,
   EndEventData,
   StatusEventData,
+  SkippedEventData,
   PausedWorkflow,
   PausedInitialData,
   WorkflowResumedData,

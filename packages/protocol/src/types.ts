@@ -110,6 +110,13 @@ export interface UpdatesPageOf<TStatus extends string, TUpdate extends WorkflowU
   updates: TUpdate[];
   /** True when more updates exist after the last one in this page. */
   hasMore: boolean;
+  /**
+   * Only on pages asked with `?types=`: every sequence up to here is either in
+   * `updates` or of a type the filter leaves out. The next page starts after it
+   * (`sinceSequence=throughSequence`), and a client that tracks sequences treats the
+   * missing ones up to it as delivered: a gap after it is a real gap.
+   */
+  throughSequence?: number;
 }
 
 /**
@@ -204,6 +211,22 @@ export interface EndEventData<TStatus extends string = string> {
    * what the workflow wrote; a workflow that threw never wrote "failed", this says so.
    */
   execution?: string;
+}
+
+/**
+ * `data` of a `skipped` event, sent only on a stream opened with `?types=`: the
+ * updates `from` … `to` (inclusive) are of types the client did not ask for. The event's
+ * `id` is `to`, so the stream resumes after them, and each update of an asked type
+ * still comes exactly once under its own sequence.
+ *
+ * @example
+ * const { from, to } = parseJsonData<SkippedEventData>(event); // e.g. { from: 6, to: 8 }
+ */
+export interface SkippedEventData {
+  /** The first sequence left out. */
+  from: number;
+  /** The last sequence left out. */
+  to: number;
 }
 
 /**

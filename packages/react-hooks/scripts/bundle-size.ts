@@ -14,8 +14,13 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
-/** The budget every measured import must fit, min+gz: 5 KiB. */
+/** The budget of one feature (one hook, the store) in an app, min+gz: 5 KiB. */
 export const BUDGET = 5 * 1024;
+/**
+ * The budget of several features together (both subscription hooks, the whole client),
+ * min+gz: 6 KiB. They share the transport, so together they cost less than the sum.
+ */
+export const COMBINED_BUDGET = 6 * 1024;
 export const ROOT = resolve(import.meta.dirname, '..');
 const PROTOCOL = resolve(ROOT, '..', 'protocol');
 
@@ -33,13 +38,16 @@ export interface MeasuredImport {
   name: string;
   /** The app's entry. */
   source: string;
-  /** Reported, not held to the budget (the budget is what one feature costs an app). */
+  /** Reported, not held to a budget (the budget is what features cost an app). */
   reportOnly?: boolean;
+  /** The budget it is held to, min+gz bytes; `BUDGET` when absent. */
+  budget?: number;
 }
 
 /**
- * The imports measured, each judged against `BUDGET`: each hook alone, the store,
- * both subscription hooks together, the framework-free client, and the full entry.
+ * The imports measured: each hook alone and the store against `BUDGET`, both
+ * subscription hooks together and the framework-free client against `COMBINED_BUDGET`,
+ * and the full entry, reported.
  */
 export const IMPORTS: readonly MeasuredImport[] = [
   {
@@ -54,13 +62,20 @@ export const IMPORTS: readonly MeasuredImport[] = [
   {
     name: 'both subscription hooks together',
     source: "export { useTemporalSubscription, usePausedWorkflows } from '@resumable/react-hooks';",
+    budget: COMBINED_BUDGET,
   },
   {
     name: '`@resumable/react-hooks/client`, everything',
     source: "export * from '@resumable/react-hooks/client';",
+    budget: COMBINED_BUDGET,
   },
   // Both hooks, the store and every helper: no app imports all of it, so it is shown, not budgeted.
-  { name: 'the full entry, everything', source: "export * from '@resumable/react-hooks';", reportOnly: true },
+  {
+    name: 'the full entry, everything',
+    source: "export * from '@resumable/react-hooks';",
+    reportOnly: true,
+    budget: COMBINED_BUDGET,
+  },
 ];
 
 /** A temporary app folder whose `node_modules` holds the packed packages. */
@@ -157,7 +172,7 @@ export async function measureAll(): Promise<SizeRow[]> {
     const rows: SizeRow[] = [];
     for (const entry of IMPORTS) {
       const measured = await measure(installed, entry.source);
-      rows.push({ ...entry, ...measured, fits: measured.gzipped <= BUDGET });
+      rows.push({ ...entry, ...measured, fits: measured.gzipped <= budgetOf(entry) });
     }
     return rows;
   } finally {
@@ -165,11 +180,18 @@ export async function measureAll(): Promise<SizeRow[]> {
   }
 }
 
+/** The budget an import is judged against (a reported row: the one-feature budget, for comparison). */
+export const budgetOf = (entry: MeasuredImport) => entry.budget ?? BUDGET;
+
+/** A row's verdict, e.g. `yes (≤ 5 KiB)`, or `**no** (≤ 5 KiB, reported)` for a reported row over it. */
+export const verdict = (row: SizeRow) =>
+  `${row.fits ? 'yes' : '**no**'} (≤ ${budgetOf(row) / 1024} KiB${row.reportOnly ? ', reported' : ''})`;
+
 /** The README's size table for `rows`. */
 export function sizeTable(rows: readonly SizeRow[]): string {
   return [
-    '| import | min+gz | ≤ 5 KiB? |',
+    '| import | min+gz | within budget? |',
     '|---|---|---|',
-    ...rows.map((row) => `| ${row.name} | ${kib(row.gzipped)} (${row.gzipped} B) | ${row.fits ? 'yes' : '**no**'} |`),
+    ...rows.map((row) => `| ${row.name} | ${kib(row.gzipped)} (${row.gzipped} B) | ${verdict(row)} |`),
   ].join('\n');
 }

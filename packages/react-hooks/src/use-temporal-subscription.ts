@@ -96,25 +96,28 @@ export interface UseTemporalSubscriptionResult<
 export function useTemporalSubscription<TMap extends UpdateMap = UpdateMap, TStatus extends string = string>(
   options: UseTemporalSubscriptionOptions<TMap>,
 ): UseTemporalSubscriptionResult<TMap, TStatus> {
-  const { taskId, apiBaseUrl, enabled = true, initialSnapshot } = options;
+  const { taskId, apiBaseUrl, enabled = true, initialSnapshot, types } = options;
+  // A filter is part of the subscription's identity: compare it by content, not by array.
+  const filter = types?.join();
   const active = enabled && !!taskId;
   // What server rendering and hydration show: the snapshot the page was rendered with.
   const initial = useMemo(
-    () => (initialSnapshot ? { ...INITIAL_TASK_STATE, ...snapshotPatch(initialSnapshot) } : INITIAL_TASK_STATE),
-    [initialSnapshot],
+    () => (initialSnapshot ? { ...INITIAL_TASK_STATE, ...snapshotPatch(initialSnapshot, types) } : INITIAL_TASK_STATE),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `filter` is `types` by content
+    [initialSnapshot, filter],
   );
   const [state, , peek] = useShared(
     options as TaskSubscriptionOptions & UseTemporalSubscriptionOptions,
     active,
     tasks,
     initial as TaskState,
-    [apiBaseUrl, taskId],
+    [apiBaseUrl, taskId, filter],
     (task, current) => task.onUpdate((update) => (current() as UseTemporalSubscriptionOptions).onUpdate?.(update)),
   );
   const recoverMissedUpdates = useCallback(
     () => peek()?.recoverMissedUpdates() ?? Promise.resolve(0),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `peek` depends on exactly these
-    [active, apiBaseUrl, taskId],
+    [active, apiBaseUrl, taskId, filter],
   );
   return useMemo(
     () => ({ ...(state as TaskState<UpdatesOf<TMap>, TStatus>), recoverMissedUpdates }),

@@ -21,7 +21,7 @@ import { connectTestClient, createTestWorker, type TestWorker } from '@resumable
 import { createResumableSinks } from '@resumable/workflow-state/worker';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll } from 'vitest';
-import { emitTicks, finishTicks, tickOnSignal } from './workflows';
+import { emitTicks, finishTicks, mixedOnSignal, tickOnSignal } from './workflows';
 
 export const SECRET = 'react-hooks-test-secret-of-at-least-32-characters';
 
@@ -78,7 +78,8 @@ export interface Backend {
    * (the live path is best-effort; only the durable log has them).
    */
   dropLive: ((message: BusMessage) => boolean) | undefined;
-  startTicking(name: string): Promise<TickingTask>;
+  /** Starts `tickOnSignal` (or, with `mixed`, `mixedOnSignal`: ticks and milestones). */
+  startTicking(name: string, workflow?: 'ticks' | 'mixed'): Promise<TickingTask>;
   startServer(options?: Partial<RecoveryServerOptions>): Promise<RealServer>;
   close(): Promise<void>;
 }
@@ -95,9 +96,9 @@ export async function startBackend(): Promise<Backend> {
     client,
     worker: undefined as unknown as TestWorker,
     dropLive: undefined,
-    async startTicking(name) {
+    async startTicking(name, workflow = 'ticks') {
       const taskId = uniqueId(name);
-      const handle = await client.workflow.start(tickOnSignal, {
+      const handle = await client.workflow.start(workflow === 'mixed' ? mixedOnSignal : tickOnSignal, {
         taskQueue: backend.worker.taskQueue,
         workflowId: taskId,
       });

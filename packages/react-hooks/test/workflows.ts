@@ -37,6 +37,29 @@ export async function tickOnSignal(): Promise<number> {
   return log.lastSequence;
 }
 
+/** The type of `mixedOnSignal`'s update `n`: every third a milestone, the rest ticks. */
+export const mixedType = (n: number) => (n % 3 === 0 ? 'milestone' : 'tick');
+
+/** `tickOnSignal` with two update types (`mixedType`), for type filters. */
+export async function mixedOnSignal(): Promise<number> {
+  const log = createUpdateLog<Status, { tick: { n: number }; milestone: { n: number } }>({ status: 'IN_PROGRESS' });
+  let pending = 0;
+  let done = false;
+  setHandler(emitTicks, (count) => {
+    pending += count;
+  });
+  setHandler(finishTicks, () => {
+    done = true;
+  });
+  for (;;) {
+    await condition(() => pending > 0 || done);
+    for (; pending > 0; pending--) log.emit(mixedType(log.lastSequence + 1), { n: log.lastSequence + 1 });
+    if (done) break;
+  }
+  log.setStatus('DONE');
+  return log.lastSequence;
+}
+
 /**
  * The README's typed example (test/readme/typed.tsx): two messages with a percentage,
  * then a status update, then DONE, on the map and statuses that example declares.

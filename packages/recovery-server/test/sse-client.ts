@@ -1,5 +1,11 @@
 import { EventSource } from 'eventsource';
-import type { ConnectedEventData, EndEventData, StatusEventData, WorkflowUpdate } from '@resumable/protocol';
+import type {
+  ConnectedEventData,
+  EndEventData,
+  SkippedEventData,
+  StatusEventData,
+  WorkflowUpdate,
+} from '@resumable/protocol';
 
 /** What one client saw on a task stream. */
 export interface StreamRecord {
@@ -15,6 +21,10 @@ export interface StreamRecord {
   nothingLeft?: true;
   /** Statuses that ended an EventSource for good (other than 204), each followed by a fresh one. */
   refusals: number[];
+  /** `skipped` events (streams opened with `?types=`), in order. */
+  skipped: SkippedEventData[];
+  /** Each sequence this client was given account of, once per update or `skipped` range, in order. */
+  covered: number[];
 }
 
 /**
@@ -31,6 +41,8 @@ export class StreamFollower {
     statuses: [],
     opens: 0,
     refusals: [],
+    skipped: [],
+    covered: [],
   };
   private source: EventSource | undefined;
   private finished!: (record: StreamRecord) => void;
@@ -49,8 +61,9 @@ export class StreamFollower {
     this.open(url);
   }
 
+  /** The last sequence accounted for: an update's, or the end of a `skipped` range. */
   get lastSequence(): number {
-    return this.record.sequences.at(-1) ?? 0;
+    return this.record.covered.at(-1) ?? 0;
   }
 
   get connectionId(): string | undefined {
@@ -91,7 +104,16 @@ export class StreamFollower {
         this.failed(new Error(`event id ${event.lastEventId} does not match sequence ${update.sequence}`));
       }
       this.record.sequences.push(update.sequence);
+      this.record.covered.push(update.sequence);
       this.onUpdate?.(update);
+    });
+    source.addEventListener('skipped', (event) => {
+      const skipped = JSON.parse(event.data) as SkippedEventData;
+      if (String(skipped.to) !== event.lastEventId) {
+        this.failed(new Error(`skipped event id ${event.lastEventId} does not match its end ${skipped.to}`));
+      }
+      this.record.skipped.push(skipped);
+      this.record.covered.push(...range(skipped.from, skipped.to));
     });
     source.addEventListener('status', (event) => {
       this.record.statuses.push({ ...(JSON.parse(event.data) as StatusEventData), seen: this.lastSequence });

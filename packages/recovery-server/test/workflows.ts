@@ -203,3 +203,75 @@ export async function richTask(input: {
   log.emit('text', { text: 'done' });
   return log.lastSequence;
 }
+
+type MixedUpdates = { progress: { n: number }; log: { n: number }; milestone: { n: number } };
+
+/** The type of the `n`th update of `mixedTask`: every 5th a milestone, other even ones a log line. */
+export function mixedType(n: number): keyof MixedUpdates {
+  return n % 5 === 0 ? 'milestone' : n % 2 === 0 ? 'log' : 'progress';
+}
+
+/** Like `steppedTask`, with three interleaved update types (`mixedType`): for type filters. */
+export async function mixedTask(input: { initial: number }): Promise<number> {
+  const log = createUpdateLog<Status, MixedUpdates>({ status: 'IN_PROGRESS' });
+  let pending = input.initial;
+  let done = false;
+  setHandler(emitMore, (count) => {
+    pending += count;
+  });
+  setHandler(finish, () => {
+    done = true;
+  });
+  for (;;) {
+    while (pending > 0) {
+      pending--;
+      const n = log.lastSequence + 1;
+      log.emit(mixedType(n), { n });
+    }
+    if (done) break;
+    await condition(() => pending > 0 || done);
+  }
+  log.setStatus('DONE');
+  return log.lastSequence;
+}
+
+/** What `compactingTask` folds its old ticks into: how many left the log, and their `n`s summed. */
+export interface TickSnapshot {
+  folded: number;
+  sum: number;
+}
+
+/**
+ * `steppedTask` with a compacting log: it keeps `keep` ticks and folds older ones into
+ * a `TickSnapshot`, and its state query answers at most `stateUpdates` of them (so
+ * readers page for the rest). The sum of every tick up to `n` is `n(n+1)/2`, whichever
+ * part of it the snapshot holds: a check for any state rebuilt from snapshot + updates.
+ */
+export async function compactingTask(input: { keep: number; stateUpdates?: number }): Promise<number> {
+  const log = createUpdateLog<Status, Updates, TickSnapshot>({
+    status: 'IN_PROGRESS',
+    compaction: {
+      keep: input.keep,
+      reduce: (snapshot, updates) => ({
+        folded: (snapshot?.folded ?? 0) + updates.length,
+        sum: updates.reduce((sum, update) => sum + (update.type === 'tick' ? update.data.n : 0), snapshot?.sum ?? 0),
+      }),
+    },
+    ...(input.stateUpdates ? { limits: { stateUpdates: input.stateUpdates } } : {}),
+  });
+  let pending = 0;
+  let done = false;
+  setHandler(emitMore, (count) => void (pending += count));
+  setHandler(finish, () => void (done = true));
+  for (;;) {
+    await condition(() => pending > 0 || done);
+    while (pending > 0) {
+      pending--;
+      log.emit('tick', { n: log.lastSequence + 1 });
+    }
+    if (done) break;
+  }
+  log.setStatus('DONE');
+  log.emit('tick', { n: log.lastSequence + 1 });
+  return log.lastSequence;
+}

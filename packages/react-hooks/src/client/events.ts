@@ -11,6 +11,8 @@ export const UPDATE: Task['update'] = 'update';
 export const END: Task['end'] = 'end';
 /** The workflow's status changed (data: `{ status, lastSequence }`, shaped like `end`'s). */
 export const STATUS: Task['status'] = 'status';
+/** Sequences a type-filtered stream left out (data: `{ from, to }`). */
+export const SKIPPED: Task['skipped'] = 'skipped';
 export const PAUSED_INITIAL: Pause['initial'] = 'paused.initial';
 export const WORKFLOW_PAUSED: Pause['paused'] = 'workflow.paused';
 

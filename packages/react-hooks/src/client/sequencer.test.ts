@@ -60,4 +60,31 @@ describe('Sequencer', () => {
     const out = arrivals.flatMap((x) => seqs(s.accept(u(x))));
     expect(out).toEqual(Array.from({ length: n }, (_, i) => i + 1));
   });
+
+  it('takes ranges (a filtered stream\'s skipped sequences) like updates, holding them past a gap', () => {
+    const s = new Sequencer<{ sequence: number; from?: number }>();
+    expect(seqs(s.accept(u(1)))).toEqual([1]);
+    // 5 … 7 skipped, then 8: both wait for 2 … 4.
+    expect(s.accept({ from: 5, sequence: 7 })).toEqual([]);
+    expect(s.accept(u(8))).toEqual([]);
+    expect(s.hasGap).toBe(true);
+    expect(s.accept({ from: 2, sequence: 3 })).toEqual([{ from: 2, sequence: 3 }]);
+    expect(s.head).toBe(3);
+    expect(s.accept(u(4))).toEqual([u(4), { from: 5, sequence: 7 }, u(8)]);
+    expect(s.head).toBe(8);
+    expect(s.hasGap).toBe(false);
+    // A range reaching past the head counts from the head; one below it is a duplicate.
+    expect(s.accept({ from: 7, sequence: 9 })).toEqual([{ from: 7, sequence: 9 }]);
+    expect(s.accept({ from: 3, sequence: 9 })).toEqual([]);
+    expect(s.head).toBe(9);
+  });
+
+  it('forgets what a wider range covered, so no gap is left behind', () => {
+    const s = new Sequencer<{ sequence: number; from?: number }>();
+    expect(s.accept({ from: 3, sequence: 4 })).toEqual([]);
+    expect(s.accept(u(6))).toEqual([]);
+    expect(seqs(s.accept({ from: 1, sequence: 5 }))).toEqual([5, 6]);
+    expect(s.hasGap).toBe(false);
+    expect(s.head).toBe(6);
+  });
 });

@@ -8,6 +8,11 @@
 export interface Sequenced {
   /** 1, 2, 3, … without holes. */
   sequence: number;
+  /**
+   * Set on a range rather than one update: the item stands for `from` … `sequence`
+   * (e.g. a `skipped` event of a stream filtered by type). Absent: just `sequence`.
+   */
+  from?: number;
 }
 
 /**
@@ -20,6 +25,7 @@ export interface Sequenced {
  * seq.accept({ sequence: 1 }); // [1]
  * seq.accept({ sequence: 3 }); // [] — held: 2 is missing (seq.hasGap === true)
  * seq.accept({ sequence: 2 }); // [2, 3]
+ * seq.accept({ from: 4, sequence: 6 }); // [{ from: 4, sequence: 6 }] — a range: head is 6
  */
 export class Sequencer<T extends Sequenced = Sequenced> {
   /** The highest sequence accepted so far; everything up to it is contiguous. */
@@ -35,21 +41,23 @@ export class Sequencer<T extends Sequenced = Sequenced> {
     return this.#held.size > 0;
   }
 
-  /** Accepts one update; returns the updates now ready to apply, in order. */
+  /** Accepts one update (or range); returns the items now ready to apply, in order. */
   accept(update: T): T[] {
-    const { sequence } = update;
+    const { sequence, from = sequence } = update;
     if (sequence <= this.head) return [];
-    if (sequence > this.head + 1) {
-      this.#held.set(sequence, update);
+    if (from > this.head + 1) {
+      this.#held.set(from, update);
       return [];
     }
     const ready = [update];
     this.head = sequence;
     for (let next = this.#held.get(this.head + 1); next; next = this.#held.get(this.head + 1)) {
-      this.#held.delete(next.sequence);
+      this.#held.delete(this.head + 1);
       ready.push(next);
       this.head = next.sequence;
     }
+    // A range may have covered something held (ranges of a repeated recovery overlap).
+    for (const [at, held] of this.#held) if (held.sequence <= this.head) this.#held.delete(at);
     return ready;
   }
 }

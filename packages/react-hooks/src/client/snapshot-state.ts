@@ -18,14 +18,16 @@ export function shown<TUpdate extends WorkflowUpdate>(updates: TUpdate[]) {
 
 /**
  * What a task shows from a snapshot the server read (`getTaskSnapshot`) before its
- * stream says anything: the snapshot's updates, status and sequence. Kept out of the
+ * stream says anything: the snapshot's updates (those of `types`, when given), status and sequence. Kept out of the
  * client entry's exports (the React entry carries its own copy of this pure function).
  */
 export function snapshotPatch<TUpdate extends WorkflowUpdate, TStatus extends string>(
   snapshot: WorkflowStateOf<string, WorkflowUpdate>,
+  types?: readonly string[],
 ): Partial<TaskState<TUpdate, TStatus>> {
+  const updates = types?.length ? snapshot.updates.filter((u) => types.includes(u.type)) : snapshot.updates;
   return {
-    ...shown(snapshot.updates as TUpdate[]),
+    ...shown(updates as TUpdate[]),
     lastSequence: snapshot.lastSequence,
     workflowStatus: snapshot.status as TStatus,
   };

@@ -1,11 +1,12 @@
 import type {
   ConnectedEventData,
   EndEventData,
+  SkippedEventData,
   UpdatesPage,
   WorkflowStateOf,
   WorkflowUpdate,
 } from '@resumable/protocol';
-import { CONNECTED, END, STATUS, UPDATE } from './events';
+import { CONNECTED, END, SKIPPED, STATUS, UPDATE } from './events';
 import { CatchUpPacer, type CatchUpProgress } from './catch-up-pacer';
 import { ClientError } from './errors';
 import { openEventStream, type ConnectionStatus, type EventStream, type StreamOptions } from './event-stream';
@@ -49,6 +50,13 @@ export interface TaskSubscriptionOptions extends StreamOptions {
    * twice. Counts when it opens the task's connection (the first subscriber's).
    */
   initialSnapshot?: WorkflowStateOf<string, WorkflowUpdate> | undefined;
+  /**
+   * Only these update types (the server's `?types=`): the others are never sent, and
+   * the stream and recovery still account for their sequences, so exactly-once and
+   * gap repair hold for the filtered list. Each distinct filter is its own subscription
+   * (and connection). Default: every type.
+   */
+  types?: readonly string[] | undefined;
 }
 
 /**
@@ -150,11 +158,11 @@ export class TaskSubscription<
   TUpdate extends WorkflowUpdate = WorkflowUpdate,
   TStatus extends string = string,
 > extends Subscribable<TaskState<TUpdate, TStatus>> {
-  readonly #sequencer = new Sequencer<TUpdate>();
-  readonly #pacer: CatchUpPacer<TUpdate>;
+  readonly #sequencer = new Sequencer<Item<TUpdate>>();
+  readonly #pacer: CatchUpPacer<Item<TUpdate>>;
   readonly #updateListeners = new Set<(update: TUpdate) => void>();
   /** Updates made ready since the last flush: everything one network chunk brought, applied as one batch. */
-  #ready: TUpdate[] = [];
+  #ready: Item<TUpdate>[] = [];
   readonly #context: ReturnType<typeof liveContext>;
   #stream: EventStream | undefined;
   #recovery: Promise<number> | undefined;
@@ -170,12 +178,12 @@ export class TaskSubscription<
     release: () => void,
   ) {
     super(INITIAL_TASK_STATE);
-    if (options.initialSnapshot) this.setState(snapshotPatch<TUpdate, TStatus>(options.initialSnapshot));
+    if (options.initialSnapshot) this.setState(snapshotPatch<TUpdate, TStatus>(options.initialSnapshot, options.types));
     // Applied already (the page shows it): the stream resumes after it.
     this.#statusAt = this.#sequencer.head = this.getState().lastSequence;
     this.#release = release;
     this.#context = liveContext(() => this.options);
-    this.#pacer = new CatchUpPacer<TUpdate>(
+    this.#pacer = new CatchUpPacer<Item<TUpdate>>(
       (batch, progress) => this.#applyBatch(batch, progress),
       () => ({ intervalMs: this.options.recoveryIntervalMs ?? 16, maxMs: this.options.recoveryMaxMs ?? 1000 }),
       (progress) => this.setState(progress),
@@ -230,15 +238,22 @@ export class TaskSubscription<
     this.#release();
   }
 
-  #path(kind: string): string {
-    return `${apiBase(this.options)}/temporal/${kind}/${encodeURIComponent(this.options.taskId)}`;
+  /** An endpoint's URL; `query` starts with `&` (the type filter, when set, comes first). */
+  #path(kind: string, query = ''): string {
+    const { taskId, types } = this.options;
+    const filter = types?.length ? `types=${types.map(encodeURIComponent).join()}` : '';
+    const search = (filter + query).replace(/^&/, '');
+    return `${apiBase(this.options)}/temporal/${kind}/${encodeURIComponent(taskId)}${search && '?' + search}`;
   }
 
   #receive({ event, data: text }: { event?: string | undefined; data: string }): void {
-    if (event !== CONNECTED && event !== UPDATE && event !== STATUS && event !== END) return;
+    if (event !== CONNECTED && event !== UPDATE && event !== STATUS && event !== END && event !== SKIPPED) return;
     try {
-      const data = parseEventData<TUpdate & ConnectedEventData<TStatus> & EndEventData<TStatus>>({ event, data: text });
+      const data = parseEventData<
+        TUpdate & ConnectedEventData<TStatus> & EndEventData<TStatus> & SkippedEventData
+      >({ event, data: text });
       const head = this.#sequencer.head;
+      if (event === SKIPPED) return void this.#accept({ from: data.from, sequence: data.to });
       if (event !== UPDATE) this.#status(data.status, event === END ? Infinity : data.lastSequence);
       if (event === CONNECTED) {
         this.setState({ connectionId: data.connectionId });
@@ -273,11 +288,11 @@ export class TaskSubscription<
    * The pacer gets them a microtask later, together with whatever else the same
    * chunk or page held: one state change (one copy of the list) per batch, not per update.
    */
-  #accept(update: TUpdate): number {
+  #accept(update: Item<TUpdate>): number {
     const ready = this.#sequencer.accept(update);
     if (ready.length && !this.#ready.length) queueMicrotask(() => this.#flush());
     this.#ready.push(...ready);
-    return ready.length;
+    return ready.filter(isUpdate).length;
   }
 
   #flush(): void {
@@ -286,7 +301,10 @@ export class TaskSubscription<
     this.#pacer.push(ready);
   }
 
-  #applyBatch(batch: TUpdate[], progress: CatchUpProgress): void {
+  #applyBatch(items: Item<TUpdate>[], progress: CatchUpProgress): void {
+    const batch = items.filter(isUpdate);
+    // Only skipped ranges: nothing new to show, but the catch-up moved on.
+    if (!batch.length) return this.setState(progress);
     this.setState({ ...shown(this.getState().updates.concat(batch)), ...progress });
     for (const update of batch) for (const listener of this.#updateListeners) listener(update);
   }
@@ -298,16 +316,24 @@ export class TaskSubscription<
     try {
       for (;;) {
         const page = await requestJson<UpdatesPage<TStatus>>(
-          `${this.#path('recovery')}?sinceSequence=${since}&limit=${this.options.recoveryPageSize ?? 100}`,
+          this.#path('recovery', `&sinceSequence=${since}&limit=${this.options.recoveryPageSize ?? 100}`),
           undefined,
           this.#context(),
         );
         this.#status(page.status, page.lastSequence);
         this.#pacer.extend(since, page.lastSequence);
-        for (const update of page.updates as TUpdate[]) fetched += this.#accept(update);
-        const last = page.updates[page.updates.length - 1];
-        if (!page.hasMore || !last) break;
-        since = last.sequence;
+        // A filtered page accounts for the sequences it left out up to `throughSequence`.
+        const through = page.throughSequence;
+        let at = since;
+        for (const update of page.updates as TUpdate[]) {
+          if (through !== undefined && update.sequence > at + 1) this.#accept({ from: at + 1, sequence: update.sequence - 1 });
+          fetched += this.#accept(update);
+          at = update.sequence;
+        }
+        if (through !== undefined && through > at) this.#accept({ from: at + 1, sequence: through });
+        const next = through ?? page.updates[page.updates.length - 1]?.sequence;
+        if (!page.hasMore || next === undefined || next <= since) break;
+        since = next;
       }
       this.#flush();
       await this.#pacer.drained();
@@ -322,9 +348,13 @@ export class TaskSubscription<
   }
 }
 
-/** One shared subscription per (apiBaseUrl, taskId). */
+/** What the sequencer and pacer carry: updates, and ranges a type filter left out. */
+type Item<TUpdate> = TUpdate | { from: number; sequence: number };
+const isUpdate = <TUpdate>(item: Item<TUpdate>): item is TUpdate => !('from' in (item as object));
+
+/** One shared subscription per (apiBaseUrl, taskId, type filter). */
 const taskRegistry = /* @__PURE__ */ sharedRegistry(
-  (options: TaskSubscriptionOptions) => `${apiBase(options)} ${options.taskId}`,
+  (options: TaskSubscriptionOptions) => `${apiBase(options)} ${options.taskId} ${options.types?.join() ?? ''}`,
   (options, release) => new TaskSubscription(options, release),
 );
 

@@ -1,17 +1,20 @@
-import { ResumableError, type UpdatesPage, type WorkflowUpdate } from '@resumable/protocol';
+import { MAX_UPDATES_PAGE, ResumableError, type UpdatesPage, type WorkflowUpdate } from '@resumable/protocol';
 import { closedPageHeaders, etagMatches } from '../http/caching';
 import { intParam, limitParam, objectBody, readJsonBody, sequenceField, stringField } from '../http/params';
 import { json, jsonText } from '../http/responses';
 import { callerOf, defineRoute } from '../http/route';
-import { closedPage, closedPageAfterTime, closedPageJson } from '../stream/closed-logs';
+import { closedPage, closedPageAfterTime, closedPageJson, type ClosedLog } from '../stream/closed-logs';
+import { filterPage, typeFilterParam, type TypeFilter } from '../stream/type-filter';
 import type { TemporalGateway } from '../temporal/gateway';
 
 const READ_TASK = { action: 'read', idParam: 'taskId' } as const;
 
 /**
- * `GET temporal/recovery/:taskId?sinceSequence=&sinceTimestamp=&limit=`: one page of
- * the log. A closed run's pages never change: they come from its log read once, with
+ * `GET temporal/recovery/:taskId?sinceSequence=&sinceTimestamp=&limit=&types=`: one page
+ * of the log. A closed run's pages never change: they come from its log read once, with
  * a strong `ETag` naming the run, and `If-None-Match` answers 304 without a log read.
+ * With `types`, only updates of those types, and `throughSequence` says how far the
+ * page accounts for the log.
  */
 export const recoveryPage = defineRoute({
   method: 'GET',
@@ -23,14 +26,20 @@ export const recoveryPage = defineRoute({
     const limit = limitParam(url);
     const byTime = url.searchParams.has('sinceTimestamp') && !url.searchParams.has('sinceSequence');
     const since = intParam(url, byTime ? 'sinceTimestamp' : 'sinceSequence', 0);
+    const filter = typeFilterParam(url);
     const closedRun = await server.closedLogs?.closedRun(taskId);
     if (server.closedLogs && closedRun) {
-      const etag = `"${closedRun}.${byTime ? 't' : 's'}${since}.${limit}"`;
+      const etag = `"${closedRun}.${byTime ? 't' : 's'}${since}.${limit}${filter ? `.${hashKey(filter.key)}` : ''}"`;
       const headers = closedPageHeaders(callerOf(input), etag);
       if (etagMatches(request.headers.get('if-none-match'), etag)) return new Response(null, { status: 304, headers });
       const log = await server.closedLogs.get(taskId, closedRun);
       const page = byTime ? closedPageAfterTime(log, since, limit) : closedPage(log, since, limit);
+      if (filter) return json(filteredClosedPage(log, page, filter, limit), 200, headers);
       return jsonText(closedPageJson(log, page), 200, headers);
+    }
+    if (filter) {
+      const after = byTime ? await sequenceAtTime(server.gateway, taskId, since) : since;
+      return json(await filteredPage(server.gateway, taskId, after, limit, filter));
     }
     if (byTime) return json(await updatesAfterTime(server.gateway, taskId, since, limit));
     return json(await server.gateway.readUpdates(taskId, since, limit));
@@ -69,6 +78,57 @@ export const latestState = defineRoute({
   compress: true,
   handle: async ({ id: taskId, server }) => json(await server.gateway.readState(taskId)),
 });
+
+/**
+ * A filtered page of a running log: reads on (in the largest pages) until `limit`
+ * updates of the asked types are found or the log ends.
+ */
+async function filteredPage(
+  gateway: TemporalGateway,
+  taskId: string,
+  since: number,
+  limit: number,
+  filter: TypeFilter,
+): Promise<UpdatesPage> {
+  const found: WorkflowUpdate[] = [];
+  let through = since;
+  for (;;) {
+    const page = await gateway.readUpdates(taskId, through, MAX_UPDATES_PAGE);
+    const first = page.updates[0];
+    // Compacted below `through`: the page starts higher, and so does what it accounts for.
+    if (first && first.sequence > through + 1) through = first.sequence - 1;
+    const kept = filterPage(page.updates, 0, filter, limit - found.length);
+    found.push(...kept.updates);
+    through = kept.through ?? through;
+    if (found.length >= limit || !page.hasMore || kept.through === undefined) {
+      return filteredResult(page, found, through);
+    }
+  }
+}
+
+/** The same for a closed log, from the unfiltered page's starting point. */
+function filteredClosedPage(log: ClosedLog, page: UpdatesPage, filter: TypeFilter, limit: number): UpdatesPage {
+  const start = page.updates[0] ? page.updates[0].sequence - log.firstSequence : log.updates.length;
+  const kept = filterPage(log.updates, start, filter, limit);
+  const through = kept.through ?? (page.updates[0] ? page.updates[0].sequence - 1 : log.lastSequence);
+  return filteredResult(log, kept.updates, through);
+}
+
+function filteredResult(
+  log: Pick<UpdatesPage, 'taskId' | 'status' | 'lastSequence'>,
+  updates: WorkflowUpdate[],
+  through: number,
+): UpdatesPage {
+  const { taskId, status, lastSequence } = log;
+  return { taskId, status, lastSequence, updates, hasMore: through < lastSequence, throughSequence: through };
+}
+
+/** A short, header-safe name of a filter key (FNV-1a), for ETags. */
+function hashKey(key: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(36);
+}
 
 /** The sequence of the last update at or before `time`: the first one after it, less one. */
 async function sequenceAtTime(gateway: TemporalGateway, taskId: string, time: number): Promise<number> {

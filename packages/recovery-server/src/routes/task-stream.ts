@@ -1,9 +1,13 @@
 import { TASK_EVENTS, type ConnectedEventData } from '@resumable/protocol';
 import { resumePoint } from '../http/params';
 import { callerOf, defineRoute } from '../http/route';
+import { typeFilterParam } from '../stream/type-filter';
 import { streamPlan } from './stream-plan';
 
-/** `GET temporal/stream/:taskId`: a task's updates from the resume point, then `end`. */
+/**
+ * `GET temporal/stream/:taskId?types=`: a task's updates from the resume point, then
+ * `end`. With `types`, only updates of those types, and `skipped` for the rest.
+ */
 export const taskStream = defineRoute({
   method: 'GET',
   path: 'temporal/stream/:taskId',
@@ -11,6 +15,7 @@ export const taskStream = defineRoute({
   async handle(input) {
     const { request, url, id: taskId, server } = input;
     const since = resumePoint(request, url);
+    const filter = typeFilterParam(url);
     let feed = server.feeds.get(taskId);
     try {
       let prepared = await feed.prepare(since);
@@ -39,7 +44,7 @@ export const taskStream = defineRoute({
         ...(feed.workflowStatus ? { status: feed.workflowStatus } : {}),
       };
       connection.send({ event: TASK_EVENTS.connected, data: JSON.stringify(connected) });
-      feed.add(connection, since);
+      feed.add(connection, since, filter);
       // Last, so that an eviction (even at once) closes a fully registered stream.
       counted.bind(connection);
     });

@@ -14,6 +14,7 @@ import {
 import { joinEvents, type PreparedEvent } from '@resumable/sse-publisher';
 import type { ExecutionInfo } from '../temporal/gateway';
 import { updateFrame, type ClosedLog } from './closed-logs';
+import { filterFrames, type TypeFilter } from './type-filter';
 import type { StreamChannels, StreamConnection } from './types';
 
 /** What a feed reads from the durable log. */
@@ -47,6 +48,8 @@ interface Client {
   cursor: number;
   /** The workflow status this client was last told (in `connected` or a `status` event). */
   status: string;
+  /** The update types it asked for (`?types=`), or undefined for all of them. */
+  filter?: TypeFilter | undefined;
 }
 
 /**
@@ -117,6 +120,8 @@ export class TaskFeed {
   private readonly catchingUp = new Set<Client>();
   private readonly attached = new Set<Client>();
   private readonly waiting = new Set<Client>();
+  /** The filters of attached clients, by key, with how many use each: one channel per filter. */
+  private readonly filters = new Map<string, { filter: TypeFilter; clients: number }>();
   private readChain: Promise<void> = Promise.resolve();
   private lowestWanted = Number.POSITIVE_INFINITY;
   private describeCache: { at: number; value: Promise<ExecutionInfo> } | undefined;
@@ -223,10 +228,10 @@ export class TaskFeed {
     return latest !== undefined && latest !== this.closedRun;
   }
 
-  /** Adds a client whose stream resumes after `since`. */
-  add(connection: StreamConnection, since: number): void {
+  /** Adds a client whose stream resumes after `since`; with `filter`, it gets only those types. */
+  add(connection: StreamConnection, since: number, filter?: TypeFilter): void {
     // The route's `connected` event, sent just before, told this client `this.status`.
-    const client: Client = { connection, cursor: since, status: this.status };
+    const client: Client = { connection, cursor: since, status: this.status, filter };
     this.catchingUp.add(client);
     void this.catchUp(client).catch((error) => this.fail(client, error));
   }
@@ -241,7 +246,7 @@ export class TaskFeed {
     if (!client) return undefined;
     const current = this.cursorOf(client);
     if (since >= current) return { recovered: 0, lastSequence: current };
-    if (this.attached.delete(client)) client.connection.detach(this.channelName);
+    this.detach(client);
     this.waiting.delete(client);
     this.catchingUp.add(client);
     client.cursor = since;
@@ -257,7 +262,48 @@ export class TaskFeed {
   /** Forgets a closed connection. */
   remove(connection: StreamConnection): void {
     for (const set of [this.catchingUp, this.attached, this.waiting]) {
-      for (const client of set) if (client.connection === connection) set.delete(client);
+      for (const client of set) {
+        if (client.connection !== connection) continue;
+        if (set === this.attached) this.detach(client);
+        else set.delete(client);
+      }
+    }
+  }
+
+  /** The channel a client's live updates come on: one per distinct type filter. */
+  private channelOf(filter: TypeFilter | undefined): string {
+    return filter ? `${this.channelName}?types=${filter.key}` : this.channelName;
+  }
+
+  private attach(client: Client): void {
+    this.attached.add(client);
+    const { filter } = client;
+    if (filter) {
+      const entry = this.filters.get(filter.key);
+      if (entry) entry.clients++;
+      else this.filters.set(filter.key, { filter, clients: 1 });
+    }
+    client.connection.attach(this.channelOf(filter));
+  }
+
+  private detach(client: Client): void {
+    if (!this.attached.delete(client)) return;
+    const { filter } = client;
+    const entry = filter && this.filters.get(filter.key);
+    if (entry && --entry.clients === 0) this.filters.delete(entry.filter.key);
+    client.connection.detach(this.channelOf(filter));
+  }
+
+  /**
+   * Sends updates just appended (contiguous, with their frames) to attached clients:
+   * joined into one frame per channel, so a burst costs each connection one write.
+   * Filtered channels get their types and `skipped` for the rest.
+   */
+  private publish(updates: readonly WorkflowUpdate[], frames: readonly PreparedEvent[]): void {
+    if (frames.length === 0) return;
+    this.channels.channel(this.channelName).broadcast(frames.length === 1 ? frames[0]! : joinEvents(frames));
+    for (const { filter } of this.filters.values()) {
+      this.channels.channel(this.channelOf(filter)).broadcast(joinEvents(filterFrames(updates, frames, filter)));
     }
   }
 
@@ -399,10 +445,8 @@ export class TaskFeed {
     this.status = log.status;
     this.failing = false;
     if (before >= 0) {
-      const channel = this.channels.channel(this.channelName);
-      for (let sequence = Math.max(before + 1, this.low); sequence <= this.high; sequence++) {
-        channel.broadcast(this.frames[sequence - this.low] as PreparedEvent);
-      }
+      const from = Math.max(before + 1, this.low) - this.low;
+      this.publish(this.updates.slice(from), this.frames.slice(from));
     }
     this.advanced();
   }
@@ -530,13 +574,15 @@ export class TaskFeed {
    * (at 10,000 connections the per-write cost is most of the fan-out).
    */
   private acceptAll(updates: readonly WorkflowUpdate[]): void {
-    const fresh: PreparedEvent[] = [];
+    const fresh: WorkflowUpdate[] = [];
+    const frames: PreparedEvent[] = [];
     for (const update of updates) {
       if (this.disposed || update.sequence !== this.high + 1) continue;
-      fresh.push(this.append(update, false));
+      fresh.push(update);
+      frames.push(this.append(update, false));
     }
     if (fresh.length === 0) return;
-    this.channels.channel(this.channelName).broadcast(fresh.length === 1 ? fresh[0]! : joinEvents(fresh));
+    this.publish(fresh, frames);
     this.advanced();
   }
 
@@ -545,7 +591,7 @@ export class TaskFeed {
     this.updates.push(update);
     this.frames.push(frame);
     this.high = update.sequence;
-    if (broadcast) this.channels.channel(this.channelName).broadcast(frame);
+    if (broadcast) this.publish([update], [frame]);
     this.trim();
     return frame;
   }
@@ -609,7 +655,11 @@ export class TaskFeed {
           bytes += frame.byteLength;
           to++;
         }
-        if (!client.connection.send(joinEvents(this.frames.slice(from - this.low, to - this.low)))) {
+        const frames = this.frames.slice(from - this.low, to - this.low);
+        const slice = client.filter
+          ? filterFrames(this.updates.slice(from - this.low, to - this.low), frames, client.filter)
+          : frames;
+        if (!client.connection.send(joinEvents(slice))) {
           return this.remove(client.connection);
         }
         client.cursor = to - 1;
@@ -625,8 +675,7 @@ export class TaskFeed {
         this.waiting.add(client);
       } else {
         this.tellStatus(client);
-        this.attached.add(client);
-        client.connection.attach(this.channelName);
+        this.attach(client);
       }
       this.scheduleTailCheck(false);
       return;
