@@ -45,6 +45,7 @@ async function nodeBuiltinsReached(contents: string, resolveDir: string, externa
 const ENTRIES = [
   { entry: '@resumable/react-hooks', from: 'packages/react-hooks', external: ['react', 'react-dom'] },
   { entry: '@resumable/react-hooks/client', from: 'packages/react-hooks', external: [] },
+  { entry: '@resumable/react-hooks/offline', from: 'packages/react-hooks', external: [] },
   { entry: '@resumable/protocol', from: 'packages/protocol', external: [] },
   // The SDK is provided (and checked) by the worker's own workflow bundler.
   { entry: '@resumable/workflow-state', from: 'packages/workflow-state', external: ['@temporalio/workflow'] },

@@ -36,6 +36,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('temporalAddress', server.address);
     project.provide('temporalNamespace', server.namespace);
     project.provide('workflowBundles', bundles);
+    project.provide('temporalCliPath', server.cliPath ?? '');
   } catch (error) {
     await server.stop();
     throw error;

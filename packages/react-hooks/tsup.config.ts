@@ -8,7 +8,7 @@ const clientEntry: Plugin = {
   name: 'client-entry-external',
   setup(build) {
     const target = build.initialOptions.format === 'cjs' ? './client.cjs' : './client.js';
-    build.onResolve({ filter: /^\.\/client\/index$/ }, () => ({ path: target, external: true }));
+    build.onResolve({ filter: /^\.\.?\/client\/index$/ }, () => ({ path: target, external: true }));
   },
 };
 
@@ -26,6 +26,19 @@ const clientEntry: Plugin = {
 // the types.
 export default [
   packageBuild({ index: 'src/index.ts' }, { clean: false, treeshake: false, esbuildPlugins: [clientEntry] }),
+  // The offline queue: its own entry (apps without it do not pay), on the built client
+  // entry like the React entry, with protocol's header name bundled from its sources.
+  packageBuild(
+    { offline: 'src/offline/index.ts' },
+    {
+      clean: false,
+      noExternal: ['@resumable/protocol'],
+      esbuildPlugins: [clientEntry],
+      esbuildOptions(options) {
+        options.conditions = ['@resumable/source'];
+      },
+    },
+  ),
   packageBuild(
     { client: 'src/client/index.ts' },
     {

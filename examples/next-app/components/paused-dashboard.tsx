@@ -6,34 +6,32 @@ import type {
   WorkflowResumedData,
   WorkflowTimedOutData,
 } from '@resumable/protocol';
-import { usePausedWorkflows, useTemporalSubscription } from '@resumable/react-hooks';
+import { useActionQueue, usePausedWorkflows, useTemporalSubscription } from '@resumable/react-hooks';
 import { useState, useTransition } from 'react';
 import { startOrder, type StartedWorkflow } from '@/app/actions';
+import { operatorActions } from '@/lib/action-queue';
 import { useRecentWorkflows } from '@/lib/recent';
 import { getOperatorToken, getTemporalSubscriptionToken } from '@/lib/tokens';
 import { Countdown } from './countdown';
 import { WorkflowLink } from './temporal-ui';
 
 /** Delivers the payment service's event to every order waiting for it with this correlation key. */
-async function sendPaymentEvent(pause: PausedWorkflow): Promise<void> {
-  const { token } = await getOperatorToken();
-  const response = await fetch('/api/workflow/triggers', {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      event: PAYMENT_COMPLETED_EVENT,
-      correlation: pause.correlation,
-      payload: { amount: pause.variables.amount, paidAt: new Date().toISOString() },
-    }),
+const sendPaymentEvent = (pause: PausedWorkflow) =>
+  operatorActions.trigger(PAYMENT_COMPLETED_EVENT, {
+    ...(pause.correlation ? { correlation: pause.correlation } : {}),
+    payload: { amount: pause.variables.amount, paidAt: new Date().toISOString() },
   });
-  if (!response.ok) throw new Error(`Trigger refused: HTTP ${response.status}`);
-}
 
-/** The paused dashboard: the live list of paused executions, with resume, cancel and the payment event. */
+/**
+ * The paused dashboard: the live list of paused executions, with resume, cancel and the
+ * payment event, which go through the offline action queue (shown while it holds any).
+ */
 export function PausedDashboard() {
-  const { pausedWorkflows, isConnected, isLoaded, status, error, resume, cancel } = usePausedWorkflows({
+  const { pausedWorkflows, isConnected, isLoaded, status, error } = usePausedWorkflows({
     refreshToken: getOperatorToken,
   });
+  const queue = useActionQueue(operatorActions);
+  const { resume, cancel } = queue;
   const orders = useRecentWorkflows('orders', 8);
   const [pending, startTransition] = useTransition();
   const [acting, setActing] = useState<Record<string, string>>({});
@@ -54,12 +52,13 @@ export function PausedDashboard() {
 
   // Keyed by pause point: once resumed, the same execution may pause again at its next point.
   const pauseKey = (pause: PausedWorkflow) => `${pause.executionId}:${pause.pausedAt}:${pause.pausedTime}`;
-  const act = async (pause: PausedWorkflow, label: string, action: () => Promise<unknown>) => {
+  const act = async (pause: PausedWorkflow, label: string, action: () => Promise<{ state: string }>) => {
     const key = pauseKey(pause);
     setActing((current) => ({ ...current, [key]: label }));
     try {
       setProblem(undefined);
-      await action();
+      // Offline: the action waits in the queue; the card says so until it is sent.
+      if ((await action()).state === 'queued') setActing((current) => ({ ...current, [key]: 'queued' }));
     } catch (cause) {
       setProblem(cause instanceof Error ? cause.message : String(cause));
       setActing(({ [key]: _, ...rest }) => rest);
@@ -98,6 +97,29 @@ export function PausedDashboard() {
         </div>
       </div>
       {alarm && <p className="alert">{alarm}</p>}
+
+      {queue.entries.length > 0 && (
+        <div className="card queued-actions" data-testid="action-queue">
+          <h2 className="section-title">Queued actions</h2>
+          <p className="muted small">
+            Made while the server could not be reached; kept in {queue.storage === 'indexeddb' ? 'IndexedDB' : 'memory'}{' '}
+            and sent in order once it can, each with its idempotency key, so it is applied once.
+          </p>
+          <ul>
+            {queue.entries.map((entry) => (
+              <li key={entry.key} data-testid="queued-action" data-state={entry.state}>
+                <code>{entry.action}</code> {entry.taskId ?? entry.event} · {entry.state}
+                {entry.error && <span className="muted small"> ({entry.error.message})</span>}{' '}
+                {entry.state === 'failed' && (
+                  <button className="secondary" onClick={() => void queue.dismiss(entry.key)}>
+                    Dismiss
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
 
       <div className="paused-list" data-testid="paused-list" data-loaded={isLoaded}>
         {isLoaded && sorted.length === 0 && <p className="empty">Nothing is waiting.</p>}
@@ -154,7 +176,7 @@ export function PausedDashboard() {
                   disabled={!!busy}
                   onClick={() => act(pause, 'resuming', () => resume(pause.executionId, { by: 'dashboard' }))}
                 >
-                  {busy === 'resuming' ? 'Resuming…' : 'Resume'}
+                  {busy === 'queued' ? 'Queued (offline)' : busy === 'resuming' ? 'Resuming…' : 'Resume'}
                 </button>
                 {paymentWait && (
                   <button

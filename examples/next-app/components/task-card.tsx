@@ -1,7 +1,8 @@
 'use client';
 import type { InvoiceStatus, InvoiceUpdates, TaskStatus, TaskUpdates } from '@resumable/example-worker/shared';
-import type { UpdateOf, WorkflowState } from '@resumable/protocol';
-import { useTemporalSubscription } from '@resumable/react-hooks';
+import type { ActivityRetryingData, UpdateOf, WorkflowState } from '@resumable/protocol';
+import { useActivities, useTemporalSubscription } from '@resumable/react-hooks';
+import Link from 'next/link';
 import { useState } from 'react';
 import type { StartedWorkflow } from '@/app/actions';
 import { createCuttableNetwork, type CuttableNetwork } from '@/lib/cuttable-network';
@@ -26,6 +27,14 @@ const INVOICE_PROGRESS: Record<string, number> = { validating: 25, sending: 60, 
 
 /** What the card shows of an update. */
 function describe(update: CardUpdate): string {
+  // The merge's attempts (log.proxyActivities() writes them; the card's map does not name them).
+  const type: string = update.type;
+  if (type.startsWith('activity.')) {
+    const { activityType, attempt, error, nextDelayMs } = update.data as unknown as ActivityRetryingData;
+    const what = `${activityType}, attempt ${attempt}`;
+    if (type === 'activity.retrying') return `${what} failed: ${error} (next in ${nextDelayMs / 1000} s)`;
+    return `${what}: ${type.slice('activity.'.length)}`;
+  }
   // Every update but a task's `status` carries a text.
   const text = 'text' in update.data ? update.data.text : undefined;
   if (update.type === 'status' && !text) return `Status → ${update.data.status}`;
@@ -72,6 +81,8 @@ export function TaskCard({ item }: { item: StartedWorkflow }) {
   const reconnecting = task.status === 'connecting' || task.status === 'reconnecting';
   const deliberateReconnect = busy || (!!replacing && replacing.connectionId === task.connectionId && reconnecting);
   const percent = progressOf(item.kind, task.updates, status);
+  // Activities that report progress while they run (the merge), with their attempts.
+  const running = useActivities(task).filter((activity) => activity.status !== 'completed');
 
   const cutConnection = () => {
     network.cut();
@@ -127,7 +138,10 @@ export function TaskCard({ item }: { item: StartedWorkflow }) {
       <header>
         <div>
           <h2>{item.title}</h2>
-          <code className="id">{taskId}</code> <WorkflowLink workflowId={taskId} />
+          <code className="id">{taskId}</code> <WorkflowLink workflowId={taskId} />{' '}
+          <Link href={`/tasks/${encodeURIComponent(taskId)}`} className="small" data-testid="history-link">
+            History
+          </Link>
         </div>
         <span className={`status status-${status.toLowerCase()}`} data-testid="task-status">
           {status}
@@ -142,6 +156,25 @@ export function TaskCard({ item }: { item: StartedWorkflow }) {
       <div className="bar" aria-label="progress">
         <div style={{ width: `${percent}%` }} />
       </div>
+      {running.map((activity) => {
+        const share = (activity.progress?.data as { percent?: number } | undefined)?.percent ?? 0;
+        return (
+          <div
+            key={activity.activityId}
+            className="recovering soft"
+            data-testid="activity"
+            data-attempt={activity.attempt}
+            data-status={activity.status}
+            data-percent={share}
+          >
+            {activity.activityType}: attempt {activity.attempt} of {activity.maxAttempts || '?'},{' '}
+            {activity.status === 'retrying' ? `failed (${activity.error}); retrying` : `${share} %`}
+            <div className="bar thin">
+              <div style={{ width: `${activity.status === 'retrying' ? 0 : share}%` }} />
+            </div>
+          </div>
+        );
+      })}
       {/* One indicator for every recovery: Reconnect / Refresh (recoverMissedUpdates) and
           an automatic reconnect's catch-up, which the hook paces and reports the same way. */}
       {task.isRecovering && (

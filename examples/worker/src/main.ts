@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { createHttpBusSender } from '@resumable/sse-publisher';
-import { createResumableSinks } from '@resumable/workflow-state/worker';
+import { createActivityProgress, createResumableSinks } from '@resumable/workflow-state/worker';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import * as activities from './activities';
 import { readConfig } from './config';
@@ -53,6 +53,8 @@ async function main(): Promise<void> {
         }),
     activities,
     sinks: createResumableSinks({ bus }),
+    // Lets activities call reportProgress(): live progress over the same bus, no history.
+    interceptors: { activity: [createActivityProgress({ bus }).interceptor] },
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflows,
     shutdownGraceTime: '2s',

@@ -1,6 +1,6 @@
 import type { BusMessage, WorkflowState } from '@resumable/protocol';
 import { connectTestClient, createTestWorker, type TestWorker } from '@resumable/temporal-dev/vitest';
-import { createResumableSinks } from '@resumable/workflow-state/worker';
+import { createActivityProgress, createResumableSinks } from '@resumable/workflow-state/worker';
 import type { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -15,9 +15,11 @@ const live: BusMessage[] = [];
 beforeAll(async () => {
   client = await connectTestClient();
   // Sinks into a list: what the app's bus would receive.
+  const bus = { publish: async (message: BusMessage) => void live.push(message) };
   worker = await createTestWorker('worker', {
     activities,
-    sinks: createResumableSinks({ bus: { publish: async (message) => void live.push(message) } }),
+    sinks: createResumableSinks({ bus }),
+    interceptors: { activity: [createActivityProgress({ bus }).interceptor] },
   });
   running = worker.worker.run();
 });
@@ -112,6 +114,39 @@ describe('order processing', () => {
       'workflow.resumed',
       'workflow.paused',
       'workflow.resumed',
+    ]);
+  });
+});
+
+describe('task', () => {
+  it('records the merge attempts in the log and sends their progress live; the retry starts its bar over', async () => {
+    const workflowId = id('task');
+    const handle = await client.workflow.start(WORKFLOWS.task, {
+      taskQueue: worker.taskQueue,
+      workflowId,
+      args: [{ title: 'docs', steps: 2, stepMs: 20 }],
+    });
+    expect(await handle.result()).toBe('MERGED');
+    const log = await state(workflowId);
+    const attempts = log.updates
+      .filter((update) => update.type.startsWith('activity.'))
+      .map((update) => {
+        const data = update.data as { attempt: number; activityType: string; error?: string };
+        return `${update.type} ${data.activityType}#${data.attempt}${data.error ? `: ${data.error}` : ''}`;
+      });
+    expect(attempts).toEqual([
+      'activity.started mergeChanges#1',
+      'activity.retrying mergeChanges#1: Merge conflict in README.md; rebasing and trying again',
+      'activity.started mergeChanges#2',
+      'activity.completed mergeChanges#2',
+    ]);
+    const progress = live
+      .filter((message) => message.kind === 'progress' && message.taskId === workflowId)
+      .map((message) => (message.kind === 'progress' ? message.progress : undefined))
+      .map((report) => `${report?.attempt}:${(report?.data as { percent: number }).percent}`);
+    expect(progress).toEqual([
+      ...[10, 20, 30, 40, 50, 60].map((percent) => `1:${percent}`),
+      ...[10, 20, 30, 40, 50, 60, 70, 80, 90, 100].map((percent) => `2:${percent}`),
     ]);
   });
 });

@@ -1,3 +1,4 @@
+import type { ActivityProgressMessage } from './activities';
 import type { PauseDeltaName } from './events';
 import type {
   PausedWorkflow,
@@ -76,7 +77,7 @@ export type PauseMessage =
  * @example
  * const handler = (message: BusMessage) => (isPauseMessage(message) ? onPause(message) : onUpdate(message));
  */
-export type BusMessage = TaskUpdateMessage | PauseMessage;
+export type BusMessage = TaskUpdateMessage | PauseMessage | ActivityProgressMessage;
 
 /**
  * A bus topic: one per task, one for every pause change.
@@ -93,7 +94,7 @@ export type BusTopic = `task:${string}` | 'paused';
  * topicOf({ kind: 'update', taskId: 'order-1', update }); // 'task:order-1'
  */
 export function topicOf(message: BusMessage): BusTopic {
-  return message.kind === 'update' ? taskTopic(message.taskId) : 'paused';
+  return message.kind === 'pause' ? 'paused' : taskTopic(message.taskId);
 }
 
 /**

@@ -40,6 +40,11 @@ export const ERROR_STATUS = {
   CONFLICT: 409,
   /** The execution is not paused (any more), so it cannot be resumed or cancelled. */
   NOT_PAUSED: 409,
+  /**
+   * The log no longer holds this sequence: compaction folded it into the snapshot, and
+   * the reducer only folds forward, so no state before the snapshot's edge can be rebuilt.
+   */
+  SEQUENCE_COMPACTED: 410,
   /** A body over its size limit. */
   PAYLOAD_TOO_LARGE: 413,
   /** A body of a content type the route does not take. */

@@ -19,6 +19,17 @@ export const TASK_EVENTS = {
    * event `id`: a resume point, so a reconnect does not ask for them again).
    */
   skipped: 'skipped',
+  /**
+   * The log changed under the client (`ResetEventData`, `id` = its `base`): a reset or
+   * a new run began another log, or compaction left the client's position behind. Drop
+   * what was shown; updates continue after `base`.
+   */
+  reset: 'reset',
+  /**
+   * Live progress of a running activity (`ActivityProgress`, no `id`: not a resume
+   * point, never in the log). After a reconnect, the newest of each running attempt.
+   */
+  progress: 'progress',
 } as const;
 
 /**

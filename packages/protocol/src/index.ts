@@ -12,6 +12,7 @@ export type {
   EndEventData,
   StatusEventData,
   SkippedEventData,
+  ResetEventData,
   PausedWorkflow,
   PausedInitialData,
   WorkflowResumedData,
@@ -85,3 +86,24 @@ export {
   type CancelSignalArgs,
   type TriggerSignalArgs,
 } from './temporal-names';
+export type { TimeTravelState, TimeTravelStateOf } from './time-travel';
+export {
+  ACTION_KEY_HEADER,
+  MAX_ACTION_KEY_LENGTH,
+  ACTION_APPLIED_QUERY,
+  isActionKey,
+  type ActionKey,
+  type ActionKind,
+  type ActionAccepted,
+} from './actions';
+export {
+  ACTIVITY_EVENTS,
+  type ActivityEventName,
+  type ActivityAttempt,
+  type ActivityStartedData,
+  type ActivityRetryingData,
+  type ActivityEndedData,
+  type ActivityProgress,
+  type ActivityProgressMessage,
+  type ActivityState,
+} from './activities';

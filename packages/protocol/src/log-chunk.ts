@@ -33,6 +33,8 @@ export interface LogChunk {
   entries: LogChunkEntry[];
   /** True when the log holds more after this chunk. */
   hasMore: boolean;
+  /** The log's epoch (see `UpdatesPageOf.epoch`), when it has one. */
+  epoch?: string;
 }
 
 /**

@@ -77,6 +77,13 @@ export interface WorkflowStateOf<TStatus extends string, TUpdate extends Workflo
   heldFrom?: number;
   /** App-defined summary of compacted updates (those below `firstSequence`, or `heldFrom` when set). */
   snapshot?: unknown;
+  /**
+   * Which log this is: the run id of the run that began it, kept across continue-as-new.
+   * A reset (or a new run under a reused workflow id) begins another log with another
+   * epoch, whose sequences start over: a client holding another epoch's updates must
+   * drop them. Absent from logs written before epochs existed.
+   */
+  epoch?: string;
 }
 
 /**
@@ -117,6 +124,13 @@ export interface UpdatesPageOf<TStatus extends string, TUpdate extends WorkflowU
    * missing ones up to it as delivered: a gap after it is a real gap.
    */
   throughSequence?: number;
+  /**
+   * Which log this is: the run id of the run that began it, kept across continue-as-new.
+   * A reset (or a new run under a reused workflow id) begins another log with another
+   * epoch, whose sequences start over: a client holding another epoch's updates must
+   * drop them. Absent from logs written before epochs existed.
+   */
+  epoch?: string;
 }
 
 /**
@@ -192,6 +206,11 @@ export interface ConnectedEventData<TStatus extends string = string> {
    * with the log up to `lastSequence`; absent when the server does not say it.
    */
   status?: TStatus;
+  /**
+   * The epoch of the log this stream follows (see `UpdatesPageOf.epoch`). A client that
+   * holds updates of another epoch drops them and reads this log from its start.
+   */
+  epoch?: string;
 }
 
 /**
@@ -211,6 +230,28 @@ export interface EndEventData<TStatus extends string = string> {
    * what the workflow wrote; a workflow that threw never wrote "failed", this says so.
    */
   execution?: string;
+}
+
+/**
+ * `data` of a `reset` event: the log this stream follows is not the one the client's
+ * updates came from, or no longer reaches back to them. Drop every update held and
+ * continue from `base`; the event's `id` is `base`, and the stream goes on (or the
+ * server closes it, and a reconnect resumes at `base`).
+ *
+ * @example
+ * const { epoch, base, reason } = parseJsonData<ResetEventData>(event); // { epoch: '…', base: 0, reason: 'epoch' }
+ */
+export interface ResetEventData {
+  /** The epoch of the log from now on. */
+  epoch?: string;
+  /** Updates continue after this sequence: 0 for a new log, above it when older ones were compacted away. */
+  base: number;
+  /**
+   * `epoch`: another log (the workflow was reset, or its id started again); `compacted`:
+   * the same log, but it no longer holds the updates after the client's position
+   * (they live only in the state's `snapshot`).
+   */
+  reason: 'epoch' | 'compacted';
 }
 
 /**

@@ -60,6 +60,11 @@ export const IMPORTS: readonly MeasuredImport[] = [
     source: "export { useTaskStore, useTask, createTaskStore } from '@resumable/react-hooks';",
   },
   {
+    name: 'the offline action queue with `useActionQueue`',
+    source:
+      "export { createActionQueue } from '@resumable/react-hooks/offline'; export { useActionQueue } from '@resumable/react-hooks';",
+  },
+  {
     name: 'both subscription hooks together',
     source: "export { useTemporalSubscription, usePausedWorkflows } from '@resumable/react-hooks';",
     budget: COMBINED_BUDGET,

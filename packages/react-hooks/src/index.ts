@@ -19,6 +19,8 @@ export {
   type UsePausedWorkflowsResult,
 } from './use-paused-workflows';
 export { useTaskStore, useTask } from './use-task-store';
+export { useActivities } from './use-activities';
+export { useActionQueue, type ActionQueueHandle, type UseActionQueueResult } from './use-action-queue';
 // From the client entry's public API only: the built React entry imports it from
 // `./client.js` (see tsup.config.ts), so both entries share one set of connections.
 export {
@@ -29,6 +31,7 @@ export {
   resumeExecution,
   cancelExecution,
   createTaskStore,
+  activitiesOf,
   ClientError,
   type ClientErrorCode,
   type TaskSubscription,
@@ -47,6 +50,8 @@ export {
   type RefreshToken,
   type TokenResult,
   type Subscribable,
+  type ActivityState,
+  type ActivityProgress,
   type WorkflowUpdate,
   type UpdateMap,
   type UpdateOf,

@@ -18,10 +18,11 @@ import {
 import { toNodeHandler } from '@resumable/recovery-server/node';
 import { createInMemoryBus, createSsePublisher } from '@resumable/sse-publisher';
 import { connectTestClient, createTestWorker, type TestWorker } from '@resumable/temporal-dev/vitest';
-import { createResumableSinks } from '@resumable/workflow-state/worker';
+import { createActivityProgress, createResumableSinks } from '@resumable/workflow-state/worker';
+import * as activities from './activities';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll } from 'vitest';
-import { emitTicks, finishTicks, mixedOnSignal, tickOnSignal } from './workflows';
+import { emitTicks, finishTicks, mixedOnSignal, taggedOnSignal, tickOnSignal } from './workflows';
 
 export const SECRET = 'react-hooks-test-secret-of-at-least-32-characters';
 
@@ -78,8 +79,11 @@ export interface Backend {
    * (the live path is best-effort; only the durable log has them).
    */
   dropLive: ((message: BusMessage) => boolean) | undefined;
-  /** Starts `tickOnSignal` (or, with `mixed`, `mixedOnSignal`: ticks and milestones). */
-  startTicking(name: string, workflow?: 'ticks' | 'mixed'): Promise<TickingTask>;
+  /**
+   * Starts `tickOnSignal` (or, with `mixed`, `mixedOnSignal`: ticks and milestones; with
+   * `tagged`, `taggedOnSignal`: ticks naming their run).
+   */
+  startTicking(name: string, workflow?: 'ticks' | 'mixed' | 'tagged'): Promise<TickingTask>;
   startServer(options?: Partial<RecoveryServerOptions>): Promise<RealServer>;
   close(): Promise<void>;
 }
@@ -98,7 +102,8 @@ export async function startBackend(): Promise<Backend> {
     dropLive: undefined,
     async startTicking(name, workflow = 'ticks') {
       const taskId = uniqueId(name);
-      const handle = await client.workflow.start(workflow === 'mixed' ? mixedOnSignal : tickOnSignal, {
+      const workflows = { ticks: tickOnSignal, mixed: mixedOnSignal, tagged: taggedOnSignal };
+      const handle = await client.workflow.start(workflows[workflow], {
         taskQueue: backend.worker.taskQueue,
         workflowId: taskId,
       });
@@ -128,6 +133,8 @@ export async function startBackend(): Promise<Backend> {
   };
   backend.worker = await createTestWorker('react-hooks', {
     sinks: createResumableSinks({ bus: workerBus, onError: () => undefined }),
+    activities,
+    interceptors: { activity: [createActivityProgress({ bus: workerBus }).interceptor] },
   });
   const running = backend.worker.worker.run();
   return backend;

@@ -3,7 +3,7 @@
  * setup bundles this file as bundle 'react-hooks'.
  */
 import { createUpdateLog } from '@resumable/workflow-state';
-import { condition, defineSignal, setHandler } from '@temporalio/workflow';
+import { condition, defineSignal, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { TaskStatus, TaskUpdates } from './readme/typed';
 
 type Status = 'IN_PROGRESS' | 'DONE';
@@ -54,6 +54,27 @@ export async function mixedOnSignal(): Promise<number> {
   for (;;) {
     await condition(() => pending > 0 || done);
     for (; pending > 0; pending--) log.emit(mixedType(log.lastSequence + 1), { n: log.lastSequence + 1 });
+    if (done) break;
+  }
+  log.setStatus('DONE');
+  return log.lastSequence;
+}
+
+/** `tickOnSignal` whose ticks name the run that wrote them: a reset rewrites every one. */
+export async function taggedOnSignal(): Promise<number> {
+  const log = createUpdateLog<Status, { tick: { n: number; run: string } }>({ status: 'IN_PROGRESS' });
+  const run = workflowInfo().runId;
+  let pending = 0;
+  let done = false;
+  setHandler(emitTicks, (count) => {
+    pending += count;
+  });
+  setHandler(finishTicks, () => {
+    done = true;
+  });
+  for (;;) {
+    await condition(() => pending > 0 || done);
+    for (; pending > 0; pending--) log.emit('tick', { n: log.lastSequence + 1, run });
     if (done) break;
   }
   log.setStatus('DONE');
@@ -120,4 +141,16 @@ export async function stumbleAfterEmit(): Promise<number> {
   log.setStatus('DONE');
   step('third');
   return log.lastSequence;
+}
+
+/** Runs `importFile` through `log.proxyActivities()` (retries 100 ms apart), then completes. */
+export async function importTask(input: { key: string }): Promise<string> {
+  const log = createUpdateLog<Status, Updates>({ status: 'IN_PROGRESS' });
+  const { importFile } = log.proxyActivities<typeof import('./activities')>({
+    startToCloseTimeout: '30s',
+    retry: { maximumAttempts: 3, initialInterval: '100ms' },
+  });
+  const result = await importFile(input);
+  log.setStatus('DONE');
+  return result;
 }

@@ -7,6 +7,7 @@ import type { PausedFeed } from './paused/paused-feed';
 import type { ClosedLogs } from './stream/closed-logs';
 import type { FeedRegistry } from './stream/feed-registry';
 import type { TokenStreamLimiter } from './stream/token-streams';
+import type { Telemetry } from './telemetry/telemetry';
 import type { TemporalGateway } from './temporal/gateway';
 
 /**
@@ -31,6 +32,8 @@ export interface ServerContext {
   readonly tokenStreams: TokenStreamLimiter;
   /** Answers bus messages from workers in other processes (only with a `busSecret`). */
   readonly busReceiver: ((request: Request) => Promise<Response>) | undefined;
+  /** Metrics and spans (OpenTelemetry; a no-op without an SDK). */
+  readonly telemetry: Telemetry;
   /** Reports a failure that is not the client's fault to the user's `onError`. Never throws. */
   readonly onError: (error: unknown, context: ErrorContext) => void;
   /** True once `close()` began: new requests get 503 SHUTTING_DOWN. */

@@ -7,6 +7,7 @@
  */
 export { createRecoveryServer, type RecoveryServer } from './server';
 export type { RecoveryServerOptions } from './options';
+export { RECOVERY_METRICS, RECOVERY_ATTRIBUTES, type RecoveryTelemetryOptions } from './telemetry/metrics';
 export type { AuthOptions, Caller } from './auth/guard';
 export {
   mintToken,

@@ -3,6 +3,7 @@ import type { PausedRegistry } from '@resumable/recovery-manager';
 import type { SsePublisher } from '@resumable/sse-publisher';
 import type { AuthOptions } from './auth/guard';
 import type { CorsOptions } from './http/cors';
+import type { RecoveryTelemetryOptions } from './telemetry/metrics';
 import type { TemporalOptions } from './temporal/gateway';
 
 /**
@@ -92,6 +93,13 @@ export interface RecoveryServerOptions {
    * when a proxy in front compresses already. Streams are never compressed (see the README).
    */
   compression?: boolean;
+  /**
+   * OpenTelemetry metrics and spans (the README's "Metrics" lists them). Default: the
+   * global providers of `@opentelemetry/api`, a no-op until the app registers an SDK
+   * (before the server's first request: instruments are made then). Pass
+   * `{ meterProvider, tracerProvider }` to use others, or `false` for none at all.
+   */
+  telemetry?: RecoveryTelemetryOptions | false;
   /**
    * Called with errors that are not the client's fault (Temporal down, bugs), with
    * where they happened: `source` (`'server'`, `'task-feed'`, `'paused-feed'`,

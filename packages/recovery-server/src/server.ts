@@ -24,6 +24,8 @@ import { ROUTES } from './routes';
 import { ClosedLogs } from './stream/closed-logs';
 import { FeedRegistry } from './stream/feed-registry';
 import { TokenStreamLimiter } from './stream/token-streams';
+import { watchBus } from './telemetry/bus';
+import { createTelemetry } from './telemetry/telemetry';
 import { TemporalGateway } from './temporal/gateway';
 
 /**
@@ -78,6 +80,9 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
   const publisher = options.publisher ?? createSsePublisher();
   const registry = options.pausedRegistry ?? new PausedRegistry();
   const stream = options.stream ?? {};
+  const telemetry = createTelemetry(options.telemetry);
+  // The feeds' and the paused list's subscriptions, with their failures counted.
+  const watchedBus = watchBus(bus, telemetry);
   const closedLogs =
     options.closedLogs === false
       ? undefined
@@ -87,17 +92,18 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
     describe: gateway.describe.bind(gateway),
     ...(closedLogs && { closedLog: closedLogs.get.bind(closedLogs) }),
   };
-  const feeds = new FeedRegistry(source, bus, publisher, {
+  const feeds = new FeedRegistry(source, watchedBus, publisher, {
     cacheSize: stream.cacheSize ?? DEFAULTS.cacheSize,
     tailCheckMs: stream.tailCheckMs ?? DEFAULTS.tailCheckMs,
     maxTailCheckMs: stream.maxTailCheckMs ?? DEFAULTS.maxTailCheckMs,
     describeTtlMs: DEFAULTS.describeTtlMs,
     idleMs: stream.idleMs ?? DEFAULTS.idleMs,
     forwardUnconfirmed: stream.forwardUnconfirmed === true,
+    telemetry,
     onError,
   });
   const paused = new PausedFeed({
-    bus,
+    bus: watchedBus,
     registry,
     publisher,
     gateway,
@@ -120,6 +126,7 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
     paused,
     tokenStreams: new TokenStreamLimiter(options.limits?.maxStreamsPerToken ?? DEFAULTS.maxStreamsPerToken),
     busReceiver: options.busSecret ? createHttpBusReceiver({ secret: options.busSecret, bus }) : undefined,
+    telemetry,
     onError,
     get closing() {
       return closing;

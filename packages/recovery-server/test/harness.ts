@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection, type WorkflowClientInterceptor } from '@temporalio/client';
 import { createTestWorker, temporalTestServer, type TestWorker } from '@resumable/temporal-dev/vitest';
+import type { WorkerOptions } from '@temporalio/worker';
 import type { UpdateBus } from '@resumable/protocol';
 import { createInMemoryBus, createSsePublisher } from '@resumable/sse-publisher';
 import { createResumableSinks } from '@resumable/workflow-state/worker';
@@ -79,10 +80,13 @@ export interface Harness {
  * A real worker (workflows of test/workflows.ts, sinks into `workerBus`) and a
  * query-counting client on the shared dev server.
  */
-export async function startHarness(options: { bus?: UpdateBus; workerBus?: UpdateBus } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { bus?: UpdateBus; workerBus?: UpdateBus; worker?: Partial<Omit<WorkerOptions, 'sinks'>> } = {},
+): Promise<Harness> {
   const bus = options.bus ?? createInMemoryBus();
   const { client, queries, reset } = await countingClient();
   const worker = await createTestWorker('recovery-server', {
+    ...options.worker,
     sinks: createResumableSinks({ bus: options.workerBus ?? bus, onError: () => undefined }),
   });
   const running = worker.worker.run();

@@ -62,12 +62,71 @@ describe('paused workflows', () => {
     token = await harness.token('*', ['read', 'resume', 'cancel', 'trigger']);
   });
 
-  const post = (path: string, body?: unknown) =>
+  const post = (path: string, body?: unknown, headers: Record<string, string> = {}) =>
     fetch(`${instance.baseUrl}${path}`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...headers },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
+
+  it('an Idempotency-Key makes a redelivered resume or cancel a no-op, answered as a success', async () => {
+    const id = `order-key-${run}`;
+    const handle = await harness.client.workflow.start(orderTask, {
+      taskQueue: harness.taskQueue,
+      workflowId: id,
+      args: [{ orderId: id }],
+    });
+    const pauseName = async () =>
+      (
+        (await (
+          await fetch(`${instance.baseUrl}/workflow/paused`, { headers: { Authorization: `Bearer ${token}` } })
+        ).json()) as {
+          pausedWorkflows: PausedWorkflow[];
+        }
+      ).pausedWorkflows.find((pause) => pause.executionId === id)?.pausedAt;
+    await expect.poll(pauseName, { timeout: 10_000 }).toBe('wait-approval');
+
+    const approve = { 'Idempotency-Key': 'approve-5d1e' };
+    const first = await post(`/workflow/executions/${id}/resume`, { payload: 'ok' }, approve);
+    expect([first.status, await first.json()]).toEqual([202, { executionId: id, action: 'resume', accepted: true }]);
+    await expect.poll(pauseName, { timeout: 10_000 }).toBe('wait-payment');
+    // Delivered again while the next pause waits: the workflow drops it, the pause stays.
+    expect((await post(`/workflow/executions/${id}/resume`, { payload: 'ok' }, approve)).status).toBe(202);
+
+    const stop = { 'Idempotency-Key': 'stop-77a0' };
+    expect((await post(`/workflow/executions/${id}/cancel`, { reason: 'no' }, stop)).status).toBe(202);
+    await expect(handle.result()).resolves.toEqual(['resumed', 'cancelled']);
+    // The pause is gone because this key ended it: a success, flagged as a duplicate.
+    const again = await post(`/workflow/executions/${id}/cancel`, { reason: 'no' }, stop);
+    expect([again.status, await again.json()]).toEqual([
+      202,
+      { executionId: id, action: 'cancel', accepted: true, duplicate: true },
+    ]);
+    // A key that did nothing here is still a conflict, and a bad key a bad request.
+    const fresh = await post(`/workflow/executions/${id}/cancel`, {}, { 'Idempotency-Key': 'never-applied' });
+    expect([fresh.status, ((await fresh.json()) as { error: { code: string } }).error.code]).toEqual([
+      409,
+      'NOT_PAUSED',
+    ]);
+    const bad = await post(`/workflow/executions/${id}/cancel`, {}, { 'Idempotency-Key': 'bad key' });
+    expect([bad.status, ((await bad.json()) as { error: { code: string } }).error.code]).toEqual([
+      400,
+      'INVALID_PARAMETER',
+    ]);
+
+    const history = await handle.fetchHistory();
+    const signals = (history.events ?? []).map((event) => event.workflowExecutionSignaledEventAttributes?.signalName);
+    expect(signals.filter(Boolean)).toEqual(['resumable.resume', 'resumable.resume', 'resumable.cancel']);
+    const state = await harness.client.workflow
+      .getHandle(id)
+      .query<{ updates: { type: string }[] }>('getWorkflowState');
+    expect(state.updates.map((update) => update.type).filter((type) => type.startsWith('workflow.'))).toEqual([
+      'workflow.paused',
+      'workflow.resumed',
+      'workflow.paused',
+      'workflow.cancelled',
+    ]);
+  });
 
   it('streams pause, resume, trigger, cancel and timeout in order; a late client gets a consistent snapshot', async () => {
     const early = followPaused(`${instance.baseUrl}/workflow/paused-stream`, token);

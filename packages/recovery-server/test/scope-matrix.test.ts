@@ -148,7 +148,8 @@ describe('token scope matrix', () => {
     });
 
   function url(column: Column, credential: Credential): string {
-    const path = column.route.path.replace(/:\w+/, encodeURIComponent(column.id ?? ''));
+    // The id goes in the first parameter; any other (a sequence) gets 0, valid on every log.
+    const path = column.route.path.replace(/:\w+/, encodeURIComponent(column.id ?? '')).replace(/:\w+/g, '0');
     const query = credential.query === undefined ? '' : `?token=${encodeURIComponent(credential.query)}`;
     return `${instance.baseUrl}/${path}${query}`;
   }

@@ -1,7 +1,9 @@
 import { EventSource } from 'eventsource';
 import type {
+  ActivityProgress,
   ConnectedEventData,
   EndEventData,
+  ResetEventData,
   SkippedEventData,
   StatusEventData,
   WorkflowUpdate,
@@ -25,6 +27,12 @@ export interface StreamRecord {
   skipped: SkippedEventData[];
   /** Each sequence this client was given account of, once per update or `skipped` range, in order. */
   covered: number[];
+  /** The updates it holds: every update received, less those a `reset` told it to drop. */
+  updates: WorkflowUpdate[];
+  /** `reset` events, in order. */
+  resets: ResetEventData[];
+  /** `progress` events (live activity progress), in order. */
+  progress: ActivityProgress[];
 }
 
 /**
@@ -43,6 +51,9 @@ export class StreamFollower {
     refusals: [],
     skipped: [],
     covered: [],
+    updates: [],
+    resets: [],
+    progress: [],
   };
   private source: EventSource | undefined;
   private finished!: (record: StreamRecord) => void;
@@ -105,7 +116,21 @@ export class StreamFollower {
       }
       this.record.sequences.push(update.sequence);
       this.record.covered.push(update.sequence);
+      this.record.updates.push(update);
       this.onUpdate?.(update);
+    });
+    source.addEventListener('progress', (event) => {
+      this.record.progress.push(JSON.parse(event.data) as ActivityProgress);
+    });
+    source.addEventListener('reset', (event) => {
+      const reset = JSON.parse(event.data) as ResetEventData;
+      if (String(reset.base) !== event.lastEventId) {
+        this.failed(new Error(`reset event id ${event.lastEventId} does not match its base ${reset.base}`));
+      }
+      this.record.resets.push(reset);
+      // What it held came from another log (or one that no longer reaches it): drop it.
+      this.record.updates = [];
+      this.record.covered = reset.base > 0 ? [reset.base] : [];
     });
     source.addEventListener('skipped', (event) => {
       const skipped = JSON.parse(event.data) as SkippedEventData;

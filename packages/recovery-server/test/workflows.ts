@@ -275,3 +275,53 @@ export async function compactingTask(input: { keep: number; stateUpdates?: numbe
   log.emit('tick', { n: log.lastSequence + 1 });
   return log.lastSequence;
 }
+
+/**
+ * Emits `initial` ticks, then more on `emitMore`, until `finish`; each tick names the
+ * run that wrote it, so a reset (a new run re-executing from the start) writes a log
+ * whose content differs from the old one at every sequence.
+ */
+export async function runTaggedTask(input: { initial: number }): Promise<number> {
+  const log = createUpdateLog<Status, { tick: { n: number; run: string } }>({ status: 'IN_PROGRESS' });
+  const run = workflowInfo().runId;
+  let pending = input.initial;
+  let done = false;
+  setHandler(emitMore, (count) => {
+    pending += count;
+  });
+  setHandler(finish, () => {
+    done = true;
+  });
+  for (;;) {
+    for (; pending > 0; pending--) log.emit('tick', { n: log.lastSequence + 1, run });
+    if (done) break;
+    await condition(() => pending > 0 || done);
+  }
+  log.setStatus('DONE');
+  log.emit('tick', { n: log.lastSequence + 1, run });
+  return log.lastSequence;
+}
+
+/** Runs `importFile` through `log.proxyActivities()` (retries 100 ms apart), then completes. */
+export async function importTask(input: { key: string }): Promise<string> {
+  const log = createUpdateLog<Status, Updates>({ status: 'IN_PROGRESS' });
+  const { importFile } = log.proxyActivities<typeof import('./activities')>({
+    startToCloseTimeout: '30s',
+    retry: { maximumAttempts: 3, initialInterval: '100ms' },
+  });
+  const result = await importFile(input);
+  log.setStatus('DONE');
+  log.emit('tick', { n: log.lastSequence + 1 });
+  return result;
+}
+
+/** Runs the benchmark's `reportMany` activity once through `log.proxyActivities()` (progress reports only). */
+export async function progressTask(input: { reports: number; everyMs: number }): Promise<number> {
+  const log = createUpdateLog<Status, Updates>({ status: 'IN_PROGRESS' });
+  const { reportMany } = log.proxyActivities<{
+    reportMany(input: { reports: number; everyMs: number }): Promise<number>;
+  }>({ startToCloseTimeout: '2 minutes', retry: { maximumAttempts: 1 } });
+  const sent = await reportMany(input);
+  log.setStatus('DONE');
+  return sent;
+}

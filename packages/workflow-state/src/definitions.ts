@@ -1,6 +1,8 @@
 import {
+  ACTION_APPLIED_QUERY,
   QUERY_NAMES,
   SIGNAL_NAMES,
+  type ActionKey,
   type CancelSignalArgs,
   type LogChunk,
   type PausedWorkflow,
@@ -48,25 +50,36 @@ export const logChunkQuery = defineQuery<LogChunk, [sinceSequence: number, maxBy
 export const pauseStateQuery = defineQuery<PausedWorkflow | null, []>(QUERY_NAMES.pause);
 
 /**
- * `resumable.resume`: resume the current pause with an optional payload.
+ * `isActionApplied(key)`: whether a resume, cancel or trigger with this
+ * `idempotencyKey` was applied (in this run or one it continued from).
  *
  * @example
- * await handle.signal(resumeSignal, { payload: { approved: true }, resumedBy: 'ada' });
+ * const applied = await handle.query(actionAppliedQuery, key);
  */
-export const resumeSignal = defineSignal<[args?: ResumeSignalArgs]>(SIGNAL_NAMES.resume);
+export const actionAppliedQuery = defineQuery<boolean, [key: string]>(ACTION_APPLIED_QUERY);
 
 /**
- * `resumable.cancel`: cancel the current pause with a reason.
+ * `resumable.resume`: resume the current pause with an optional payload. With an
+ * `idempotencyKey`, a second signal with the same key is ignored.
+ *
+ * @example
+ * await handle.signal(resumeSignal, { payload: { approved: true }, resumedBy: 'ada', idempotencyKey: crypto.randomUUID() });
+ */
+export const resumeSignal = defineSignal<[args?: ResumeSignalArgs & ActionKey]>(SIGNAL_NAMES.resume);
+
+/**
+ * `resumable.cancel`: cancel the current pause with a reason (and an optional `idempotencyKey`).
  *
  * @example
  * await handle.signal(cancelSignal, { reason: 'customer withdrew' });
  */
-export const cancelSignal = defineSignal<[args: CancelSignalArgs]>(SIGNAL_NAMES.cancel);
+export const cancelSignal = defineSignal<[args: CancelSignalArgs & ActionKey]>(SIGNAL_NAMES.cancel);
 
 /**
- * `resumable.trigger`: an external event; resumes a pause waiting for it.
+ * `resumable.trigger`: an external event; resumes a pause waiting for it (an
+ * `idempotencyKey` makes a redelivery a no-op).
  *
  * @example
  * await handle.signal(triggerSignal, { event: 'payment.received', payload: { amount: 42 }, correlation: 'order-7' });
  */
-export const triggerSignal = defineSignal<[args: TriggerSignalArgs]>(SIGNAL_NAMES.trigger);
+export const triggerSignal = defineSignal<[args: TriggerSignalArgs & ActionKey]>(SIGNAL_NAMES.trigger);

@@ -14,6 +14,7 @@ export {
   updatesSinceQuery,
   logChunkQuery,
   pauseStateQuery,
+  actionAppliedQuery,
   resumeSignal,
   cancelSignal,
   triggerSignal,
@@ -21,6 +22,7 @@ export {
 export type { ResumableSinks } from './sinks';
 export { DEFAULT_LIMITS, type LogLimits } from './limits';
 export { parseDuration, type Duration } from './duration';
+export type { ActivityRetry, LoggedActivityOptions } from './activity-runner';
 export type {
   CarriedLog,
   CompactionPolicy,
@@ -30,5 +32,6 @@ export type {
   PauseOptions,
   PauseOutcome,
   PauseUpdates,
+  ActivityUpdates,
   UpdateLogOptions,
 } from './types';

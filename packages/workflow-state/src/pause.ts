@@ -1,6 +1,8 @@
 import {
   ResumableError,
   SIGNAL_NAMES,
+  isActionKey,
+  type ActionKey,
   type CancelSignalArgs,
   type PauseDeltaName,
   type PausedWorkflow,
@@ -15,6 +17,12 @@ import type { PauseOptions, PauseOutcome, PauseUpdates } from './types';
 
 type Decision = { type: 'resumed'; payload: unknown; resumedBy: string } | { type: 'cancelled'; reason: string };
 
+/**
+ * Action keys remembered, newest last. Bounded so history and the carried log stay
+ * small: a client replays within minutes, not after hundreds of later actions.
+ */
+export const MAX_ACTION_KEYS = 128;
+
 /** Writes one pause event into the log and out to the sink. */
 export type PauseEmitter = <E extends PauseDeltaName>(event: E, data: PauseUpdates[E]) => void;
 
@@ -22,6 +30,8 @@ export interface PauseGateOptions {
   emit: PauseEmitter;
   searchAttributes: boolean;
   workflowName: string | undefined;
+  /** Keys applied by the runs this one continues (from the carried log). */
+  actionKeys?: readonly string[] | undefined;
 }
 
 /**
@@ -31,11 +41,24 @@ export interface PauseGateOptions {
 export class PauseGate {
   private current: PausedWorkflow | null = null;
   private decision: Decision | undefined;
+  private readonly keys: string[];
 
   constructor(private readonly options: PauseGateOptions) {
+    const carried = options.actionKeys;
+    this.keys = (Array.isArray(carried) ? carried : []).filter(isActionKey).slice(-MAX_ACTION_KEYS);
     setHandler(resumeSignal, (args) => this.onResume(args));
     setHandler(cancelSignal, (args) => this.onCancel(args));
     setHandler(triggerSignal, (args) => this.onTrigger(args));
+  }
+
+  /** The action keys applied so far (this run and the runs it continues), oldest first. */
+  get actionKeys(): readonly string[] {
+    return this.keys;
+  }
+
+  /** Whether an action with `key` was applied (the `isActionApplied` query). */
+  applied(key: unknown): boolean {
+    return typeof key === 'string' && this.keys.includes(key);
   }
 
   /** The pause the workflow waits at, as `getPauseState` answers it. */
@@ -145,8 +168,18 @@ export class PauseGate {
   }
 
   // Signals cannot answer with an error, so bad or late ones are logged and dropped;
-  // the first decision for a pause wins.
-  private decide(decision: Decision, signal: string): void {
+  // the first decision for a pause wins. A key seen before is a redelivery: dropped
+  // even when a later pause waits, which it would otherwise end by mistake. Signals
+  // are applied in history order, so the remembered keys replay identically.
+  private decide(decision: Decision, signal: string, key: unknown): void {
+    if (key !== undefined && !isActionKey(key)) {
+      log.warn(`Resumable ignored ${signal}: idempotencyKey must be 1 to 128 printable ASCII characters`);
+      return;
+    }
+    if (key !== undefined && this.keys.includes(key)) {
+      log.warn(`Resumable ignored ${signal}: the action "${key}" was applied already`);
+      return;
+    }
     if (!this.current) {
       log.warn(`Resumable ignored ${signal}: the workflow is not paused`);
       return;
@@ -158,9 +191,12 @@ export class PauseGate {
       return;
     }
     this.decision = decision;
+    if (key === undefined) return;
+    this.keys.push(key);
+    if (this.keys.length > MAX_ACTION_KEYS) this.keys.shift();
   }
 
-  private onResume(args: ResumeSignalArgs | undefined): void {
+  private onResume(args: (ResumeSignalArgs & ActionKey) | undefined): void {
     if (args !== undefined && args !== null && (typeof args !== 'object' || Array.isArray(args))) {
       log.warn(`Resumable ignored ${SIGNAL_NAMES.resume}: its argument must be an object`);
       return;
@@ -173,18 +209,19 @@ export class PauseGate {
     this.decide(
       { type: 'resumed', payload: args?.payload, resumedBy: resumedBy ?? SIGNAL_NAMES.resume },
       SIGNAL_NAMES.resume,
+      args?.idempotencyKey,
     );
   }
 
-  private onCancel(args: CancelSignalArgs): void {
+  private onCancel(args: CancelSignalArgs & ActionKey): void {
     if (typeof args !== 'object' || args === null || typeof args.reason !== 'string') {
       log.warn(`Resumable ignored ${SIGNAL_NAMES.cancel}: its argument must be { reason: string }`);
       return;
     }
-    this.decide({ type: 'cancelled', reason: args.reason }, SIGNAL_NAMES.cancel);
+    this.decide({ type: 'cancelled', reason: args.reason }, SIGNAL_NAMES.cancel, args.idempotencyKey);
   }
 
-  private onTrigger(args: TriggerSignalArgs): void {
+  private onTrigger(args: TriggerSignalArgs & ActionKey): void {
     if (typeof args !== 'object' || args === null || typeof args.event !== 'string' || args.event === '') {
       log.warn(
         `Resumable ignored ${SIGNAL_NAMES.trigger}: its argument must be { event: string, payload?, correlation? }`,
@@ -202,6 +239,10 @@ export class PauseGate {
       log.warn(`Resumable ignored event "${args.event}": its correlation does not match the pause`);
       return;
     }
-    this.decide({ type: 'resumed', payload: args.payload, resumedBy: args.event }, `event "${args.event}"`);
+    this.decide(
+      { type: 'resumed', payload: args.payload, resumedBy: args.event },
+      `event "${args.event}"`,
+      args.idempotencyKey,
+    );
   }
 }

@@ -17,6 +17,8 @@ export interface StoreInit<TSnapshot> {
   taskId: string;
   status: string;
   startTime: number;
+  /** The epoch of a fresh log (the run id); a carried log keeps its own. */
+  epoch?: string | undefined;
   carried?: CarriedLog<string, Record<string, unknown>, TSnapshot> | null | undefined;
   limits?: Partial<LogLimits> | undefined;
 }
@@ -31,6 +33,8 @@ type Reduce<TSnapshot> = (snapshot: TSnapshot | undefined, updates: readonly Wor
 export class UpdateStore<TSnapshot = unknown> {
   readonly taskId: string;
   readonly startTime: number;
+  /** Which log this is (see `WorkflowState.epoch`); undefined for a log carried from before epochs. */
+  readonly epoch: string | undefined;
   readonly limits: Readonly<LogLimits>;
   status: string;
   private held: WorkflowUpdate[] = [];
@@ -48,6 +52,7 @@ export class UpdateStore<TSnapshot = unknown> {
     this.status = init.status;
     this.startTime = init.startTime;
     const carried = init.carried;
+    this.epoch = carried ? carried.epoch : init.epoch;
     if (carried) {
       checkCarried(carried);
       this.status = carried.status;
@@ -153,6 +158,7 @@ export class UpdateStore<TSnapshot = unknown> {
       lastSequence: this.last,
       updates,
       hasMore: lastInPage < this.last,
+      ...this.epochField(),
     };
   }
 
@@ -193,6 +199,7 @@ export class UpdateStore<TSnapshot = unknown> {
       firstSequence,
       entries,
       hasMore: firstSequence + entries.length - 1 < this.last,
+      ...this.epochField(),
     };
   }
 
@@ -218,6 +225,7 @@ export class UpdateStore<TSnapshot = unknown> {
       lastSequence: this.last,
       startTime: this.startTime,
       firstSequence: this.firstSequence + from,
+      ...this.epochField(),
     };
     // Left out for size, not compacted: say where the log starts, so a client can page back.
     if (from > 0) state.heldFrom = this.firstSequence;
@@ -254,9 +262,15 @@ export class UpdateStore<TSnapshot = unknown> {
       lastSequence: this.last,
       firstSequence: this.firstSequence,
       updates: [...this.held] as CarriedLog['updates'],
+      ...this.epochField(),
     };
     if (this.hasSnapshot) carried.snapshot = this.snapshotValue as TSnapshot;
     return carried;
+  }
+
+  /** `{ epoch }` when the log has one, so logs from before epochs answer as they did. */
+  private epochField(): { epoch?: string } {
+    return this.epoch === undefined ? {} : { epoch: this.epoch };
   }
 
   private hold(update: WorkflowUpdate, size: number): void {
@@ -315,6 +329,7 @@ function checkCarried(carried: CarriedLog<string, Record<string, unknown>, unkno
     throw bad('lastSequence is not a sequence');
   if (typeof carried.status !== 'string') throw bad('status is not a string');
   if (typeof carried.startTime !== 'number') throw bad('startTime is not a number');
+  if (carried.epoch !== undefined && typeof carried.epoch !== 'string') throw bad('epoch is not a string');
   if (carried.firstSequence !== carried.lastSequence - carried.updates.length + 1) {
     throw bad(
       `firstSequence ${carried.firstSequence} does not match ${carried.updates.length} updates ending at ${carried.lastSequence}`,

@@ -1,4 +1,8 @@
 import type {
+  ActivityEndedData,
+  ActivityEventName,
+  ActivityRetryingData,
+  ActivityStartedData,
   PauseDeltaName,
   PausedWorkflow,
   UpdateMap,
@@ -29,12 +33,32 @@ export type PauseUpdates = {
 };
 
 /**
- * Everything a log can hold: the app's own updates plus the pause events.
+ * The update types `log.proxyActivities()` writes into the log, with their payloads.
+ *
+ * @example
+ * const update: UpdateOf<ActivityUpdates> = state.updates[0]!;
+ * if (update.type === 'activity.retrying') console.log(update.data.error, update.data.nextDelayMs);
+ */
+export type ActivityUpdates = {
+  /** An attempt was scheduled. */
+  'activity.started': ActivityStartedData;
+  /** An attempt failed; the next follows after `nextDelayMs`. */
+  'activity.retrying': ActivityRetryingData;
+  /** An attempt succeeded. */
+  'activity.completed': ActivityEndedData;
+  /** The last attempt failed, or the error was not retryable. */
+  'activity.failed': ActivityEndedData;
+};
+
+/**
+ * Everything a log can hold: the app's own updates plus the pause and activity events.
  *
  * @example
  * type Entry = UpdateOf<LogUpdateMap<{ message: { text: string } }>>;
  */
-export type LogUpdateMap<TMap extends UpdateMap> = Omit<TMap, PauseDeltaName> & PauseUpdates;
+export type LogUpdateMap<TMap extends UpdateMap> = Omit<TMap, PauseDeltaName | ActivityEventName> &
+  PauseUpdates &
+  ActivityUpdates;
 
 /**
  * One entry of a log with app map `TMap`.
@@ -45,13 +69,13 @@ export type LogUpdateMap<TMap extends UpdateMap> = Omit<TMap, PauseDeltaName> & 
 export type LogUpdate<TMap extends UpdateMap> = UpdateOf<LogUpdateMap<TMap>>;
 
 /**
- * The update types an app may `emit`: its map's keys minus the reserved pause events,
+ * The update types an app may `emit`: its map's keys minus the reserved pause and activity events,
  * which only the pause helper writes (so each appears exactly once per pause).
  *
  * @example
  * type Emittable = EmitType<{ message: { text: string } }>; // 'message'
  */
-export type EmitType<TMap extends UpdateMap> = Exclude<keyof TMap & string, PauseDeltaName>;
+export type EmitType<TMap extends UpdateMap> = Exclude<keyof TMap & string, PauseDeltaName | ActivityEventName>;
 
 /**
  * What continue-as-new hands to the next run: the log as it stands, numbering kept.
@@ -75,6 +99,10 @@ export interface CarriedLog<TStatus extends string = string, TMap extends Update
   updates: LogUpdate<TMap>[];
   /** Summary of the updates below `firstSequence`, when a compaction policy made one. */
   snapshot?: TSnapshot;
+  /** The log's epoch: the run id of the run that began it (absent when carried from before epochs). */
+  epoch?: string;
+  /** Keys of the pause actions applied so far (newest last, bounded), so a redelivery stays a no-op. */
+  actionKeys?: string[];
 }
 
 /**

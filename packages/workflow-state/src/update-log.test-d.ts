@@ -33,6 +33,19 @@ describe('emit', () => {
     sneaky.emit('workflow.paused', { x: 1 });
   });
 
+  it('keeps the activity events for log.proxyActivities()', () => {
+    type Sneaky = Updates & { 'activity.started': { x: number } };
+    const sneaky = createUpdateLog<Status, Sneaky>({ status: 'DONE' });
+    // @ts-expect-error reserved, even when the app map names it
+    sneaky.emit('activity.started', { x: 1 });
+  });
+
+  it('types activities of log.proxyActivities() like proxyActivities', () => {
+    type Activities = { importRows(input: { rows: number }): Promise<number> };
+    const { importRows } = log.proxyActivities<Activities>({ startToCloseTimeout: '1 minute' });
+    expectTypeOf(importRows).toEqualTypeOf<(input: { rows: number }) => Promise<number>>();
+  });
+
   it('accepts any type with the default map', () => {
     const loose = createUpdateLog({ status: 'RUNNING' });
     expectTypeOf(loose.emit('whatever', [1, 2])).toEqualTypeOf<WorkflowUpdate<'whatever', unknown>>();
@@ -101,7 +114,16 @@ describe('continue-as-new', () => {
     expectTypeOf(task).toBeFunction();
     expectTypeOf(log.carry()).toEqualTypeOf<CarriedLog<Status, Updates, unknown>>();
     expectTypeOf(log.carry().updates[0]!.type).toEqualTypeOf<
-      'message' | 'progress' | 'workflow.paused' | 'workflow.resumed' | 'workflow.cancelled' | 'workflow.timeout'
+      | 'message'
+      | 'progress'
+      | 'workflow.paused'
+      | 'workflow.resumed'
+      | 'workflow.cancelled'
+      | 'workflow.timeout'
+      | 'activity.started'
+      | 'activity.retrying'
+      | 'activity.completed'
+      | 'activity.failed'
     >();
   });
 

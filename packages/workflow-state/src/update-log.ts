@@ -1,4 +1,5 @@
 import {
+  ACTIVITY_EVENTS,
   PAUSE_EVENTS,
   ResumableError,
   type PauseDeltaName,
@@ -19,7 +20,14 @@ import {
   type ContinueAsNewOptions,
   type Workflow,
 } from '@temporalio/workflow';
-import { logChunkQuery, pauseStateQuery, updatesSinceQuery, workflowStateQuery } from './definitions';
+import {
+  actionAppliedQuery,
+  logChunkQuery,
+  pauseStateQuery,
+  updatesSinceQuery,
+  workflowStateQuery,
+} from './definitions';
+import { loggedActivities, type LoggedActivityOptions } from './activity-runner';
 import type { LogLimits } from './limits';
 import { PauseGate } from './pause';
 import { createPublisher } from './sinks';
@@ -35,6 +43,9 @@ import type {
   PauseUpdates,
   UpdateLogOptions,
 } from './types';
+
+/** Written by `log.proxyActivities()` only: a UI reads them as facts about its activities. */
+const ACTIVITY_TYPES: ReadonlySet<string> = new Set<string>(Object.values(ACTIVITY_EVENTS));
 
 const RESERVED: ReadonlySet<string> = new Set<PauseDeltaName>([
   PAUSE_EVENTS.paused,
@@ -96,6 +107,18 @@ export interface UpdateLog<TStatus extends string = string, TMap extends UpdateM
     options: PauseOptions<TVariables, TPath>,
   ): Promise<PauseOutcome<TPayload, TPath>>;
 
+  /**
+   * Activities like Temporal's `proxyActivities`, whose every attempt is a fact in the
+   * log: `activity.started` (attempt, attempts allowed), `activity.retrying` (the error,
+   * the delay before the next), `activity.completed` or `activity.failed`. The workflow
+   * runs the retry policy (each attempt one activity execution, the delay a durable
+   * timer), so a client that reconnects sees every attempt exactly once; live progress
+   * from inside the activity (`reportProgress`) goes with it under the same id.
+   *
+   * @throws ResumableError `INVALID_PARAMETER` for a bad retry policy.
+   */
+  proxyActivities<A extends object>(options: LoggedActivityOptions): A;
+
   /** Folds the oldest updates into the snapshot (with the policy's `reduce`) so at most `keep` stay held. */
   compact(keep: number): void;
   /**
@@ -125,7 +148,7 @@ export interface UpdateLog<TStatus extends string = string, TMap extends UpdateM
 
 /**
  * Creates the update log at the top of a workflow function and registers the
- * `getWorkflowState`, `getUpdatesSince`, `getLogChunk` and `getPauseState` queries and the
+ * `getWorkflowState`, `getUpdatesSince`, `getLogChunk`, `getPauseState` and `isActionApplied` queries and the
  * `resumable.resume` / `resumable.cancel` / `resumable.trigger` signals. Call it
  * once per run, before the first `await`, so no query or signal finds it missing.
  *
@@ -170,6 +193,8 @@ class WorkflowUpdateLog<TStatus extends string, TMap extends UpdateMap, TSnapsho
       status: options.status,
       // The first run's start: the log's start does not move with continue-as-new.
       startTime: info.startTime.getTime(),
+      // A reset re-runs this in a new run: a new epoch tells readers the log began again.
+      epoch: info.runId,
       carried: options.carried as CarriedLog<string, Record<string, unknown>, TSnapshot> | null | undefined,
       limits: options.limits as Partial<LogLimits> | undefined,
     });
@@ -187,12 +212,14 @@ class WorkflowUpdateLog<TStatus extends string, TMap extends UpdateMap, TSnapsho
       emit: (event, data) => this.append(event, data),
       searchAttributes: options.searchAttributes ?? true,
       workflowName: options.workflowName,
+      actionKeys: options.carried?.actionKeys,
     });
     // Query handlers must not change state (Temporal rule): these only read.
     setHandler(workflowStateQuery, () => this.store.state());
     setHandler(updatesSinceQuery, (sinceSequence, limit) => this.store.page(sinceSequence, limit));
     setHandler(logChunkQuery, (sinceSequence, maxBytes) => this.store.chunk(sinceSequence, maxBytes));
     setHandler(pauseStateQuery, () => this.gate.pause);
+    setHandler(actionAppliedQuery, (key) => this.gate.applied(key));
   }
 
   get taskId(): string {
@@ -227,6 +254,9 @@ class WorkflowUpdateLog<TStatus extends string, TMap extends UpdateMap, TSnapsho
     if (RESERVED.has(type)) {
       throw new ResumableError('INVALID_PARAMETER', `"${type}" is written by the pause helper only; use log.pause()`);
     }
+    if (ACTIVITY_TYPES.has(type)) {
+      throw new ResumableError('INVALID_PARAMETER', `"${type}" is written by log.proxyActivities() only`);
+    }
     return this.append(type, data) as WorkflowUpdate<K, TMap[K]>;
   }
 
@@ -254,6 +284,14 @@ class WorkflowUpdateLog<TStatus extends string, TMap extends UpdateMap, TSnapsho
     return this.gate.wait<TVariables, TPayload, TPath>(options);
   }
 
+  proxyActivities<A extends object>(options: LoggedActivityOptions): A {
+    return loggedActivities<A>(
+      (type, data) => this.append(type, data),
+      () => this.store.lastSequence + 1,
+      options,
+    );
+  }
+
   compact(keep: number): void {
     this.store.compact(keep, this.reduce());
   }
@@ -267,7 +305,10 @@ class WorkflowUpdateLog<TStatus extends string, TMap extends UpdateMap, TSnapsho
         `Resumable compacted updates ${before}..${before + moved - 1} to carry the log under ${carryBytes} bytes (limits.carryBytes)`,
       );
     }
-    return this.store.carry() as CarriedLog<TStatus, TMap, TSnapshot>;
+    const carried = this.store.carry() as CarriedLog<TStatus, TMap, TSnapshot>;
+    const keys = this.gate.actionKeys;
+    if (keys.length > 0) carried.actionKeys = [...keys];
+    return carried;
   }
 
   shouldContinueAsNew(): boolean {

@@ -47,6 +47,10 @@ describe('continue-as-new on a real worker', () => {
       expect(state.updates[i]!.timestamp).toBeGreaterThanOrEqual(state.updates[i - 1]!.timestamp);
     }
 
+    // One log across the chain: its epoch is the first run's id, carried by every run.
+    expect(state.epoch).toBe(firstRunId);
+    expect((await byId.query(updatesSinceQuery, 0, 1)).epoch).toBe(firstRunId);
+
     // The start time is the first run's, not the last run's.
     const first = await harness.client.workflow.getHandle(workflowId, firstRunId).describe();
     expect(state.startTime).toBe(first.startTime.getTime());

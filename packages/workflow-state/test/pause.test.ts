@@ -2,11 +2,18 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { connectTestClient } from '@resumable/temporal-dev/vitest';
 import { SEARCH_ATTRIBUTES, type PausedWorkflow, type WorkflowUpdate } from '@resumable/protocol';
-import { cancelSignal, pauseStateQuery, resumeSignal, triggerSignal, workflowStateQuery } from '../src/index';
+import {
+  actionAppliedQuery,
+  cancelSignal,
+  pauseStateQuery,
+  resumeSignal,
+  triggerSignal,
+  workflowStateQuery,
+} from '../src/index';
 import { createResumableSinks } from '../src/worker/index';
 import { startWorker, type RunningWorker } from './harness';
 import { RecordingBus } from './recording-bus';
-import { pausing, proceedSignal, type PausingInput } from './workflows';
+import { pauseAcrossRuns, pausing, proceedSignal, type PausingInput } from './workflows';
 
 const PAUSE_TYPES = ['workflow.paused', 'workflow.resumed', 'workflow.cancelled', 'workflow.timeout'];
 
@@ -48,6 +55,21 @@ describe('pauses on a real worker', () => {
     const ids: string[] = [];
     for await (const execution of client.workflow.list({ query })) ids.push(execution.workflowId);
     return ids;
+  }
+
+  /** Waits until the worker handled every signal sent so far (`count` of them). */
+  async function signalsHandled(handle: WorkflowHandle, count: number): Promise<void> {
+    await expect
+      .poll(
+        async () =>
+          (await handle.fetchHistory()).events?.filter((event) => event.workflowExecutionSignaledEventAttributes)
+            .length,
+        { timeout: 20_000 },
+      )
+      .toBe(count);
+    await expect
+      .poll(async () => (await handle.describe()).raw.pendingWorkflowTask ?? null, { timeout: 20_000 })
+      .toBeNull();
   }
 
   async function pauseEvents(handle: WorkflowHandle): Promise<WorkflowUpdate[]> {
@@ -248,5 +270,55 @@ describe('pauses on a real worker', () => {
     }
     const events = new Set(pauseMessages.map((message) => (message.kind === 'pause' ? message.event : '')));
     expect([...events].sort()).toEqual([...PAUSE_TYPES].sort());
+  });
+
+  it('applies an idempotency key once: a redelivery does not end the next pause', async () => {
+    const handle = await startPausing('pause-key', { name: 'approve', thenPause: 'ship' });
+    await pausedNow(handle);
+    const key = 'key-5f0c1e2a-approve';
+    await handle.signal(resumeSignal, { payload: { approved: true }, idempotencyKey: key });
+    await expect.poll(async () => (await handle.query(pauseStateQuery))?.pausedAt, { timeout: 20_000 }).toBe('ship');
+
+    // The same approval again (a browser replaying its queue): the second pause stays.
+    await handle.signal(resumeSignal, { payload: { approved: true }, idempotencyKey: key });
+    await handle.signal(triggerSignal, { event: 'anything', idempotencyKey: key });
+    await signalsHandled(handle, 3);
+    expect((await handle.query(pauseStateQuery))?.pausedAt).toBe('ship');
+    expect(await handle.query(actionAppliedQuery, key)).toBe(true);
+    expect(await handle.query(actionAppliedQuery, 'never-sent')).toBe(false);
+
+    await handle.signal(cancelSignal, { reason: 'done', idempotencyKey: 'key-cancel' });
+    await expect(handle.result()).resolves.toEqual({ type: 'cancelled', reason: 'done' });
+    const events = await pauseEvents(handle);
+    expect(events.map((update) => update.type)).toEqual([
+      'workflow.paused',
+      'workflow.resumed',
+      'workflow.paused',
+      'workflow.cancelled',
+    ]);
+    expect(await handle.query(actionAppliedQuery, 'key-cancel')).toBe(true);
+  });
+
+  it('remembers applied keys across continue-as-new', async () => {
+    const handle = await client.workflow.start(pauseAcrossRuns, {
+      taskQueue: worker.taskQueue,
+      workflowId: `pause-key-can-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
+      args: [{}],
+    });
+    await pausedNow(handle);
+    await handle.signal(resumeSignal, { idempotencyKey: 'first-run-key' });
+    const latest = client.workflow.getHandle(handle.workflowId);
+    await expect
+      .poll(async () => (await latest.query(pauseStateQuery).catch(() => null))?.pausedAt, { timeout: 20_000 })
+      .toBe('second');
+    expect((await latest.describe()).runId).not.toBe(handle.firstExecutionRunId);
+
+    await latest.signal(resumeSignal, { payload: 'replayed', idempotencyKey: 'first-run-key' });
+    await signalsHandled(latest, 1);
+    expect((await latest.query(pauseStateQuery))?.pausedAt).toBe('second');
+    expect(await latest.query(actionAppliedQuery, 'first-run-key')).toBe(true);
+
+    await latest.signal(resumeSignal, { payload: 'fresh', idempotencyKey: 'second-run-key' });
+    await expect(latest.result()).resolves.toMatchObject({ type: 'resumed', payload: 'fresh' });
   });
 });

@@ -96,7 +96,17 @@ describe('the update log on a real worker', () => {
     expect(after.updates).toEqual(done.updates);
 
     const beyond = await handle.query(updatesSinceQuery, 1000);
-    expect(beyond).toEqual({ taskId: workflowId, status: 'DONE', lastSequence: 1000, updates: [], hasMore: false });
+    // The epoch is the run that began the log: this workflow's only run.
+    const { runId } = await handle.describe();
+    expect(beyond).toEqual({
+      taskId: workflowId,
+      status: 'DONE',
+      lastSequence: 1000,
+      updates: [],
+      hasMore: false,
+      epoch: runId,
+    });
+    expect(done.epoch).toBe(runId);
   });
 
   it('refuses bad getUpdatesSince arguments with a clear error and keeps answering', async () => {

@@ -4,6 +4,7 @@
  */
 import { condition, defineSignal, setHandler, sleep } from '@temporalio/workflow';
 import { createUpdateLog, type CarriedLog, type PauseOutcome } from '../src/index';
+import type * as activities from './activities';
 
 export type Status = 'IN_PROGRESS' | 'DONE';
 export type Updates = {
@@ -90,6 +91,8 @@ export interface PausingInput {
   variables?: Record<string, unknown>;
   /** Waits for `proceed` after the pause ended, so tests can look at a running workflow. */
   holdAfter?: boolean;
+  /** After the first pause ended, pause again at this name (its outcome is returned). */
+  thenPause?: string;
 }
 
 /** One step, one pause, one step naming the outcome. Returns the outcome. */
@@ -100,7 +103,7 @@ export async function pausing(input: PausingInput): Promise<PauseOutcome<unknown
     proceeded = true;
   });
   log.emit('step', { index: 1, note: 'before pause' });
-  const outcome = await log.pause<unknown, string>({
+  let outcome = await log.pause<unknown, string>({
     name: input.name,
     ...(input.waitingFor ? { waitingFor: input.waitingFor } : {}),
     ...(input.timeout === undefined ? {} : { timeout: input.timeout }),
@@ -108,11 +111,27 @@ export async function pausing(input: PausingInput): Promise<PauseOutcome<unknown
     ...(input.correlation ? { correlation: input.correlation } : {}),
     ...(input.variables ? { variables: input.variables } : {}),
   });
+  if (input.thenPause) outcome = await log.pause<unknown, string>({ name: input.thenPause });
   log.emit('step', {
     index: log.lastSequence + 1,
     note: outcome.type === 'timeout' ? `path:${outcome.path}` : outcome.type,
   });
   if (input.holdAfter) await condition(() => proceeded);
+  log.setStatus('DONE');
+  return outcome;
+}
+
+/** Run 1 pauses at `first` and continues as new; run 2 pauses at `second`. Returns run 2's outcome. */
+export async function pauseAcrossRuns(input: {
+  run?: number;
+  carried?: CarriedLog<Status, Updates>;
+}): Promise<PauseOutcome<unknown, string>> {
+  const log = createUpdateLog<Status, Updates>({ status: 'IN_PROGRESS', carried: input.carried });
+  if ((input.run ?? 1) === 1) {
+    await log.pause({ name: 'first' });
+    await log.continueAsNew<typeof pauseAcrossRuns>((carried) => [{ run: 2, carried }]);
+  }
+  const outcome = await log.pause<unknown, string>({ name: 'second' });
   log.setStatus('DONE');
   return outcome;
 }
@@ -161,5 +180,19 @@ export async function misuse(kind: 'reserved-type' | 'bad-timeout' | 'double-pau
   if (kind === 'double-pause') {
     void log.pause({ name: 'first' });
     await log.pause({ name: 'second' });
+  }
+}
+
+/** Runs `importRows` through `log.proxyActivities()` (3 attempts, 200 ms then 400 ms apart) and completes. */
+export async function importWithRetries(input: activities.ImportInput & { key: string }): Promise<string> {
+  const log = createUpdateLog<Status, Record<string, never>>({ status: 'IN_PROGRESS' });
+  const { importRows } = log.proxyActivities<typeof activities>({
+    startToCloseTimeout: '20s',
+    retry: { maximumAttempts: 3, initialInterval: '200ms', backoffCoefficient: 2 },
+  });
+  try {
+    return await importRows(input);
+  } finally {
+    log.setStatus('DONE');
   }
 }

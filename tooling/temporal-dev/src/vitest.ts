@@ -1,13 +1,18 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { inject } from 'vitest';
+import { findTemporalCli } from './resolve-cli';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
     temporalNamespace: string;
     workflowBundles: Record<string, string>;
+    /** The Temporal CLI binary the run's dev server came from ('' when it was given by address). */
+    temporalCliPath: string;
   }
 }
 
@@ -109,4 +114,19 @@ export async function queryPatiently<T>(
     }
   }
   throw new Error(`query ${name} of ${handle.workflowId} failed ${tries} times: ${failures.join('; ')}`);
+}
+
+/**
+ * Resets a workflow to its first workflow task with the Temporal CLI, as an operator
+ * would (`temporal workflow reset --type FirstWorkflowTask`): a new run re-executes it
+ * from the start, signals received since applied again. Uses the CLI the run's dev
+ * server came from, else one `findTemporalCli` finds.
+ */
+export async function resetWithCli(workflowId: string): Promise<void> {
+  const cli = inject('temporalCliPath') || findTemporalCli()?.path;
+  if (!cli)
+    throw new Error('No Temporal CLI to reset with: set TEMPORAL_CLI_PATH (the dev server was given by address)');
+  const { address, namespace } = temporalTestServer();
+  const args = ['workflow', 'reset', '--workflow-id', workflowId, '--type', 'FirstWorkflowTask'];
+  await promisify(execFile)(cli, [...args, '--reason', 'test', '--address', address, '--namespace', namespace]);
 }

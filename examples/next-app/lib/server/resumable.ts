@@ -1,6 +1,7 @@
 import { createRecoveryServer, type RecoveryServer } from '@resumable/recovery-server';
 import { Client, Connection } from '@temporalio/client';
 import { readAppConfig, type AppConfig } from './config';
+import { appMetrics } from './metrics';
 
 /** The server-side singleton: one recovery server (SSE publisher, bus, paused list) and one Temporal client. */
 export interface Resumable {
@@ -62,6 +63,8 @@ function create(reuse?: Pick<Resumable, 'client' | 'config'>): Resumable {
     auth: { secret: config.tokenSecret },
     // Workers in their own process push live updates to POST /api/resumable/bus with this secret.
     busSecret: config.busSecret,
+    // Its figures go to the app's meter provider, which the /metrics page reads.
+    telemetry: { meterProvider: appMetrics().provider },
   });
   return { server, client, config, ready: recover(server) };
 }

@@ -3,7 +3,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type * as activities from '../activities';
 import type { TaskInput, TaskStatus, TaskUpdates } from '../shared';
 
-const { performStep, mergeChanges } = proxyActivities<typeof activities>({
+const { performStep } = proxyActivities<typeof activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '200ms', maximumAttempts: 5 },
 });
@@ -14,6 +14,11 @@ const { performStep, mergeChanges } = proxyActivities<typeof activities>({
  */
 export async function taskWorkflow(input: TaskInput): Promise<TaskStatus> {
   const log = createUpdateLog<TaskStatus, TaskUpdates>({ status: 'IN_PROGRESS' });
+  // The merge's attempts, failures and retry delays are facts in the log; its progress goes live.
+  const { mergeChanges } = log.proxyActivities<typeof activities>({
+    startToCloseTimeout: '1 minute',
+    retry: { initialInterval: '1s', maximumAttempts: 3 },
+  });
   const steps = Math.max(1, Math.min(input.steps ?? 12, 200));
   const stepMs = input.stepMs ?? 600;
   log.emit('status', { status: 'IN_PROGRESS' });

@@ -94,6 +94,16 @@ export class CatchUpPacer<T extends Sequenced> {
     this.#notify(this.progress());
   }
 
+  /** Forgets everything queued and any catch-up: the log began again, after `base`. */
+  clear(base: number): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#queue.length = 0;
+    this.#from = this.#to = 0;
+    this.#applied = base;
+    this.#drained?.();
+  }
+
   /** Resolves once everything queued has been applied (one waiter at a time: the running recovery). */
   drained(): Promise<void> {
     return new Promise((resolve) => (this.#queue.length ? (this.#drained = resolve) : resolve()));

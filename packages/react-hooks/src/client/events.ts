@@ -13,6 +13,10 @@ export const END: Task['end'] = 'end';
 export const STATUS: Task['status'] = 'status';
 /** Sequences a type-filtered stream left out (data: `{ from, to }`). */
 export const SKIPPED: Task['skipped'] = 'skipped';
+/** The log began again or was compacted past the client (data: `{ epoch?, base, reason }`). */
+export const RESET: Task['reset'] = 'reset';
+/** Live progress of a running activity (data: `ActivityProgress`, no id). */
+export const PROGRESS: Task['progress'] = 'progress';
 export const PAUSED_INITIAL: Pause['initial'] = 'paused.initial';
 export const WORKFLOW_PAUSED: Pause['paused'] = 'workflow.paused';
 

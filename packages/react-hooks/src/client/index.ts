@@ -34,11 +34,14 @@ export {
   type PausedWorkflowsOptions,
   type PausedWorkflowsState,
 } from './paused-subscription';
+export { activitiesOf } from './activities';
 export { createTaskStore, type TaskStore, type StoredTask, type SequencedPatch } from './task-store';
 export type { SharedRegistry } from './shared-stream';
 export { Subscribable } from './subscribable';
 export { ClientError, type ClientErrorCode } from './errors';
 export type {
+  ActivityState,
+  ActivityProgress,
   WorkflowUpdate,
   UpdateMap,
   UpdateOf,

@@ -61,7 +61,7 @@ describe('Sequencer', () => {
     expect(out).toEqual(Array.from({ length: n }, (_, i) => i + 1));
   });
 
-  it('takes ranges (a filtered stream\'s skipped sequences) like updates, holding them past a gap', () => {
+  it("takes ranges (a filtered stream's skipped sequences) like updates, holding them past a gap", () => {
     const s = new Sequencer<{ sequence: number; from?: number }>();
     expect(seqs(s.accept(u(1)))).toEqual([1]);
     // 5 … 7 skipped, then 8: both wait for 2 … 4.

@@ -1,12 +1,14 @@
 import type {
   ConnectedEventData,
+  ActivityProgress,
   EndEventData,
+  ResetEventData,
   SkippedEventData,
   UpdatesPage,
   WorkflowStateOf,
   WorkflowUpdate,
 } from '@resumable/protocol';
-import { CONNECTED, END, SKIPPED, STATUS, UPDATE } from './events';
+import { CONNECTED, END, PROGRESS, RESET, SKIPPED, STATUS, UPDATE } from './events';
 import { CatchUpPacer, type CatchUpProgress } from './catch-up-pacer';
 import { ClientError } from './errors';
 import { openEventStream, type ConnectionStatus, type EventStream, type StreamOptions } from './event-stream';
@@ -113,8 +115,21 @@ export interface TaskState<TUpdate extends WorkflowUpdate = WorkflowUpdate, TSta
    * `lastSequence` than the one shown never replaces it. Undefined until one says it.
    */
   workflowStatus?: TStatus | undefined;
+  /**
+   * The newest live progress of each running activity, by activity id (`reportProgress`
+   * in an activity; live only, never in the log). `useActivities` joins it with the
+   * log's `activity.*` updates.
+   */
+  progress?: Record<string, ActivityProgress> | undefined;
   /** The open stream's connection id (from its `connected` event). */
   connectionId?: string | undefined;
+  /**
+   * The epoch of the log shown (see `UpdatesPage.epoch` in `@resumable/protocol`). When
+   * the server reports another one (the workflow was reset, or its id started again),
+   * or a log compacted past what is shown, the list is dropped and rebuilt from the log
+   * the server follows now: never two histories mixed, never a gap waited on forever.
+   */
+  epoch?: string | undefined;
   /** The latest error; connection errors clear once connected again. */
   error?: ClientError | undefined;
 }
@@ -158,7 +173,7 @@ export class TaskSubscription<
   TUpdate extends WorkflowUpdate = WorkflowUpdate,
   TStatus extends string = string,
 > extends Subscribable<TaskState<TUpdate, TStatus>> {
-  readonly #sequencer = new Sequencer<Item<TUpdate>>();
+  #sequencer = new Sequencer<Item<TUpdate>>();
   readonly #pacer: CatchUpPacer<Item<TUpdate>>;
   readonly #updateListeners = new Set<(update: TUpdate) => void>();
   /** Updates made ready since the last flush: everything one network chunk brought, applied as one batch. */
@@ -178,7 +193,8 @@ export class TaskSubscription<
     release: () => void,
   ) {
     super(INITIAL_TASK_STATE);
-    if (options.initialSnapshot) this.setState(snapshotPatch<TUpdate, TStatus>(options.initialSnapshot, options.types));
+    const snapshot = options.initialSnapshot;
+    if (snapshot) this.setState({ ...snapshotPatch<TUpdate, TStatus>(snapshot, options.types), epoch: snapshot.epoch });
     // Applied already (the page shows it): the stream resumes after it.
     this.#statusAt = this.#sequencer.head = this.getState().lastSequence;
     this.#release = release;
@@ -247,13 +263,25 @@ export class TaskSubscription<
   }
 
   #receive({ event, data: text }: { event?: string | undefined; data: string }): void {
-    if (event !== CONNECTED && event !== UPDATE && event !== STATUS && event !== END && event !== SKIPPED) return;
+    if (!event || !(TASK_EVENT_NAMES as string[]).includes(event)) return;
     try {
       const data = parseEventData<
-        TUpdate & ConnectedEventData<TStatus> & EndEventData<TStatus> & SkippedEventData
+        TUpdate & ConnectedEventData<TStatus> & EndEventData<TStatus> & SkippedEventData & ResetEventData
       >({ event, data: text });
-      const head = this.#sequencer.head;
       if (event === SKIPPED) return void this.#accept({ from: data.from, sequence: data.to });
+      // The log began again, or was compacted past us: start over after `base`.
+      if (event === RESET) return this.#rebase(data.base, data.epoch);
+      if (event === PROGRESS) return this.#progress(data as unknown as ActivityProgress);
+      const known = this.getState().epoch;
+      if (event === CONNECTED && data.epoch && data.epoch !== known) {
+        // Another log than the one shown: it is read from its start while the stream
+        // goes on from our old resume point (held until the recovery reaches it).
+        if (known) {
+          this.#rebase(0, data.epoch);
+          void this.recoverMissedUpdates();
+        } else this.setState({ epoch: data.epoch });
+      }
+      const head = this.#sequencer.head;
       if (event !== UPDATE) this.#status(data.status, event === END ? Infinity : data.lastSequence);
       if (event === CONNECTED) {
         this.setState({ connectionId: data.connectionId });
@@ -273,6 +301,29 @@ export class TaskSubscription<
     } catch (error) {
       this.setState({ error: ClientError.from(error) });
     }
+  }
+
+  /** Drops every update shown or queued: the log (epoch) now continues after `base`. */
+  #rebase(base: number, epoch: string | undefined): void {
+    this.#sequencer = new Sequencer<Item<TUpdate>>(base);
+    this.#ready = [];
+    this.#pacer.clear(base);
+    this.#statusAt = base;
+    const cleared = { isRecovering: false, recoveryProgress: null, progress: undefined };
+    this.setState({ ...shown<TUpdate>([]), lastSequence: base, epoch, ...cleared });
+  }
+
+  /** Keeps the newest report per activity: a later attempt, or a higher counter of the same one. */
+  #progress(report: ActivityProgress): void {
+    const held = this.getState().progress;
+    const current = held?.[report.activityId];
+    if (
+      current &&
+      (current.attempt > report.attempt || (current.attempt === report.attempt && current.counter >= report.counter))
+    ) {
+      return;
+    }
+    this.setState({ progress: { ...held, [report.activityId]: report } });
   }
 
   /** Shows `status`, unless the one shown was said at a later point of the log (or by `end`). */
@@ -321,12 +372,19 @@ export class TaskSubscription<
           this.#context(),
         );
         this.#status(page.status, page.lastSequence);
+        const first = page.updates[0];
+        if (first && first.sequence > since + 1 && page.throughSequence === undefined) {
+          // Compacted below `since`: what the log holds starts after a hole nothing can fill.
+          this.#rebase(first.sequence - 1, page.epoch);
+          since = first.sequence - 1;
+        }
         this.#pacer.extend(since, page.lastSequence);
         // A filtered page accounts for the sequences it left out up to `throughSequence`.
         const through = page.throughSequence;
         let at = since;
         for (const update of page.updates as TUpdate[]) {
-          if (through !== undefined && update.sequence > at + 1) this.#accept({ from: at + 1, sequence: update.sequence - 1 });
+          if (through !== undefined && update.sequence > at + 1)
+            this.#accept({ from: at + 1, sequence: update.sequence - 1 });
           fetched += this.#accept(update);
           at = update.sequence;
         }
@@ -347,6 +405,9 @@ export class TaskSubscription<
     return fetched;
   }
 }
+
+/** The task stream's events this client acts on. */
+const TASK_EVENT_NAMES = [CONNECTED, UPDATE, STATUS, END, SKIPPED, RESET, PROGRESS];
 
 /** What the sequencer and pacer carry: updates, and ranges a type filter left out. */
 type Item<TUpdate> = TUpdate | { from: number; sequence: number };

@@ -23,9 +23,11 @@ export async function bundleForBrowser(entry: string): Promise<string> {
   return bundle.outputFiles[0]?.text ?? '';
 }
 
-/** The test page (page.tsx, bundled from the package sources), served from its own loopback origin. */
-export async function servePage(): Promise<{ origin: string; port: number; close(): Promise<void> }> {
-  const script = await bundleForBrowser('./page.tsx');
+/** A test page (`entry`, default page.tsx, bundled from the package sources), served from its own loopback origin. */
+export async function servePage(
+  entry = './page.tsx',
+): Promise<{ origin: string; port: number; close(): Promise<void> }> {
+  const script = await bundleForBrowser(entry);
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     if (path === '/') {

@@ -14,7 +14,7 @@ export interface CorsOptions {
   maxAge?: number;
 }
 
-const ALLOW_HEADERS = 'Authorization, Content-Type, Last-Event-ID, Cache-Control';
+const ALLOW_HEADERS = 'Authorization, Content-Type, Last-Event-ID, Cache-Control, Idempotency-Key';
 const ALLOW_METHODS = 'GET, POST, OPTIONS';
 
 /** CORS headers for a request, or none when its origin is not allowed. */

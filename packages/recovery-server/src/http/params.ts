@@ -1,5 +1,8 @@
 import {
+  ACTION_KEY_HEADER,
+  MAX_ACTION_KEY_LENGTH,
   MAX_UPDATES_PAGE,
+  isActionKey,
   ResumableError,
   parseJsonBody,
   readBoundedBody,
@@ -44,6 +47,18 @@ export function intParam(url: URL, name: string, fallback: number, max = Number.
   return value;
 }
 
+/**
+ * A non-negative integer path parameter (raw, as the router took it), e.g. the
+ * `:sequence` of `recovery/:taskId/at/:sequence`. Digits only: no sign, no
+ * exponent, no percent-encoding of digits, so one number has one URL.
+ */
+export function sequencePathParam(raw: string | undefined, name: string): number {
+  if (raw === undefined || !/^\d{1,15}$/.test(raw)) {
+    throw new ResumableError('INVALID_PARAMETER', `${name} must be a non-negative integer (at most 15 digits)`);
+  }
+  return Number(raw);
+}
+
 /** `limit` for recovery pages: 1 … MAX_UPDATES_PAGE. */
 export function limitParam(url: URL, fallback = MAX_UPDATES_PAGE): number {
   const limit = intParam(url, 'limit', fallback, MAX_UPDATES_PAGE);
@@ -61,6 +76,22 @@ export function resumePoint(request: Request, url: URL): number {
   const query = url.searchParams.get('lastEventId');
   if (query !== null && query !== '') return sequenceFromEventId(query);
   return intParam(url, 'sinceSequence', 0);
+}
+
+/**
+ * The action's `Idempotency-Key` header, or undefined when absent. It goes into the
+ * signal and workflow history, so only short printable ASCII passes.
+ */
+export function actionKey(request: Request): string | undefined {
+  const key = request.headers.get(ACTION_KEY_HEADER);
+  if (key === null) return undefined;
+  if (!isActionKey(key)) {
+    throw new ResumableError(
+      'INVALID_PARAMETER',
+      `${ACTION_KEY_HEADER} must be 1 to ${MAX_ACTION_KEY_LENGTH} printable ASCII characters`,
+    );
+  }
+  return key;
 }
 
 /**

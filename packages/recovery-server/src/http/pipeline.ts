@@ -57,11 +57,11 @@ async function authorise(
   url: URL,
   params: Record<string, string>,
 ): Promise<RouteInput> {
-  if (route.auth === 'server-secret') return { request, url, id: '', caller: undefined, server };
+  if (route.auth === 'server-secret') return { request, url, id: '', params, caller: undefined, server };
   const { action, idParam } = route.auth;
   const id = idParam ? checkId(params[idParam] ?? '', idParam) : '';
   const caller = await server.guard.check(request, url, action, idParam ? id : undefined);
-  return { request, url, id, caller, server };
+  return { request, url, id, params, caller, server };
 }
 
 function withHeaders(outcome: Outcome, headers: Record<string, string>): Outcome {

@@ -17,6 +17,8 @@ export interface RouteInput {
   url: URL;
   /** The checked id from the route's `idParam` ('' when it has none). */
   id: string;
+  /** The path's `:name` parameters, raw (still percent-encoded): the handler validates any it reads. */
+  params: Readonly<Record<string, string>>;
   /** Who is asking (for `'server-secret'` routes, nobody: the handler checks the secret). */
   caller: Caller | undefined;
   server: ServerContext;

@@ -1,4 +1,4 @@
-import { ResumableError, type ErrorContext, type TriggerSignalArgs } from '@resumable/protocol';
+import { ResumableError, type ActionKey, type ErrorContext, type TriggerSignalArgs } from '@resumable/protocol';
 import type { PausedRegistry } from '@resumable/recovery-manager';
 import { mayAccessTask, type TokenClaims } from '../auth/tokens';
 import type { ListedWaiting, TemporalGateway } from '../temporal/gateway';
@@ -28,7 +28,7 @@ export interface TriggerDeliveryOptions {
 export async function deliverTrigger(
   options: TriggerDeliveryOptions,
   claims: TokenClaims,
-  trigger: TriggerSignalArgs,
+  trigger: TriggerSignalArgs & ActionKey,
 ): Promise<TriggerOutcome> {
   const { registry, gateway } = options;
   const { event, correlation } = trigger;

@@ -1,6 +1,6 @@
-import { ResumableError } from '@resumable/protocol';
+import { ResumableError, type ActionAccepted } from '@resumable/protocol';
 import type { ServerContext } from '../context';
-import { objectBody, optionalString, readJsonBody } from '../http/params';
+import { actionKey, objectBody, optionalString, readJsonBody } from '../http/params';
 import { json } from '../http/responses';
 import { callerOf, defineRoute } from '../http/route';
 import { streamPlan } from './stream-plan';
@@ -33,34 +33,54 @@ export const pausedList = defineRoute({
   },
 });
 
-/** `POST workflow/executions/:executionId/resume` `{ payload? }`. */
+/**
+ * `POST workflow/executions/:executionId/resume` `{ payload? }`, with an optional
+ * `Idempotency-Key` header that makes a redelivery a no-op.
+ */
 export const resumeExecution = defineRoute({
   method: 'POST',
   path: 'workflow/executions/:executionId/resume',
   auth: { action: 'resume', idParam: 'executionId' },
   async handle({ request, id: executionId, server }) {
+    const key = actionKey(request);
     const body = objectBody(await readJsonBody(request, server.maxBodyBytes, { optional: true }));
-    await requirePaused(server, executionId);
-    await server.gateway.resume(executionId, { payload: body.payload, resumedBy: 'api' });
-    return json({ executionId, action: 'resume', accepted: true }, 202);
+    if (await appliedBefore(server, executionId, key)) return accepted(executionId, 'resume', true);
+    await server.gateway.resume(executionId, {
+      payload: body.payload,
+      resumedBy: 'api',
+      ...(key === undefined ? {} : { idempotencyKey: key }),
+    });
+    return accepted(executionId, 'resume');
   },
 });
 
-/** `POST workflow/executions/:executionId/cancel` `{ reason? }`. */
+/** `POST workflow/executions/:executionId/cancel` `{ reason? }`, with an optional `Idempotency-Key`. */
 export const cancelExecution = defineRoute({
   method: 'POST',
   path: 'workflow/executions/:executionId/cancel',
   auth: { action: 'cancel', idParam: 'executionId' },
   async handle({ request, id: executionId, server }) {
+    const key = actionKey(request);
     const body = objectBody(await readJsonBody(request, server.maxBodyBytes, { optional: true }));
     const reason = optionalString(body, 'reason', 1024) ?? 'Cancelled by user';
-    await requirePaused(server, executionId);
-    await server.gateway.cancel(executionId, { reason });
-    return json({ executionId, action: 'cancel', accepted: true }, 202);
+    if (await appliedBefore(server, executionId, key)) return accepted(executionId, 'cancel', true);
+    await server.gateway.cancel(executionId, { reason, ...(key === undefined ? {} : { idempotencyKey: key }) });
+    return accepted(executionId, 'cancel');
   },
 });
 
-async function requirePaused(server: ServerContext, executionId: string): Promise<void> {
+const accepted = (executionId: string, action: ActionAccepted['action'], duplicate?: true) =>
+  json({ executionId, action, accepted: true, ...(duplicate ? { duplicate } : {}) } satisfies ActionAccepted, 202);
+
+/**
+ * `NOT_PAUSED` unless the execution waits at a pause, or false. True only for a
+ * redelivery: the pause is gone because this very key ended it (its first delivery's
+ * answer was lost, or another tab replayed it first), which is a success to report,
+ * not a conflict. While paused the workflow itself drops a key it applied before.
+ */
+async function appliedBefore(server: ServerContext, executionId: string, key: string | undefined): Promise<boolean> {
   const pause = await server.gateway.readPause(executionId);
-  if (!pause) throw new ResumableError('NOT_PAUSED', `Execution "${executionId}" is not paused`);
+  if (pause) return false;
+  if (key !== undefined && (await server.gateway.actionApplied(executionId, key))) return true;
+  throw new ResumableError('NOT_PAUSED', `Execution "${executionId}" is not paused`);
 }

@@ -115,12 +115,15 @@ function filteredClosedPage(log: ClosedLog, page: UpdatesPage, filter: TypeFilte
 }
 
 function filteredResult(
-  log: Pick<UpdatesPage, 'taskId' | 'status' | 'lastSequence'>,
+  log: Pick<UpdatesPage, 'taskId' | 'status' | 'lastSequence' | 'epoch'>,
   updates: WorkflowUpdate[],
   through: number,
 ): UpdatesPage {
-  const { taskId, status, lastSequence } = log;
-  return { taskId, status, lastSequence, updates, hasMore: through < lastSequence, throughSequence: through };
+  const { taskId, status, lastSequence, epoch } = log;
+  const page: UpdatesPage = { taskId, status, lastSequence, updates, hasMore: through < lastSequence };
+  page.throughSequence = through;
+  if (epoch !== undefined) page.epoch = epoch;
+  return page;
 }
 
 /** A short, header-safe name of a filter key (FNV-1a), for ETags. */

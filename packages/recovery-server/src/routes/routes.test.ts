@@ -37,6 +37,7 @@ describe('the route table', () => {
         'GET temporal/recovery/:taskId',
         'POST temporal/recovery/:taskId',
         'GET temporal/recovery/:taskId/latest',
+        'GET temporal/recovery/:taskId/at/:sequence',
         'GET workflow/paused-stream',
         'GET workflow/paused',
         'POST workflow/executions/:executionId/resume',

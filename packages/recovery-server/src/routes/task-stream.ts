@@ -1,4 +1,4 @@
-import { TASK_EVENTS, type ConnectedEventData } from '@resumable/protocol';
+import { ResumableError, TASK_EVENTS, type ConnectedEventData } from '@resumable/protocol';
 import { resumePoint } from '../http/params';
 import { callerOf, defineRoute } from '../http/route';
 import { typeFilterParam } from '../stream/type-filter';
@@ -19,8 +19,11 @@ export const taskStream = defineRoute({
     let feed = server.feeds.get(taskId);
     try {
       let prepared = await feed.prepare(since);
-      if (prepared.stale) {
-        // The feed held a closed run, and the workflow id has started another since.
+      // Stale: the feed held a closed run and the workflow id has started another since,
+      // or its log began again under another epoch (a reset). A fresh feed reads the new log.
+      for (let renewals = 0; prepared.stale; renewals++) {
+        if (renewals === 3)
+          throw new ResumableError('TEMPORAL_UNAVAILABLE', "The task's log keeps changing; try again");
         feed = server.feeds.renew(taskId);
         prepared = await feed.prepare(since);
       }
@@ -33,6 +36,7 @@ export const taskStream = defineRoute({
     }
     const counted = server.tokenStreams.admit(callerOf(input).token);
     return streamPlan((connection) => {
+      server.telemetry.streamOpened(connection);
       connection.onClose(() => {
         feed.remove(connection);
         server.feeds.release(taskId);
@@ -42,6 +46,7 @@ export const taskStream = defineRoute({
         resumeFrom: since,
         lastSequence: Math.max(since, feed.lastSequence),
         ...(feed.workflowStatus ? { status: feed.workflowStatus } : {}),
+        ...(feed.logEpoch !== undefined && { epoch: feed.logEpoch }),
       };
       connection.send({ event: TASK_EVENTS.connected, data: JSON.stringify(connected) });
       feed.add(connection, since, filter);

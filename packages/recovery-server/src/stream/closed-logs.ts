@@ -155,6 +155,7 @@ function pageOf(log: ClosedLog, from: number, limit: number, since: number): Upd
     lastSequence: log.lastSequence,
     updates,
     hasMore: last < log.lastSequence,
+    ...(log.epoch !== undefined && { epoch: log.epoch }),
   };
 }
 
@@ -170,5 +171,6 @@ export function closedPageJson(log: ClosedLog, page: UpdatesPage): string {
     for (let at = from; at < from + page.updates.length; at++) parts.push(log.frames[at]?.events[0]?.data ?? '');
   }
   const head = `{"taskId":${JSON.stringify(page.taskId)},"status":${JSON.stringify(page.status)},"lastSequence":${page.lastSequence}`;
-  return `${head},"updates":[${parts.join(',')}],"hasMore":${page.hasMore}}`;
+  const epoch = page.epoch === undefined ? '' : `,"epoch":${JSON.stringify(page.epoch)}`;
+  return `${head},"updates":[${parts.join(',')}],"hasMore":${page.hasMore}${epoch}}`;
 }

@@ -3,7 +3,9 @@ import {
   ResumableError,
   TASK_EVENTS,
   taskTopic,
+  type ActivityProgress,
   type EndEventData,
+  type ResetEventData,
   type StatusEventData,
   type ErrorContext,
   type UpdateBus,
@@ -12,8 +14,10 @@ import {
   type WorkflowUpdate,
 } from '@resumable/protocol';
 import { joinEvents, type PreparedEvent } from '@resumable/sse-publisher';
+import { NO_TELEMETRY, type FeedTelemetry, type Telemetry } from '../telemetry/telemetry';
 import type { ExecutionInfo } from '../temporal/gateway';
 import { updateFrame, type ClosedLog } from './closed-logs';
+import { LiveProgress } from './live-progress';
 import { filterFrames, type TypeFilter } from './type-filter';
 import type { StreamChannels, StreamConnection } from './types';
 
@@ -35,6 +39,8 @@ export interface TaskFeedOptions {
   /** How long a describe() answer is trusted. */
   describeTtlMs: number;
   onError?: (error: unknown, context: ErrorContext) => void;
+  /** Metrics and spans of catch-ups, repaired gaps and live lag (none when absent). */
+  telemetry?: Telemetry;
   /**
    * @internal Benchmarks only: forward live updates before the log confirms them,
    * as the feed did before the content guarantee. Breaks that guarantee.
@@ -122,6 +128,8 @@ export class TaskFeed {
   private readonly waiting = new Set<Client>();
   /** The filters of attached clients, by key, with how many use each: one channel per filter. */
   private readonly filters = new Map<string, { filter: TypeFilter; clients: number }>();
+  /** The newest live progress of each running activity attempt (live only, never in the log). */
+  private readonly liveProgress = new LiveProgress();
   private readChain: Promise<void> = Promise.resolve();
   private lowestWanted = Number.POSITIVE_INFINITY;
   private describeCache: { at: number; value: Promise<ExecutionInfo> } | undefined;
@@ -129,7 +137,12 @@ export class TaskFeed {
   private tailTimer: ReturnType<typeof setTimeout> | undefined;
   private tailDelay: number;
   private disposed = false;
+  /** The epoch of the log this feed holds (see `UpdatesPage.epoch`), once a read said it. */
+  private epoch: string | undefined;
+  /** Set once a read met another epoch: the feed has sent its clients away; a fresh one takes over. */
+  private superseded = false;
   readonly channelName: string;
+  private readonly metrics: FeedTelemetry;
 
   constructor(
     readonly taskId: string,
@@ -140,6 +153,7 @@ export class TaskFeed {
   ) {
     this.channelName = `task:${taskId}`;
     this.tailDelay = options.tailCheckMs;
+    this.metrics = (options.telemetry ?? NO_TELEMETRY).feed(taskId);
   }
 
   /** Number of clients on this feed. */
@@ -157,15 +171,22 @@ export class TaskFeed {
     return this.status;
   }
 
+  /** The epoch of the log this feed holds, once a read said it. */
+  get logEpoch(): string | undefined {
+    return this.epoch;
+  }
+
   /**
    * Makes sure the feed is live on the bus and knows the log up to at least `since`,
    * and whether the workflow has closed. Throws the wire error for an unknown task
    * or an unavailable Temporal. Returns whether a client at `since` has nothing
    * more to get (closed and fully delivered: answer 204), or that the feed is
    * `stale`: it holds a closed run, and the workflow id has started another since
-   * (a reused id); the caller then takes a fresh feed.
+   * (a reused id), or a read found another log (epoch) than the one it held; the
+   * caller then takes a fresh feed.
    */
   async prepare(since: number): Promise<{ finished: boolean; stale?: true }> {
+    if (this.superseded) return { finished: false, stale: true };
     await this.subscribe();
     if (this.closed && (await this.newRunStarted())) return { finished: false, stale: true };
     try {
@@ -180,6 +201,7 @@ export class TaskFeed {
       // Not while the task fails: such reads wait for Temporal and confirm nothing.
       if (this.confirming && !this.failing) await this.confirming;
     } catch (error) {
+      if (error instanceof EpochChanged) return { finished: false, stale: true };
       // A failing task: the stream opens anyway and serves what is known; the rest
       // follows once a retry of the task succeeds.
       if (!this.noteFailing(error)) throw error;
@@ -233,7 +255,14 @@ export class TaskFeed {
     // The route's `connected` event, sent just before, told this client `this.status`.
     const client: Client = { connection, cursor: since, status: this.status, filter };
     this.catchingUp.add(client);
-    void this.catchUp(client).catch((error) => this.fail(client, error));
+    const timing = this.metrics.catchUp();
+    void this.catchUp(client).then(
+      () => timing.end(client.cursor - since),
+      (error) => {
+        timing.end(client.cursor - since, error);
+        this.fail(client, error);
+      },
+    );
   }
 
   /**
@@ -284,6 +313,20 @@ export class TaskFeed {
       else this.filters.set(filter.key, { filter, clients: 1 });
     }
     client.connection.attach(this.channelOf(filter));
+    // Where each running activity stands now, rather than nothing until its next report.
+    for (const frame of this.liveProgress.frames()) client.connection.send(frame);
+  }
+
+  /**
+   * Live progress from an activity: forwarded to attached clients as it comes (it is
+   * not a claim about the log, so there is nothing to confirm), newest per attempt.
+   */
+  private receiveProgress(progress: ActivityProgress): void {
+    if (this.disposed || this.superseded) return;
+    const frame = this.liveProgress.offer(progress);
+    if (!frame) return;
+    this.channels.channel(this.channelName).broadcast(frame);
+    for (const { filter } of this.filters.values()) this.channels.channel(this.channelOf(filter)).broadcast(frame);
   }
 
   private detach(client: Client): void {
@@ -301,6 +344,8 @@ export class TaskFeed {
    */
   private publish(updates: readonly WorkflowUpdate[], frames: readonly PreparedEvent[]): void {
     if (frames.length === 0) return;
+    this.liveProgress.settle(updates);
+    if (this.attached.size > 0) this.metrics.sent(updates);
     this.channels.channel(this.channelName).broadcast(frames.length === 1 ? frames[0]! : joinEvents(frames));
     for (const { filter } of this.filters.values()) {
       this.channels.channel(this.channelOf(filter)).broadcast(joinEvents(filterFrames(updates, frames, filter)));
@@ -325,7 +370,9 @@ export class TaskFeed {
 
   private subscribe(): Promise<Unsubscribe> {
     this.unsubscribe ??= this.bus.subscribe(taskTopic(this.taskId), (message) => {
-      if (message.kind === 'update' && message.taskId === this.taskId) this.receive(message.update);
+      if (message.taskId !== this.taskId) return;
+      if (message.kind === 'update') this.receive(message.update);
+      else if (message.kind === 'progress') this.receiveProgress(message.progress);
     });
     return this.unsubscribe;
   }
@@ -385,8 +432,35 @@ export class TaskFeed {
   private async readPage(since: number): Promise<UpdatesPage> {
     const page = await this.source.readUpdates(this.taskId, since, MAX_UPDATES_PAGE);
     this.failing = false;
+    this.checkEpoch(page.epoch);
     if (page.status) this.status = page.status;
     return page;
+  }
+
+  /**
+   * A log read names its epoch. Another one than the feed holds means the log began
+   * again (a reset, or a new run under the same id): every sequence may now mean
+   * something else, so nothing held may be sent. Each client is told (`reset`, base
+   * 0, which is also its new resume point) and closed; its reconnect finds a fresh
+   * feed, which reads the new log from the start. Throws `EpochChanged` to stop the
+   * read under way.
+   */
+  private checkEpoch(epoch: string | undefined): void {
+    if (epoch === undefined || epoch === this.epoch) return;
+    if (this.epoch === undefined) {
+      this.epoch = epoch;
+      return;
+    }
+    this.superseded = true;
+    const data: ResetEventData = { epoch, base: 0, reason: 'epoch' };
+    const reset = { id: 0, event: TASK_EVENTS.reset, data: JSON.stringify(data) };
+    for (const client of [...this.catchingUp, ...this.attached, ...this.waiting]) {
+      client.connection.send(reset);
+      client.connection.close('closed');
+      this.remove(client.connection);
+    }
+    clearTimeout(this.tailTimer);
+    throw new EpochChanged();
   }
 
   /** First read: everything after `since`, to the end of the log. */
@@ -418,6 +492,7 @@ export class TaskFeed {
       return;
     }
     this.updates = collected;
+    this.liveProgress.settle(collected);
     this.frames = collected.map(updateFrame);
     this.low = start + 1;
     this.high = cursor;
@@ -431,6 +506,7 @@ export class TaskFeed {
    */
   private adopt(log: ClosedLog): Promise<void> | void {
     if (this.disposed) return;
+    this.checkEpoch(log.epoch);
     if (log.lastSequence < this.high) {
       // Not the run this feed followed (a reused id started and ended another): read on as before.
       return this.readTail(this.high);
@@ -438,6 +514,7 @@ export class TaskFeed {
     const before = this.high;
     // Copies: the log is shared and never changes; this feed's arrays may grow or be trimmed.
     this.updates = log.updates.slice();
+    this.liveProgress.settle(log.updates);
     this.frames = log.frames.slice();
     this.low = log.firstSequence;
     this.logStart = log.firstSequence;
@@ -514,6 +591,7 @@ export class TaskFeed {
    */
   private receive(update: WorkflowUpdate): void {
     if (this.disposed || update.sequence <= this.high) return;
+    this.metrics.announced(update.sequence);
     if (this.options.forwardUnconfirmed && this.high >= 0 && update.sequence === this.high + 1) {
       this.accept(update);
     } else {
@@ -531,7 +609,7 @@ export class TaskFeed {
         if (this.heard <= this.high) this.checkClosed();
       })
       .catch((error) => {
-        if (!this.noteFailing(error)) this.options.onError?.(error, { source: 'task-feed', taskId: this.taskId });
+        if (!this.noteFailing(error)) this.report(error);
       })
       .finally(() => {
         if (this.confirming === confirming) this.confirming = undefined;
@@ -551,7 +629,7 @@ export class TaskFeed {
     }
     this.closedCheck = this.describe(true)
       .then((info) => (info.running ? undefined : this.finish(this.high, info)))
-      .catch((error) => this.options.onError?.(error, { source: 'task-feed', taskId: this.taskId }))
+      .catch((error) => this.report(error))
       .finally(() => {
         this.closedCheck = undefined;
         if (this.recheckClosed) {
@@ -582,6 +660,7 @@ export class TaskFeed {
       frames.push(this.append(update, false));
     }
     if (fresh.length === 0) return;
+    this.metrics.confirmed(fresh);
     this.publish(fresh, frames);
     this.advanced();
   }
@@ -645,6 +724,7 @@ export class TaskFeed {
       // Catch-up goes out as pre-encoded slices of about CATCH_UP_SLICE_BYTES, one
       // write each, waiting for the socket to drain between them, so a client far
       // behind is not cut off as a slow consumer.
+      if (client.cursor < this.logStart - 1) this.compactedPast(client);
       if (client.cursor < this.high) {
         const from = Math.max(client.cursor + 1, this.low);
         let to = from;
@@ -680,6 +760,19 @@ export class TaskFeed {
       this.scheduleTailCheck(false);
       return;
     }
+  }
+
+  /**
+   * The log no longer holds what follows this client's position (compacted into the
+   * snapshot): say so (`reset`, reason `compacted`, with where the log now starts as
+   * the resume point) rather than send a run of updates with a hole the client could
+   * never fill.
+   */
+  private compactedPast(client: Client): void {
+    const base = this.logStart - 1;
+    const data: ResetEventData = { ...(this.epoch !== undefined && { epoch: this.epoch }), base, reason: 'compacted' };
+    client.connection.send({ id: base, event: TASK_EVENTS.reset, data: JSON.stringify(data) });
+    client.cursor = base;
   }
 
   /**
@@ -720,8 +813,13 @@ export class TaskFeed {
     }
   }
 
+  /** Reports a fault to the server's `onError`; a change of epoch is not one (its clients were told). */
+  private report(error: unknown): void {
+    if (!(error instanceof EpochChanged)) this.options.onError?.(error, { source: 'task-feed', taskId: this.taskId });
+  }
+
   private fail(client: Client, error: unknown): void {
-    this.options.onError?.(error, { source: 'task-feed', taskId: this.taskId });
+    this.report(error);
     // The client reconnects with its Last-Event-ID and resumes exactly there.
     client.connection.close('error');
     this.remove(client.connection);
@@ -730,7 +828,7 @@ export class TaskFeed {
   // ---- tail checks -----------------------------------------------------------
 
   private scheduleTailCheck(activity: boolean): void {
-    if (this.disposed || this.closed) return;
+    if (this.disposed || this.closed || this.superseded) return;
     if (activity) this.tailDelay = this.options.tailCheckMs;
     else if (this.tailTimer) return;
     clearTimeout(this.tailTimer);
@@ -747,10 +845,18 @@ export class TaskFeed {
       if (!info.running) return await this.finish(this.high, info);
       if (!info.taskFailing) await this.readTail();
     } catch (error) {
-      if (!this.noteFailing(error)) this.options.onError?.(error, { source: 'task-feed', taskId: this.taskId });
+      if (error instanceof EpochChanged) return;
+      if (!this.noteFailing(error)) this.report(error);
     }
     this.tailDelay = Math.min(this.tailDelay * 2, this.options.maxTailCheckMs);
     this.scheduleTailCheck(false);
+  }
+}
+
+/** A read met another epoch than the feed's: the feed stops; its clients were sent away. */
+class EpochChanged extends Error {
+  constructor() {
+    super('the log began again under another epoch');
   }
 }
 

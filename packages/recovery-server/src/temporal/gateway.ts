@@ -1,10 +1,12 @@
 import { setMaxListeners } from 'node:events';
 import {
+  ACTION_APPLIED_QUERY,
   MAX_UPDATES_PAGE,
   QUERY_NAMES,
   ResumableError,
   SEARCH_ATTRIBUTES,
   SIGNAL_NAMES,
+  type ActionKey,
   type CancelSignalArgs,
   type PausedWorkflow,
   type ResumeSignalArgs,
@@ -125,6 +127,8 @@ export interface ClosedLogContent {
   firstSequence: number;
   /** `firstSequence … lastSequence`, contiguous. */
   updates: WorkflowUpdate[];
+  /** The log's epoch (see `UpdatesPage.epoch`), when it has one. */
+  epoch?: string;
 }
 
 /** Where a query goes: the latest run of `taskId`, or one run of it. */
@@ -304,7 +308,7 @@ export class TemporalGateway {
   private async readWhole(
     taskId: string,
     runId: string,
-    read: (since: number) => Promise<Pick<UpdatesPage, 'status' | 'lastSequence' | 'updates' | 'hasMore'>>,
+    read: (since: number) => Promise<Pick<UpdatesPage, 'status' | 'lastSequence' | 'updates' | 'hasMore' | 'epoch'>>,
   ): Promise<ClosedLogContent> {
     const updates: WorkflowUpdate[] = [];
     let page = await read(0);
@@ -331,7 +335,8 @@ export class TemporalGateway {
         `The log of "${taskId}" ends at ${last} but names ${page.lastSequence} last`,
       );
     }
-    return { taskId, runId, status: page.status, lastSequence: page.lastSequence, firstSequence, updates };
+    const { status, lastSequence, epoch } = page;
+    return { taskId, runId, status, lastSequence, firstSequence, updates, ...(epoch !== undefined && { epoch }) };
   }
 
   /**
@@ -430,15 +435,28 @@ export class TemporalGateway {
     });
   }
 
-  resume(executionId: string, args: ResumeSignalArgs): Promise<void> {
+  /**
+   * Whether the latest run of `executionId` applied a pause action with `key`. A
+   * workflow-state too old to know keys answers no (its query is not registered).
+   */
+  async actionApplied(executionId: string, key: string): Promise<boolean> {
+    try {
+      return (await this.query<boolean>({ taskId: executionId }, 'code', ACTION_APPLIED_QUERY, key)) === true;
+    } catch (error) {
+      if (ResumableError.is(error) && error.code === 'TASK_NOT_FOUND') return false;
+      throw error;
+    }
+  }
+
+  resume(executionId: string, args: ResumeSignalArgs & ActionKey): Promise<void> {
     return this.call(executionId, (client) => client.workflow.getHandle(executionId).signal(SIGNAL_NAMES.resume, args));
   }
 
-  cancel(executionId: string, args: CancelSignalArgs): Promise<void> {
+  cancel(executionId: string, args: CancelSignalArgs & ActionKey): Promise<void> {
     return this.call(executionId, (client) => client.workflow.getHandle(executionId).signal(SIGNAL_NAMES.cancel, args));
   }
 
-  trigger(executionId: string, args: TriggerSignalArgs): Promise<void> {
+  trigger(executionId: string, args: TriggerSignalArgs & ActionKey): Promise<void> {
     return this.call(executionId, (client) =>
       client.workflow.getHandle(executionId).signal(SIGNAL_NAMES.trigger, args),
     );

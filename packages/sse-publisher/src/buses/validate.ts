@@ -49,7 +49,19 @@ export function busMessageProblem(value: unknown): string | null {
     if (!isObject(value.data)) return 'data must be an object';
     return null;
   }
-  return 'kind must be "update" or "pause"';
+  if (value.kind === 'progress') {
+    if (!isNonEmptyString(value.taskId)) return 'taskId must be a non-empty string';
+    const progress = value.progress;
+    if (!isObject(progress)) return 'progress must be an object';
+    if (!isNonEmptyString(progress.activityId)) return 'progress.activityId must be a non-empty string';
+    if (typeof progress.activityType !== 'string') return 'progress.activityType must be a string';
+    if (!isSequence(progress.attempt) || progress.attempt < 1) return 'progress.attempt must be a positive integer';
+    if (!isSequence(progress.counter) || progress.counter < 1) return 'progress.counter must be a positive integer';
+    if (typeof progress.timestamp !== 'number' || !Number.isFinite(progress.timestamp))
+      return 'progress.timestamp must be a finite number';
+    return null;
+  }
+  return 'kind must be "update", "pause" or "progress"';
 }
 
 /**

@@ -5,6 +5,12 @@
  * @module @resumable/workflow-state/worker
  */
 export { createResumableSinks, type ResumableSinkOptions } from './sinks';
+export {
+  createActivityProgress,
+  reportProgress,
+  type ActivityProgressOptions,
+  type ActivityProgressReporter,
+} from './progress';
 export type { ResumableSinks } from '../sinks';
 // One home, @resumable/protocol: re-exported where the worker's start-up looks for them.
 export {

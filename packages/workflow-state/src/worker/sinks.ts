@@ -65,7 +65,13 @@ export function createResumableSinks(options: ResumableSinkOptions): InjectedSin
   };
 }
 
-function throttledWarning(intervalMs = 10_000): ErrorHandler {
+/** Where in its task a message stands, for a log line: `#12`, or `/import-1` for progress. */
+function where(message: BusMessage): string {
+  if (message.kind === 'update') return `#${message.update.sequence}`;
+  return message.kind === 'pause' ? `#${message.sequence}` : `/${message.progress.activityId}`;
+}
+
+export function throttledWarning(intervalMs = 10_000): ErrorHandler {
   let lastWarned = Number.NEGATIVE_INFINITY;
   let dropped = 0;
   return (error, context) => {
@@ -73,9 +79,8 @@ function throttledWarning(intervalMs = 10_000): ErrorHandler {
     const now = Date.now();
     if (now - lastWarned < intervalMs) return;
     const message = context.message as BusMessage;
-    const sequence = message.kind === 'update' ? message.update.sequence : message.sequence;
     console.warn(
-      `[resumable] bus publish failed; dropped ${dropped} message(s), latest ${message.kind} ${message.taskId}#${sequence} ` +
+      `[resumable] bus publish failed; dropped ${dropped} message(s), latest ${message.kind} ${message.taskId}${where(message)} ` +
         `(consumers repair by sequence): ${error.message}`,
     );
     lastWarned = now;

@@ -3,6 +3,7 @@
 //   GET  /api/temporal/recovery/:taskId           missed updates after a sequence
 //   POST /api/temporal/recovery/:taskId           push missed updates down an open stream
 //   GET  /api/temporal/recovery/:taskId/latest    the whole WorkflowState
+//   GET  /api/temporal/recovery/:taskId/at/:seq   the state as of one sequence (time travel)
 //   GET  /api/workflow/paused-stream              SSE: paused.initial, workflow.paused/resumed/cancelled
 //   GET  /api/workflow/paused                     the paused list as JSON
 //   POST /api/workflow/executions/:id/resume      resume a paused execution

@@ -1,0 +1,7 @@
+import { MetricsPanel } from '@/components/metrics-panel';
+
+export const metadata = { title: 'Metrics · Resumable example' };
+
+export default function MetricsPage() {
+  return <MetricsPanel />;
+}
