@@ -10,7 +10,17 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { machineLine, writeBenchSection } from '@resumable/kit/bench-report';
-import { BUDGET, budgetOf, COMBINED_BUDGET, kib, measureAll, ROOT, sizeTable, verdict } from './bundle-size';
+import {
+  BUDGET,
+  budgetOf,
+  COMBINED_BUDGET,
+  kib,
+  measureAll,
+  ROOT,
+  sizeTable,
+  TASK_HOOK_BUDGET,
+  verdict,
+} from './bundle-size';
 
 const rows = await measureAll();
 const over = rows.filter((row) => !row.fits && !row.reportOnly).map((row) => `${row.name}: ${kib(row.gzipped)}`);
@@ -37,7 +47,8 @@ Measured on what users install: \`pnpm pack\` of \`@resumable/react-hooks\` and
 \`@resumable/protocol\`, unpacked into a \`node_modules\`; an app entry importing from the
 package by name, bundled by esbuild (minified, ESM, browser target, React excluded), then
 gzip level 9. 1 KiB = 1024 bytes. Budget, min+gz: ${kib(BUDGET)} for one feature (a hook
-alone, the store), ${kib(COMBINED_BUDGET)} for features together (both hooks, the whole client);
+alone, the store, the offline queue), ${kib(TASK_HOOK_BUDGET)} for \`useTemporalSubscription\` (the
+stream protocol it cannot leave out), ${kib(COMBINED_BUDGET)} for features together (both hooks, the whole client);
 the full entry (every export at once, which no app imports) is reported, not budgeted.
 \`pnpm test\` fails when a budgeted row is over (\`test/size-budget.test.ts\`). ${
     over.length ? `**Over budget:** ${over.join('; ')}.` : 'Every budgeted row is within it.'

@@ -5,13 +5,7 @@ import {
   type ActivityRetryingData,
   type ActivityStartedData,
 } from '@resumable/protocol';
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  isCancellation,
-  proxyActivities,
-  sleep,
-} from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, isCancellation, proxyActivities, sleep } from '@temporalio/workflow';
 import { parseDuration, type Duration } from './duration';
 
 /**

@@ -102,6 +102,7 @@ export class CatchUpPacer<T extends Sequenced> {
     this.#from = this.#to = 0;
     this.#applied = base;
     this.#drained?.();
+    this.#notify(this.progress());
   }
 
   /** Resolves once everything queued has been applied (one waiter at a time: the running recovery). */

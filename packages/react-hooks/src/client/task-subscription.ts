@@ -257,9 +257,9 @@ export class TaskSubscription<
   /** An endpoint's URL; `query` starts with `&` (the type filter, when set, comes first). */
   #path(kind: string, query = ''): string {
     const { taskId, types } = this.options;
-    const filter = types?.length ? `types=${types.map(encodeURIComponent).join()}` : '';
-    const search = (filter + query).replace(/^&/, '');
-    return `${apiBase(this.options)}/temporal/${kind}/${encodeURIComponent(taskId)}${search && '?' + search}`;
+    // An array in a template joins with commas: `types=a,b`.
+    const search = (types?.length ? `&types=${types.map(encodeURIComponent)}` : '') + query;
+    return `${apiBase(this.options)}/temporal/${kind}/${encodeURIComponent(taskId)}${search.replace('&', '?')}`;
   }
 
   #receive({ event, data: text }: { event?: string | undefined; data: string }): void {
@@ -273,18 +273,16 @@ export class TaskSubscription<
       if (event === RESET) return this.#rebase(data.base, data.epoch);
       if (event === PROGRESS) return this.#progress(data as unknown as ActivityProgress);
       const known = this.getState().epoch;
-      if (event === CONNECTED && data.epoch && data.epoch !== known) {
+      if (event === CONNECTED && known && data.epoch && data.epoch !== known) {
         // Another log than the one shown: it is read from its start while the stream
         // goes on from our old resume point (held until the recovery reaches it).
-        if (known) {
-          this.#rebase(0, data.epoch);
-          void this.recoverMissedUpdates();
-        } else this.setState({ epoch: data.epoch });
+        this.#rebase(0, data.epoch);
+        void this.recoverMissedUpdates();
       }
       const head = this.#sequencer.head;
       if (event !== UPDATE) this.#status(data.status, event === END ? Infinity : data.lastSequence);
       if (event === CONNECTED) {
-        this.setState({ connectionId: data.connectionId });
+        this.setState({ connectionId: data.connectionId, epoch: data.epoch ?? known });
         // A resume (something was applied before): the server's catch-up, after
         // `resumeFrom` (our `Last-Event-ID`, the head) up to `lastSequence`, is shown
         // like a recovery. A first connection's history is the initial state:
@@ -309,21 +307,16 @@ export class TaskSubscription<
     this.#ready = [];
     this.#pacer.clear(base);
     this.#statusAt = base;
-    const cleared = { isRecovering: false, recoveryProgress: null, progress: undefined };
-    this.setState({ ...shown<TUpdate>([]), lastSequence: base, epoch, ...cleared });
+    this.setState({ ...shown<TUpdate>([]), lastSequence: base, epoch, progress: undefined });
   }
 
   /** Keeps the newest report per activity: a later attempt, or a higher counter of the same one. */
   #progress(report: ActivityProgress): void {
     const held = this.getState().progress;
     const current = held?.[report.activityId];
-    if (
-      current &&
-      (current.attempt > report.attempt || (current.attempt === report.attempt && current.counter >= report.counter))
-    ) {
-      return;
-    }
-    this.setState({ progress: { ...held, [report.activityId]: report } });
+    // Attempts and counters both count up: compare them as one number.
+    const rank = (p: ActivityProgress) => p.attempt * 2 ** 32 + p.counter;
+    if (!current || rank(report) > rank(current)) this.setState({ progress: { ...held, [report.activityId]: report } });
   }
 
   /** Shows `status`, unless the one shown was said at a later point of the log (or by `end`). */
@@ -415,7 +408,7 @@ const isUpdate = <TUpdate>(item: Item<TUpdate>): item is TUpdate => !('from' in 
 
 /** One shared subscription per (apiBaseUrl, taskId, type filter). */
 const taskRegistry = /* @__PURE__ */ sharedRegistry(
-  (options: TaskSubscriptionOptions) => `${apiBase(options)} ${options.taskId} ${options.types?.join() ?? ''}`,
+  (options: TaskSubscriptionOptions) => `${apiBase(options)} ${options.taskId} ${options.types ?? ''}`,
   (options, release) => new TaskSubscription(options, release),
 );
 
