@@ -85,6 +85,7 @@ export {
   type ResumeSignalArgs,
   type CancelSignalArgs,
   type TriggerSignalArgs,
+  type PublishSignalArgs,
 } from './temporal-names';
 export type { TimeTravelState, TimeTravelStateOf } from './time-travel';
 export {

@@ -35,6 +35,8 @@ export const SIGNAL_NAMES = {
   cancel: 'resumable.cancel',
   /** `(event: { event: string; payload?: unknown; correlation?: string })`: an external event. */
   trigger: 'resumable.trigger',
+  /** `(batch: PublishSignalArgs)`: updates from a producer outside the workflow, appended to its log. */
+  publish: 'resumable.publish',
 } as const;
 
 /**
@@ -74,6 +76,21 @@ export interface TriggerSignalArgs<TPayload = unknown> {
   payload?: TPayload;
   /** Only executions whose pause has this correlation key take the event. */
   correlation?: string;
+}
+
+/**
+ * Argument of the `resumable.publish` signal: updates a process outside the workflow
+ * (not an activity) appends to its log, in order, as one batch. `key` makes a redelivered
+ * batch a no-op (the log remembers the newest 128 keys).
+ *
+ * @example
+ * const args: PublishSignalArgs = { key: 'webhook-81', updates: [{ type: 'message', data: { text: 'Payment received' } }] };
+ */
+export interface PublishSignalArgs {
+  /** Names the batch: a second delivery of the same key is ignored. */
+  key?: string;
+  /** The updates, in order; each becomes one update of the log (its next sequence). */
+  updates: { type: string; data: unknown }[];
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   type CancelSignalArgs,
   type LogChunk,
   type PausedWorkflow,
+  type PublishSignalArgs,
   type ResumeSignalArgs,
   type TriggerSignalArgs,
   type UpdatesPage,
@@ -83,3 +84,12 @@ export const cancelSignal = defineSignal<[args: CancelSignalArgs & ActionKey]>(S
  * await handle.signal(triggerSignal, { event: 'payment.received', payload: { amount: 42 }, correlation: 'order-7' });
  */
 export const triggerSignal = defineSignal<[args: TriggerSignalArgs & ActionKey]>(SIGNAL_NAMES.trigger);
+
+/**
+ * `resumable.publish`: updates from a producer outside the workflow, appended to its log
+ * in order (see `createTaskPublisher` of `@resumable/workflow-state/client`).
+ *
+ * @example
+ * await handle.signal(publishSignal, { key: 'import-7', updates: [{ type: 'message', data: { text: 'Row 7 read' } }] });
+ */
+export const publishSignal = defineSignal<[batch: PublishSignalArgs]>(SIGNAL_NAMES.publish);

@@ -18,6 +18,7 @@ export {
   resumeSignal,
   cancelSignal,
   triggerSignal,
+  publishSignal,
 } from './definitions';
 export type { ResumableSinks } from './sinks';
 export { DEFAULT_LIMITS, type LogLimits } from './limits';

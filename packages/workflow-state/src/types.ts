@@ -103,6 +103,8 @@ export interface CarriedLog<TStatus extends string = string, TMap extends Update
   epoch?: string;
   /** Keys of the pause actions applied so far (newest last, bounded), so a redelivery stays a no-op. */
   actionKeys?: string[];
+  /** Keys of the `resumable.publish` batches appended so far (newest last, bounded), so a redelivery stays a no-op. */
+  publishKeys?: string[];
 }
 
 /**

@@ -26,10 +26,12 @@ import {
   pauseStateQuery,
   updatesSinceQuery,
   workflowStateQuery,
+  publishSignal,
 } from './definitions';
 import { loggedActivities, type LoggedActivityOptions } from './activity-runner';
 import type { LogLimits } from './limits';
 import { PauseGate } from './pause';
+import { PublishedBatches } from './published';
 import { createPublisher } from './sinks';
 import { UpdateStore } from './store';
 import type {
@@ -181,6 +183,8 @@ class WorkflowUpdateLog<TStatus extends string, TMap extends UpdateMap, TSnapsho
   private readonly store: UpdateStore<TSnapshot>;
   private readonly publish = createPublisher();
   private readonly gate: PauseGate;
+  /** Batches other processes append (`resumable.publish`). */
+  private readonly published: PublishedBatches;
   private readonly compaction: CompactionPolicy<TMap, TSnapshot> | undefined;
 
   constructor(options: UpdateLogOptions<TStatus, TMap, TSnapshot>) {
@@ -220,6 +224,10 @@ class WorkflowUpdateLog<TStatus extends string, TMap extends UpdateMap, TSnapsho
     setHandler(logChunkQuery, (sinceSequence, maxBytes) => this.store.chunk(sinceSequence, maxBytes));
     setHandler(pauseStateQuery, () => this.gate.pause);
     setHandler(actionAppliedQuery, (key) => this.gate.applied(key));
+    // Through `emit`, so reserved types and bad data are refused as for the workflow's own code.
+    const emit = this.emit.bind(this) as (type: string, data: unknown) => void;
+    this.published = new PublishedBatches(emit, options.carried?.publishKeys);
+    setHandler(publishSignal, (batch) => this.published.take(batch));
   }
 
   get taskId(): string {
@@ -308,6 +316,8 @@ class WorkflowUpdateLog<TStatus extends string, TMap extends UpdateMap, TSnapsho
     const carried = this.store.carry() as CarriedLog<TStatus, TMap, TSnapshot>;
     const keys = this.gate.actionKeys;
     if (keys.length > 0) carried.actionKeys = [...keys];
+    const batches = this.published.carriedKeys;
+    if (batches.length > 0) carried.publishKeys = [...batches];
     return carried;
   }
 

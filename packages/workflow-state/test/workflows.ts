@@ -196,3 +196,13 @@ export async function importWithRetries(input: activities.ImportInput & { key: s
     log.setStatus('DONE');
   }
 }
+
+/** Holds its log open (for `resumable.publish` batches) until `proceed`, then completes. */
+export async function listening(): Promise<number> {
+  const log = createUpdateLog<Status, Updates>({ status: 'IN_PROGRESS' });
+  let proceeded = false;
+  setHandler(proceedSignal, () => void (proceeded = true));
+  await condition(() => proceeded);
+  log.setStatus('DONE');
+  return log.lastSequence;
+}

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { ResumableError, SIGNAL_NAMES, type PublishSignalArgs } from '@resumable/protocol';
+
+/** What the publisher needs of a Temporal `Client` (`@temporalio/client`): signalling a workflow by id. */
+export interface SignalingClient {
+  workflow: { getHandle(workflowId: string): { signal(name: string, ...args: unknown[]): Promise<void> } };
+}
+
+/**
+ * Options of {@link createTaskPublisher}.
+ *
+ * @example
+ * const options: TaskPublisherOptions = { client, batchMs: 50, maxBatch: 200 };
+ */
+export interface TaskPublisherOptions {
+  /** A Temporal client (`new Client({ connection })`). */
+  client: SignalingClient;
+  /** How long updates of one task wait for company before they go as one signal, ms. Default 20. */
+  batchMs?: number;
+  /** Most updates in one signal (a full batch goes at once). Default 100. */
+  maxBatch?: number;
+}
+
+/**
+ * Appends updates to tasks' logs from outside their workflows: `publish(taskId, type, data)`.
+ *
+ * @example
+ * const publisher = createTaskPublisher({ client });
+ * await publisher.publish('order-7', 'message', { text: 'Payment received' });
+ */
+export interface TaskPublisher {
+  /**
+   * Queues an update for the task's log and resolves once Temporal has recorded the
+   * signal carrying it (with the other updates of its batch): from then on it is durable,
+   * and the workflow appends it, in order, at its next workflow task. Rejects when the
+   * signal was refused (no such workflow, a closed one, Temporal unreachable): then
+   * nothing of the batch was recorded.
+   */
+  publish(taskId: string, type: string, data: unknown): Promise<void>;
+  /** Sends every waiting batch now; resolves when all were recorded. */
+  flush(): Promise<void>;
+}
+
+interface Pending {
+  batch: PublishSignalArgs & { key: string };
+  waiters: { resolve(): void; reject(error: unknown): void }[];
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/**
+ * A publisher for producers that are not activities (a webhook handler, a script, another
+ * service): updates of one task within `batchMs` go as one `resumable.publish` signal
+ * (one history event per batch, not per update) with a key, so a batch delivered twice is
+ * appended once. Each update goes through the log's `emit`: a reserved type or data JSON
+ * cannot hold is skipped (and logged by the worker), the rest of the batch still lands.
+ *
+ * @example
+ * import { Client, Connection } from '@temporalio/client';
+ * import { createTaskPublisher } from '@resumable/workflow-state/client';
+ *
+ * const client = new Client({ connection: await Connection.connect() });
+ * const publisher = createTaskPublisher({ client });
+ * await publisher.publish('import-42', 'message', { text: 'Row 1,000 read by the loader' });
+ */
+export function createTaskPublisher(options: TaskPublisherOptions): TaskPublisher {
+  if (typeof options?.client?.workflow?.getHandle !== 'function') {
+    throw new ResumableError('INVALID_PARAMETER', 'createTaskPublisher needs { client }, a Temporal Client');
+  }
+  const batchMs = options.batchMs ?? 20;
+  const maxBatch = options.maxBatch ?? 100;
+  const pending = new Map<string, Pending>();
+
+  const send = async (taskId: string): Promise<void> => {
+    const entry = pending.get(taskId);
+    if (!entry) return;
+    pending.delete(taskId);
+    clearTimeout(entry.timer);
+    try {
+      await options.client.workflow.getHandle(taskId).signal(SIGNAL_NAMES.publish, entry.batch);
+      for (const waiter of entry.waiters) waiter.resolve();
+    } catch (error) {
+      for (const waiter of entry.waiters) waiter.reject(error);
+    }
+  };
+
+  return {
+    publish(taskId, type, data) {
+      if (typeof taskId !== 'string' || taskId.length === 0) {
+        return Promise.reject(new ResumableError('INVALID_PARAMETER', 'publish needs a taskId (the workflow id)'));
+      }
+      if (typeof type !== 'string' || type.length === 0) {
+        return Promise.reject(new ResumableError('INVALID_PARAMETER', 'publish needs an update type'));
+      }
+      return new Promise<void>((resolve, reject) => {
+        let entry = pending.get(taskId);
+        if (!entry) {
+          entry = { batch: { key: randomUUID(), updates: [] }, waiters: [], timer: undefined };
+          pending.set(taskId, entry);
+          entry.timer = setTimeout(() => void send(taskId), batchMs);
+        }
+        entry.batch.updates.push({ type, data });
+        entry.waiters.push({ resolve, reject });
+        if (entry.batch.updates.length >= maxBatch) void send(taskId);
+      });
+    },
+    flush: async () => {
+      await Promise.all([...pending.keys()].map(send));
+    },
+  };
+}
