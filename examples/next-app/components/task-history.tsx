@@ -1,6 +1,6 @@
 'use client';
 import type { TaskStatus, TaskUpdates } from '@resumable/example-worker/shared';
-import { isErrorBody, type TimeTravelState, type WorkflowUpdate } from '@resumable/protocol';
+import { isErrorBody, type TimeTravelState, type WorkflowState, type WorkflowUpdate } from '@resumable/protocol';
 import { useTemporalSubscription } from '@resumable/react-hooks';
 import { useEffect, useState } from 'react';
 import { getTemporalSubscriptionToken } from '@/lib/tokens';
@@ -22,11 +22,19 @@ type Past = { state: TimeTravelState } | { error: string; earliest?: number };
  * state at that sequence (`/recovery/:taskId/at/:sequence`) and shows it in place of
  * the live list, until **Live** goes back.
  */
-export function TaskHistory({ taskId }: { taskId: string }) {
+export function TaskHistory({
+  taskId,
+  initialSnapshot,
+}: {
+  taskId: string;
+  initialSnapshot?: WorkflowState | undefined;
+}) {
   const task = useTemporalSubscription<TaskUpdates, TaskStatus>({
     taskId,
     refreshToken: getTemporalSubscriptionToken(taskId),
+    initialSnapshot,
   });
+  const wire = useRecoveryPageSize(taskId);
   // Selective recovery: a second subscription asks the server for `status` updates only
   // (`?types=status`); the rest never crosses the wire, sequences stay the log's.
   const statuses = useTemporalSubscription<TaskUpdates, TaskStatus>({
@@ -128,6 +136,18 @@ export function TaskHistory({ taskId }: { taskId: string }) {
           </span>
         ))}
       </p>
+      <p className="muted small" data-testid="painted">
+        {initialSnapshot
+          ? `Painted on the server with ${initialSnapshot.updates.length} update(s) (through #${initialSnapshot.lastSequence}); the stream resumed after it.`
+          : 'Painted in the browser from the stream.'}
+      </p>
+      <p className="muted small" data-testid="wire-size">
+        <button className="secondary" data-testid="measure-page" onClick={() => void wire.measure()}>
+          Measure a recovery page
+        </button>{' '}
+        {wire.figures &&
+          `${wire.figures.updates} update(s): ${wire.figures.encoded.toLocaleString('en')} bytes on the wire (${wire.figures.coding}), ${wire.figures.decoded.toLocaleString('en')} bytes as JSON`}
+      </p>
       <p className="muted small" data-testid="epoch">
         Log epoch <code>{task.epoch ?? '…'}</code>: a reset of the workflow begins a new log, and this page rebuilds
         from it.
@@ -153,4 +173,39 @@ export function TaskHistory({ taskId }: { taskId: string }) {
       </ol>
     </article>
   );
+}
+
+/** What one recovery page cost on the wire, from the browser's own resource timing. */
+interface PageFigures {
+  updates: number;
+  /** Body bytes as sent (compressed when the server compressed it). */
+  encoded: number;
+  /** Body bytes after decoding. */
+  decoded: number;
+  /** `Content-Encoding`, or `identity`. */
+  coding: string;
+}
+
+/**
+ * Reads the task's first recovery page (500 updates at most) and reports its size on the
+ * wire and as JSON: the compressed catch-up, as the browser measured it.
+ */
+function useRecoveryPageSize(taskId: string) {
+  const [figures, setFigures] = useState<PageFigures>();
+  const measure = async () => {
+    const { token } = await getTemporalSubscriptionToken(taskId)();
+    // A fresh URL each time, so the timing entry is this request's.
+    const url = `${location.origin}/api/temporal/recovery/${encodeURIComponent(taskId)}?sinceSequence=0&limit=500&m=${Date.now()}`;
+    const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
+    const body = (await response.json()) as { updates?: unknown[] };
+    const [entry] = performance.getEntriesByName(url) as PerformanceResourceTiming[];
+    if (!entry) return;
+    setFigures({
+      updates: body.updates?.length ?? 0,
+      encoded: entry.encodedBodySize,
+      decoded: entry.decodedBodySize,
+      coding: response.headers.get('content-encoding') ?? 'identity',
+    });
+  };
+  return { figures, measure };
 }

@@ -64,7 +64,10 @@ describe('useTemporalSubscription with types', () => {
     renderTask(task, on, 'all');
     await until(() => on.openStreams(task.taskId) === 2, 10_000, 'both streams');
     await task.emit(7);
-    await expectList(range(7).filter((n) => mixedType(n) === 'tick'), 'ticks');
+    await expectList(
+      range(7).filter((n) => mixedType(n) === 'tick'),
+      'ticks',
+    );
     await expectList(range(7), 'all');
   });
 });
