@@ -86,6 +86,7 @@ export {
   type CancelSignalArgs,
   type TriggerSignalArgs,
   type PublishSignalArgs,
+  type PublishedUpdate,
 } from './temporal-names';
 export type { TimeTravelState, TimeTravelStateOf } from './time-travel';
 export {

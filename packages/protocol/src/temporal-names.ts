@@ -90,7 +90,20 @@ export interface PublishSignalArgs {
   /** Names the batch: a second delivery of the same key is ignored. */
   key?: string;
   /** The updates, in order; each becomes one update of the log (its next sequence). */
-  updates: { type: string; data: unknown }[];
+  updates: PublishedUpdate[];
+}
+
+/**
+ * One update of a `resumable.publish` batch: what `log.emit(type, data)` would take.
+ *
+ * @example
+ * const update: PublishedUpdate = { type: 'message', data: { text: 'Row 7 read' } };
+ */
+export interface PublishedUpdate {
+  /** The update's type (not a reserved `workflow.*` or `activity.*` one). */
+  type: string;
+  /** Its payload (JSON). */
+  data: unknown;
 }
 
 /**

@@ -10,4 +10,6 @@ export {
   type TaskPublisher,
   type TaskPublisherOptions,
   type SignalingClient,
+  type SignalingWorkflows,
+  type SignalingHandle,
 } from './task-publisher';

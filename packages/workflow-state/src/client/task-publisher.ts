@@ -1,9 +1,38 @@
 import { randomUUID } from 'node:crypto';
 import { ResumableError, SIGNAL_NAMES, type PublishSignalArgs } from '@resumable/protocol';
 
-/** What the publisher needs of a Temporal `Client` (`@temporalio/client`): signalling a workflow by id. */
+/**
+ * What the publisher needs of a Temporal `Client` (`@temporalio/client`): signalling a
+ * workflow by id. A `Client` is one.
+ *
+ * @example
+ * const client: SignalingClient = new Client({ connection: await Connection.connect() });
+ */
 export interface SignalingClient {
-  workflow: { getHandle(workflowId: string): { signal(name: string, ...args: unknown[]): Promise<void> } };
+  /** The client's workflow operations. */
+  workflow: SignalingWorkflows;
+}
+
+/**
+ * The part of `client.workflow` the publisher uses.
+ *
+ * @example
+ * const workflows: SignalingWorkflows = client.workflow;
+ */
+export interface SignalingWorkflows {
+  /** A handle on the workflow's latest run. */
+  getHandle(workflowId: string): SignalingHandle;
+}
+
+/**
+ * The part of a workflow handle the publisher uses.
+ *
+ * @example
+ * const handle: SignalingHandle = client.workflow.getHandle('order-7');
+ */
+export interface SignalingHandle {
+  /** Sends a signal by name; resolves once Temporal recorded it. */
+  signal(name: string, ...args: unknown[]): Promise<void>;
 }
 
 /**
