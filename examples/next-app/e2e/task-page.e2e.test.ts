@@ -61,18 +61,35 @@ describe('the example task', () => {
         .map((u) => `${u.type}#${(u.data as { attempt: number }).attempt}`),
     ).toEqual(['activity.started#1', 'activity.retrying#1', 'activity.started#2', 'activity.completed#2']);
 
-    // The task's page: its HTML (before any script runs) already holds the whole log.
-    const html = await (await fetch(`${e2e.stack.appUrl}/tasks/${encodeURIComponent(taskId)}`)).text();
+    // The task's page, in this user's session: its HTML (before any script runs) already holds the whole log.
+    const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+    const url = `${e2e.stack.appUrl}/tasks/${encodeURIComponent(taskId)}`;
+    const html = await (await fetch(url, { headers: { cookie } })).text();
+    // Another session's HTML holds none of it.
+    const stranger = await (await fetch(url)).text();
+    expect(stranger).toContain('Painted in the browser from the stream');
+    expect(stranger).not.toContain('data-seq="1"');
     expect(html).toContain(`Painted on the server with ${log.updates.length} update(s) (through #${log.lastSequence})`);
     for (const update of log.updates) expect(html).toContain(`data-seq="${update.sequence}"`);
-    const history = await e2e.newPage(`/tasks/${encodeURIComponent(taskId)}`);
+    // In the same browser session: the app grants tokens for the tasks a session started.
+    const history = page;
+    await history.goto(`${e2e.stack.appUrl}/tasks/${encodeURIComponent(taskId)}`);
     const list = history.getByTestId('updates');
     await expect.poll(() => list.locator('li[data-seq]').count()).toBe(log.updates.length);
 
     // A recovery page as the browser measured it: compressed on the wire.
-    await history.getByTestId('measure-page').click();
+    // The HTML is there before hydration: click until the button answers.
     const wire = history.getByTestId('wire-size');
-    await expect.poll(() => wire.textContent(), { timeout: 10_000 }).toMatch(/bytes on the wire/);
+    await expect
+      .poll(
+        async () => {
+          await history.getByTestId('measure-page').click();
+          await history.waitForTimeout(300);
+          return wire.textContent();
+        },
+        { timeout: 20_000 },
+      )
+      .toMatch(/bytes on the wire/);
     const [, updates, encoded, coding, decoded] =
       /(\d+) update\(s\): ([\d,]+) bytes on the wire \((\w+)\), ([\d,]+) bytes as JSON/.exec(
         (await wire.textContent()) ?? '',

@@ -17,6 +17,15 @@ export async function currentUser(): Promise<string> {
   return user;
 }
 
+/**
+ * The signed-in user, if this browser has one, without signing anyone in: for server
+ * components, which may read cookies but not set them.
+ */
+export async function existingUser(): Promise<string | undefined> {
+  const existing = (await cookies()).get(COOKIE)?.value;
+  return existing && /^u[0-9a-f]{8}$/.test(existing) ? existing : undefined;
+}
+
 /** The owner encoded in a workflow id this app started (`<kind>-<user>-<random>`). */
 export function ownerOf(workflowId: string): string | undefined {
   return /^[a-z]+-(u[0-9a-f]{8})-[0-9a-z]+$/.exec(workflowId)?.[1];

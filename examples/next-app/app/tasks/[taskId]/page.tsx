@@ -2,6 +2,7 @@ import type { WorkflowState } from '@resumable/protocol';
 import Link from 'next/link';
 import { TaskHistory } from '@/components/task-history';
 import { resumable } from '@/lib/server/resumable';
+import { existingUser, ownerOf } from '@/lib/server/session';
 
 export const metadata = { title: 'Task history · Resumable example' };
 
@@ -11,9 +12,15 @@ export default async function TaskPage({ params }: { params: Promise<{ taskId: s
   // Server-rendered first paint: the task's state read now, painted in the HTML, and the
   // stream resumes after it (nothing downloaded twice). Without Temporal, the page still
   // renders and the stream fills it.
-  const snapshot = await resumable()
-    .server.getTaskSnapshot(decoded(taskId))
-    .catch((): WorkflowState | undefined => undefined);
+  // Only for the user who started it, as the token route decides: the HTML must not
+  // show another user's task.
+  const id = decoded(taskId);
+  const snapshot =
+    ownerOf(id) !== undefined && ownerOf(id) === (await existingUser())
+      ? await resumable()
+          .server.getTaskSnapshot(id)
+          .catch((): WorkflowState | undefined => undefined)
+      : undefined;
   return (
     <section>
       <div className="page-head">
