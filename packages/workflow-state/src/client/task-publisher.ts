@@ -61,7 +61,8 @@ export interface TaskPublisher {
   /**
    * Queues an update for the task's log and resolves once Temporal has recorded the
    * signal carrying it (with the other updates of its batch): from then on it is durable,
-   * and the workflow appends it, in order, at its next workflow task. Rejects when the
+   * and the workflow appends it, in order, at its next workflow task. Batches of one task
+   * are signalled one after another, so updates land in the order they were published. Rejects when the
    * signal was refused (no such workflow, a closed one, Temporal unreachable): then
    * nothing of the batch was recorded.
    */
@@ -98,18 +99,31 @@ export function createTaskPublisher(options: TaskPublisherOptions): TaskPublishe
   const batchMs = options.batchMs ?? 20;
   const maxBatch = options.maxBatch ?? 100;
   const pending = new Map<string, Pending>();
+  // One signal in flight per task: Temporal orders signals as it records them, so two
+  // batches of one task sent at once could land in either order.
+  const lanes = new Map<string, Promise<void>>();
 
-  const send = async (taskId: string): Promise<void> => {
-    const entry = pending.get(taskId);
-    if (!entry) return;
-    pending.delete(taskId);
-    clearTimeout(entry.timer);
+  const deliver = async (taskId: string, entry: Pending): Promise<void> => {
     try {
       await options.client.workflow.getHandle(taskId).signal(SIGNAL_NAMES.publish, entry.batch);
       for (const waiter of entry.waiters) waiter.resolve();
     } catch (error) {
       for (const waiter of entry.waiters) waiter.reject(error);
     }
+  };
+
+  const send = (taskId: string): Promise<void> => {
+    const entry = pending.get(taskId);
+    if (!entry) return lanes.get(taskId) ?? Promise.resolve();
+    pending.delete(taskId);
+    clearTimeout(entry.timer);
+    const previous = lanes.get(taskId) ?? Promise.resolve();
+    const lane = previous.then(() => deliver(taskId, entry));
+    lanes.set(taskId, lane);
+    void lane.then(() => {
+      if (lanes.get(taskId) === lane) lanes.delete(taskId);
+    });
+    return lane;
   };
 
   return {
@@ -133,7 +147,7 @@ export function createTaskPublisher(options: TaskPublisherOptions): TaskPublishe
       });
     },
     flush: async () => {
-      await Promise.all([...pending.keys()].map(send));
+      await Promise.all([...new Set([...pending.keys(), ...lanes.keys()])].map(send));
     },
   };
 }
