@@ -55,6 +55,12 @@ export const ERROR_STATUS = {
   TOO_MANY_REQUESTS: 429,
   /** A bug or an unexpected failure. */
   INTERNAL: 500,
+  /**
+   * An encrypted payload or message that this key ring cannot open: its key id is not
+   * in the ring, or it was altered. `details.keyId` names the key, `details.reason` is
+   * `'unknown-key'` or `'tampered'`.
+   */
+  DECRYPTION_FAILED: 500,
   /** Temporal could not be reached. Retryable. */
   TEMPORAL_UNAVAILABLE: 503,
   /**
@@ -70,6 +76,12 @@ export const ERROR_STATUS = {
    * the same request succeeds. Answered with `Retry-After`.
    */
   SEARCH_ATTRIBUTES_MISSING: 503,
+  /**
+   * The server has not finished its start-up (rebuilding the paused list, the app's
+   * timers and event routes from Temporal) and was told to refuse requests until it
+   * has. Answered with `Retry-After`.
+   */
+  STARTING_UP: 503,
   /** The server or publisher is closing. */
   SHUTTING_DOWN: 503,
   /** A client could not reach the server (offline, refused, or the connection was cut). */

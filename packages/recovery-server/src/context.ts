@@ -38,4 +38,6 @@ export interface ServerContext {
   readonly onError: (error: unknown, context: ErrorContext) => void;
   /** True once `close()` began: new requests get 503 SHUTTING_DOWN. */
   readonly closing: boolean;
+  /** True while `refuseUntilStarted` holds requests off: they get 503 STARTING_UP. */
+  readonly startingUp: boolean;
 }

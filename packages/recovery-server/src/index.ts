@@ -6,6 +6,26 @@
  * @module @resumable/recovery-server
  */
 export { createRecoveryServer, type RecoveryServer } from './server';
+export type { Readiness } from './start-up/start-up';
+// The parts of start-up recovery an app registers through `recoverables`, so it needs no second import.
+export {
+  deadlineTimersRecoverable,
+  eventRoutesRecoverable,
+  pauseDeadlines,
+  formatRecoveryReport,
+  reportToJSON,
+  PAUSED_WORKFLOWS,
+  PausedRegistry,
+  type Recoverable,
+  type RecoveryContext,
+  type RecoveryReport,
+  type RecoveryReportJSON,
+  type ResponseHandlers,
+  type TimerScheduler,
+  type ScheduledTimer,
+  type AppTimer,
+  type EventRoute,
+} from '@resumable/recovery-manager';
 export type { RecoveryServerOptions } from './options';
 export { RECOVERY_METRICS, RECOVERY_ATTRIBUTES, type RecoveryTelemetryOptions } from './telemetry/metrics';
 export type { AuthOptions, Caller } from './auth/guard';

@@ -1,5 +1,5 @@
 import type { ErrorHandler, UpdateBus } from '@resumable/protocol';
-import type { PausedRegistry } from '@resumable/recovery-manager';
+import type { PausedRegistry, Recoverable, ResponseHandlers, TimerScheduler } from '@resumable/recovery-manager';
 import type { SsePublisher } from '@resumable/sse-publisher';
 import type { AuthOptions } from './auth/guard';
 import type { CorsOptions } from './http/cors';
@@ -38,6 +38,33 @@ export interface RecoveryServerOptions {
   pausedRegistry?: PausedRegistry;
   /** Rebuild the paused list from Temporal visibility in `start()` (default true). */
   recoverPausedOnStart?: boolean;
+  /**
+   * The app's own start-up recovery: components `start()` runs together with the
+   * paused-list rebuild (named `paused-workflows`; name it in `after` to run once the
+   * list is rebuilt), e.g. `deadlineTimersRecoverable(...)` and
+   * `eventRoutesRecoverable({ registry })` from `@resumable/recovery-manager`. A
+   * component that throws or times out fails alone; the report shows it.
+   */
+  recoverables?: readonly Recoverable[];
+  /**
+   * Where components re-arm timers (`ctx.timers`); also `server.timers`, for the app's
+   * timers after start-up. Default: an in-process `createTimerScheduler()` whose
+   * callback errors go to `onError`, cleared by `close()`.
+   */
+  timers?: TimerScheduler;
+  /**
+   * What re-registers handlers for external events (`ctx.handlers`), e.g. for
+   * `eventRoutesRecoverable`. Without it, a component that registers one fails with a
+   * clear error.
+   */
+  responseHandlers?: ResponseHandlers;
+  /**
+   * Answer every request (but a worker's bus POST and CORS preflights) with
+   * `503 STARTING_UP` and `Retry-After` until `start()` has finished its start-up
+   * recovery, so no client is served from a paused list, timers or event routes still
+   * being rebuilt. Default false (requests are served at once). Call `start()` at boot.
+   */
+  refuseUntilStarted?: boolean;
   /**
    * After start, reconcile the paused list with Temporal visibility this often, ms
    * (default 30000; 0 turns it off). Repairs pause changes a lossy bus dropped.
@@ -103,7 +130,7 @@ export interface RecoveryServerOptions {
   /**
    * Called with errors that are not the client's fault (Temporal down, bugs), with
    * where they happened: `source` (`'server'`, `'task-feed'`, `'paused-feed'`,
-   * `'triggers'`), `operation`, `taskId`. Default: `console.error`.
+   * `'triggers'`, `'start-up'`, `'timers'`), `operation`, `taskId`. Default: `console.error`.
    */
   onError?: ErrorHandler;
 }

@@ -5,7 +5,12 @@ import {
   type UpdateBus,
   type WorkflowState,
 } from '@resumable/protocol';
-import { PausedRegistry, type RecoveryReport } from '@resumable/recovery-manager';
+import {
+  PausedRegistry,
+  createTimerScheduler,
+  type RecoveryReport,
+  type TimerScheduler,
+} from '@resumable/recovery-manager';
 import {
   createHttpBusReceiver,
   createInMemoryBus,
@@ -21,6 +26,7 @@ import { isStreamPlan, type Outcome } from './http/router';
 import { DEFAULTS, type RecoveryServerOptions } from './options';
 import { PausedFeed } from './paused/paused-feed';
 import { ROUTES } from './routes';
+import { StartUp, type Readiness } from './start-up/start-up';
 import { ClosedLogs } from './stream/closed-logs';
 import { FeedRegistry } from './stream/feed-registry';
 import { TokenStreamLimiter } from './stream/token-streams';
@@ -42,8 +48,23 @@ export interface RecoveryServer {
   fetch(request: Request): Promise<Response>;
   /** @internal Routes a request; adapters open SSE streams on their own transport. */
   dispatch(request: Request): Promise<Outcome>;
-  /** Start-up recovery: rebuilds the paused list from Temporal. Runs once; later calls share it (a failed start is tried again). */
+  /**
+   * Start-up recovery: rebuilds the paused list from Temporal and runs the app's
+   * `recoverables`, each failing alone; resolves with the report of all of them
+   * (undefined when there were none). Runs once; later calls share it. It rejects only
+   * when the bus refuses the subscription, and a failed start is tried again by the
+   * next call.
+   */
   start(): Promise<RecoveryReport | undefined>;
+  /**
+   * `idle` (before `start()`, or after a start that failed), `recovering`, or `ready`
+   * (start-up recovery finished). For an app's health or readiness route.
+   */
+  readonly readiness: Readiness;
+  /** The report of the finished start-up recovery, if any (for a health route or logs). */
+  readonly startReport: RecoveryReport | undefined;
+  /** The timers recoverables re-armed (the `timers` option, or the in-process default): schedule or cancel app timers here. */
+  readonly timers: TimerScheduler;
   /** Mints a token with this server's secret, for an app's own authenticated token route. */
   mintToken(options: MintTokenOptions): Promise<string>;
   /**
@@ -110,6 +131,21 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
     resyncMs: options.pausedResyncMs ?? DEFAULTS.pausedResyncMs,
     onError,
   });
+  const ownTimers = options.timers ? undefined : createTimerScheduler({ onError });
+  const timers = options.timers ?? (ownTimers as TimerScheduler);
+  const own = options.recoverPausedOnStart === false ? [] : [paused.recoverable()];
+  const startUp = new StartUp({
+    listen: () => paused.listen(),
+    components: [...own, ...(options.recoverables ?? [])],
+    ownComponents: own.map((component) => component.name),
+    timers,
+    handlers: options.responseHandlers,
+    afterRecovery: () => {
+      if (options.recoverPausedOnStart !== false) paused.startResync();
+    },
+    onError,
+  });
+  const refuseUntilStarted = options.refuseUntilStarted === true;
   let closing = false;
   const context: ServerContext = {
     basePath: options.basePath ?? DEFAULTS.basePath,
@@ -131,6 +167,9 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
     get closing() {
       return closing;
     },
+    get startingUp() {
+      return refuseUntilStarted && startUp.readiness !== 'ready';
+    },
   };
   const dispatch = createPipeline(context, ROUTES);
 
@@ -146,7 +185,14 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
     publisher,
     bus,
     pausedRegistry: registry,
-    start: () => paused.start(options.recoverPausedOnStart !== false),
+    start: () => startUp.start(),
+    get readiness() {
+      return startUp.readiness;
+    },
+    get startReport() {
+      return startUp.report;
+    },
+    timers,
     getTaskSnapshot: (taskId) => gateway.readState(checkId(taskId, 'taskId')),
     mintToken(tokenOptions) {
       if (!('secret' in options.auth))
@@ -155,6 +201,8 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
     },
     async close() {
       closing = true;
+      startUp.close();
+      ownTimers?.clear();
       await paused.close();
       await publisher.shutdown({ graceMs: 0 });
       await feeds.close();

@@ -9,10 +9,12 @@ import { Router, isNoRoute, isStreamPlan, markNoRoute, noRouteError, type Outcom
 /**
  * @internal The one way into every route. Applied here once, in this order, so a
  * new route cannot forget any of it: preflight (for a path a route owns); route
- * matching; refusal while shutting down; the route's id parameter checked; its token
- * checked for the declared action on that id; then the handler; CORS headers on every
- * answer and stream; any error rendered as `{"error": {code, message}}` with its
- * status (and logged when it is the server's fault). A path no route owns is
+ * matching; refusal while shutting down, and while starting up under
+ * `refuseUntilStarted` (but for routes marked `duringStartUp`); the route's id
+ * parameter checked; its token checked for the declared action on that id; then
+ * the handler; CORS headers on every answer and stream; any error rendered as
+ * `{"error": {code, message}}` with its status (and logged when it is the server's
+ * fault). A path no route owns is
  * answered by a 404 marked `isNoRoute`, which an adapter may hand on instead.
  */
 export function createPipeline(
@@ -33,6 +35,12 @@ export function createPipeline(
       // Matched before the shutdown refusal: a path that is not ours stays not ours.
       const { route, params } = router.match(request, url);
       if (server.closing) throw new ResumableError('SHUTTING_DOWN', 'The server is shutting down');
+      if (server.startingUp && !route.duringStartUp) {
+        throw new ResumableError(
+          'STARTING_UP',
+          'The server is starting: its start-up recovery (paused workflows, timers, event routes) has not finished; try again shortly',
+        );
+      }
       const input = await authorise(server, route, request, url, params);
       const outcome = await route.handle(input);
       const encoded =

@@ -32,6 +32,8 @@ export interface RouteDefinition {
   auth: RouteAuth;
   /** Answers in the coding the request accepts (`br`, `gzip`) when the server's `compression` is on. */
   compress?: boolean;
+  /** Served while start-up recovery runs, even under `refuseUntilStarted` (what recovery itself needs in). */
+  duringStartUp?: boolean;
   handle(input: RouteInput): Promise<Outcome>;
 }
 

@@ -11,9 +11,11 @@ import {
   type WorkflowTimedOutData,
 } from '@resumable/protocol';
 import {
+  PAUSED_WORKFLOWS,
   RecoveryManager,
   pausedWorkflowsRecoverable,
   type PausedChange,
+  type Recoverable,
   type PausedRegistry,
   type RecoveryReport,
 } from '@resumable/recovery-manager';
@@ -39,8 +41,9 @@ export interface PausedFeedOptions {
  * The paused list's path through this server, owned in one place the way a
  * `TaskFeed` owns a task: pause messages from the bus (deduplicated, see `PauseOrder`)
  * into the registry, every registry change onto the paused SSE channel once, the
- * start-up rebuild and the periodic resync from Temporal that repairs what a lossy
- * bus dropped, and the snapshot + deltas each paused stream gets.
+ * start-up rebuild from Temporal (one component of the server's `StartUp`), the
+ * periodic resync that repairs what a lossy bus dropped, and the snapshot + deltas
+ * each paused stream gets.
  *
  * ```
  *   bus 'paused' ──► PauseOrder (once, in order) ──► PausedRegistry ──► change (cursor) ──► channel 'paused' ──► unscoped streams
@@ -50,7 +53,6 @@ export interface PausedFeedOptions {
 export class PausedFeed {
   private readonly order = new PauseOrder();
   private listening: Promise<Unsubscribe> | undefined;
-  private started: Promise<RecoveryReport | undefined> | undefined;
   private rebuilding: Promise<RecoveryReport> | undefined;
   private resyncTimer: ReturnType<typeof setInterval> | undefined;
   private readonly stopChanges: () => void;
@@ -65,36 +67,43 @@ export class PausedFeed {
 
   /** Subscribes to pause messages on the bus (once; later calls share it). */
   listen(): Promise<Unsubscribe> {
-    this.listening ??= this.options.bus.subscribe(CHANNEL, (message) => {
+    if (this.listening) return this.listening;
+    const listening = this.options.bus.subscribe(CHANNEL, (message) => {
       if (message.kind === 'pause' && this.order.admit(message)) applyPauseMessage(this.options.registry, message);
     });
-    return this.listening;
-  }
-
-  /** Listens, rebuilds the list from Temporal (unless `rebuild` is false), then resyncs periodically. Once. */
-  start(rebuild: boolean): Promise<RecoveryReport | undefined> {
-    this.started ??= (async () => {
-      await this.listen();
-      if (!rebuild) return undefined;
-      const report = await this.rebuild('start-up recovery');
-      if (this.options.resyncMs > 0 && !this.closed) {
-        this.resyncTimer = setInterval(() => void this.rebuild('paused-list resync'), this.options.resyncMs);
-        this.resyncTimer.unref?.();
-      }
-      return report;
-    })();
-    // A start that failed (the bus unreachable) is not remembered: the next call tries again.
-    const started = this.started;
-    started.catch(() => {
-      if (this.started === started) this.started = undefined;
+    // A bus that refused the subscription is asked again by the next call (a retried start).
+    listening.catch(() => {
+      if (this.listening === listening) this.listening = undefined;
     });
-    return started;
+    this.listening = listening;
+    return listening;
   }
 
   /**
-   * Reconciles the list with Temporal visibility. At start-up it fills the list;
-   * afterwards it repairs what a lossy bus dropped, announcing each correction as a
-   * normal delta. Concurrent calls share one run.
+   * The start-up rebuild of the list from Temporal, as a component of the server's
+   * start-up recovery (named `paused-workflows`, so app components can run `after` it).
+   */
+  recoverable(): Recoverable {
+    const { gateway, registry } = this.options;
+    return {
+      name: PAUSED_WORKFLOWS,
+      async recover(ctx) {
+        await pausedWorkflowsRecoverable({ client: await gateway.client(), registry }).recover(ctx);
+      },
+    };
+  }
+
+  /** Begins the periodic resync with Temporal (once; not after close). */
+  startResync(): void {
+    if (this.resyncTimer || this.closed || this.options.resyncMs <= 0) return;
+    this.resyncTimer = setInterval(() => void this.rebuild('paused-list resync'), this.options.resyncMs);
+    this.resyncTimer.unref?.();
+  }
+
+  /**
+   * Reconciles the list with Temporal visibility after start-up: it repairs what a
+   * lossy bus dropped, announcing each correction as a normal delta. Concurrent calls
+   * share one run.
    */
   rebuild(context: string): Promise<RecoveryReport> {
     this.rebuilding ??= (async () => {
