@@ -49,6 +49,8 @@ const ENTRIES = [
   { entry: '@resumable/protocol', from: 'packages/protocol', external: [] },
   // The SDK is provided (and checked) by the worker's own workflow bundler.
   { entry: '@resumable/workflow-state', from: 'packages/workflow-state', external: ['@temporalio/workflow'] },
+  // Payload encryption runs in edge runtimes too (a codec endpoint, an edge server's client).
+  { entry: '@resumable/workflow-state/codec', from: 'packages/workflow-state', external: [] },
 ];
 
 describe('package boundaries', () => {

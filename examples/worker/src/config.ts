@@ -1,3 +1,5 @@
+import { keyRingFromEnv, type KeyRing } from '@resumable/workflow-state/codec';
+
 /**
  * The worker's settings, from the environment (the usual Temporal variable names).
  *
@@ -12,6 +14,7 @@
  * | `RESUMABLE_BUS_URL` | `http://127.0.0.1:3000/api/resumable/bus` |
  * | `RESUMABLE_BUS_SECRET` | required: the app's bus secret (32+ characters) |
  * | `RESUMABLE_WORKFLOW_BUNDLE` | a prebuilt workflow bundle to load instead of bundling at start |
+ * | `RESUMABLE_PAYLOAD_KEYS` | optional `k2:<base64 32 bytes>,k1:<…>`: encrypt payloads (first key encrypts) |
  */
 export interface WorkerConfig {
   address: string;
@@ -23,6 +26,8 @@ export interface WorkerConfig {
   busUrl: string;
   busSecret: string;
   workflowBundle: string | undefined;
+  /** Payload encryption keys; unset: payloads are stored as they are. */
+  payloadKeys: KeyRing | undefined;
 }
 
 const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
@@ -47,6 +52,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
     busUrl: env.RESUMABLE_BUS_URL || 'http://127.0.0.1:3000/api/resumable/bus',
     busSecret,
     workflowBundle: env.RESUMABLE_WORKFLOW_BUNDLE || undefined,
+    payloadKeys: keyRingFromEnv(env),
   };
 }
 

@@ -6,6 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { createHttpBusSender } from '@resumable/sse-publisher';
+import { createEncryptionCodec } from '@resumable/workflow-state/codec';
 import { createActivityProgress, createResumableSinks } from '@resumable/workflow-state/worker';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import * as activities from './activities';
@@ -52,6 +53,11 @@ async function main(): Promise<void> {
           },
         }),
     activities,
+    // With RESUMABLE_PAYLOAD_KEYS set, inputs, results, signals and the update log are
+    // encrypted in Temporal's history; the app's client needs the same keys.
+    ...(config.payloadKeys
+      ? { dataConverter: { payloadCodecs: [createEncryptionCodec({ keyRing: config.payloadKeys })] } }
+      : {}),
     sinks: createResumableSinks({ bus }),
     // Lets activities call reportProgress(): live progress over the same bus, no history.
     interceptors: { activity: [createActivityProgress({ bus }).interceptor] },
