@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { buildTemporalCli } from './build-cli';
+import { clusterCommand } from './cluster/command';
 import { startDevServer } from './dev-server';
 import { findTemporalCli } from './resolve-cli';
 
@@ -12,6 +13,9 @@ const USAGE = `Usage: resumable-temporal <command> [options]
 Commands:
   start    run \`temporal server start-dev\` on 127.0.0.1 until Ctrl-C (default)
   ensure   make sure a Temporal CLI binary exists (builds it with Go if needed) and print its path
+  cluster start|stop|status
+           a Temporal cluster of real server processes on PostgreSQL, detached
+           (\`cluster --help\` for its options)
 
 Options for start:
   --ui              serve the Temporal web UI
@@ -22,6 +26,10 @@ Options for start:
 `;
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'cluster') {
+    process.exitCode = await clusterCommand(process.argv.slice(3));
+    return;
+  }
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {

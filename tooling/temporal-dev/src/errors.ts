@@ -1,5 +1,19 @@
 /** Codes for the ways getting a Temporal server can fail. */
-export type TemporalDevErrorCode = 'CLI_NOT_FOUND' | 'CLI_BUILD_FAILED' | 'SERVER_START_FAILED' | 'SERVER_UNREACHABLE';
+export type TemporalDevErrorCode =
+  | 'CLI_NOT_FOUND'
+  | 'CLI_BUILD_FAILED'
+  | 'SERVER_START_FAILED'
+  | 'SERVER_UNREACHABLE'
+  /** `go install` of the Temporal server or its SQL tool failed. */
+  | 'SERVER_BUILD_FAILED'
+  /** PostgreSQL is missing, or would not initialise, start or stop. */
+  | 'POSTGRES_FAILED'
+  /** A cluster node, the schema setup or the namespace setup failed. */
+  | 'CLUSTER_START_FAILED'
+  /** A cluster is already running in that state folder. */
+  | 'CLUSTER_RUNNING'
+  /** Bad `cluster` options (ports, node count). */
+  | 'CLUSTER_BAD_OPTIONS';
 
 /** An error from the dev-server tooling, with every attempt it made in `message`. */
 export class TemporalDevError extends Error {

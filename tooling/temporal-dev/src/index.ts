@@ -4,4 +4,29 @@ export { buildTemporalCli, hasGo } from './build-cli';
 export { bundleWorkflows, type WorkflowBundles } from './bundle';
 export { resumableSearchAttributeKeys } from './search-attributes';
 export { TemporalDevError, type TemporalDevErrorCode } from './errors';
-export { cacheDir, cliBuildDir, TEMPORAL_CLI_VERSION } from './paths';
+export {
+  cacheDir,
+  cliBuildDir,
+  serverBuildDir,
+  clusterStateDir,
+  TEMPORAL_CLI_VERSION,
+  TEMPORAL_SERVER_VERSION,
+} from './paths';
+export {
+  startCluster,
+  stopCluster,
+  clusterStatus,
+  ensureServerBinaries,
+  ensureUiServer,
+  DEFAULT_FRONTEND_PORT,
+  DEFAULT_POSTGRES_PORT,
+  DEFAULT_UI_PORT,
+  DYNAMIC_CONFIG,
+  NODE_PORT_STRIDE,
+  TEMPORAL_UI_VERSION,
+  nodePorts,
+  type Cluster,
+  type ClusterOptions,
+  type ClusterStatus,
+  type ServerBinaries,
+} from './cluster/index';

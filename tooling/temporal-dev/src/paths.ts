@@ -24,4 +24,17 @@ export function downloadDir(): string {
   return join(cacheDir(), 'temporal', 'download');
 }
 
+/** The Temporal server release `pnpm temporal cluster` builds and runs (also pinned in examples/docker-compose.temporal.yml). */
+export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
+
+/** Directory holding the Go-built server, SQL schema tool and schema files of one release. */
+export function serverBuildDir(version = TEMPORAL_SERVER_VERSION): string {
+  return join(cacheDir(), 'temporal-server', version);
+}
+
+/** Default state folder of `pnpm temporal cluster`: PostgreSQL data, configs, logs, pid files. */
+export function clusterStateDir(): string {
+  return join(cacheDir(), 'cluster');
+}
+
 export const CLI_FILE = process.platform === 'win32' ? 'temporal.exe' : 'temporal';

@@ -1,0 +1,288 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Connection } from '@temporalio/client';
+import { TemporalDevError } from '../errors';
+import { TEMPORAL_SERVER_VERSION, clusterStateDir } from '../paths';
+import { ensureServerBinaries, ensureUiServer, serverBinaryPaths, uiServerPath } from './build';
+import { CONFIG_ENV, nodeConfigDir, writeClusterConfig, writeUiConfig } from './config';
+import {
+  DEFAULT_FRONTEND_PORT,
+  DEFAULT_NODE_COUNT,
+  DEFAULT_POSTGRES_PORT,
+  DEFAULT_UI_PORT,
+  checkLayout,
+  nodePorts,
+} from './layout';
+import {
+  ensurePostgresInstalled,
+  findPostgresBinDir,
+  initPostgres,
+  openPostgres,
+  postgresPid,
+  postgresRunning,
+  startPostgres,
+  stopPostgres,
+} from './postgres';
+import { logTail, runningPid, signalPid, spawnDetached, stopPid } from './processes';
+import { migrateDatabases } from './schema';
+import { connectWhenServing, setUpNamespace } from './setup';
+
+export interface ClusterOptions {
+  /** State folder (PostgreSQL data, configs, logs, pid files); `~/.cache/resumable/cluster` by default. */
+  dir?: string;
+  /** Number of server processes, each running every service (default 2). */
+  nodes?: number;
+  /** Node 1's frontend gRPC port (default 7233); node n's is 10 × (n − 1) higher. */
+  port?: number;
+  /** PostgreSQL port on 127.0.0.1 (default 5433). */
+  postgresPort?: number;
+  /** Also run the Temporal web UI (built with Go on first use). */
+  ui?: boolean;
+  /** Web UI port (default 8088). */
+  uiPort?: number;
+  namespace?: string;
+  /** Progress lines; stderr by default. */
+  log?: (line: string) => void;
+}
+
+/** A running cluster, as `startCluster` returns it. */
+export interface Cluster {
+  /** Frontend `host:port` of each node, node 1 first. */
+  addresses: string[];
+  namespace: string;
+  /** The web UI, when it was asked for and could be built. */
+  uiUrl: string | undefined;
+  /** Why there is no web UI although one was asked for. */
+  uiError: string | undefined;
+  stateDir: string;
+  /** SIGKILLs node `node` (1-based), as a crash would; the other nodes take over its shards. */
+  kill(node: number): void;
+  /** Stops every node, the web UI and PostgreSQL. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** What `cluster status` reports. */
+export interface ClusterStatus {
+  stateDir: string;
+  nodes: { node: number; address: string; pid: number | undefined }[];
+  postgres: { port: number; pid: number | undefined } | undefined;
+  ui: { url: string; pid: number | undefined } | undefined;
+  namespace: string | undefined;
+}
+
+/** Saved in `<state>/cluster.json` so `status` and `stop` need no options. */
+interface SavedLayout {
+  serverVersion: string;
+  nodes: number;
+  port: number;
+  postgresPort: number;
+  uiPort: number | undefined;
+  namespace: string;
+}
+
+const LAYOUT_FILE = 'cluster.json';
+
+function nodePidFile(stateDir: string, index: number): string {
+  return join(stateDir, `node${index + 1}.pid`);
+}
+
+function uiPidFile(stateDir: string): string {
+  return join(stateDir, 'ui.pid');
+}
+
+function readLayout(stateDir: string): SavedLayout | undefined {
+  try {
+    return JSON.parse(readFileSync(join(stateDir, LAYOUT_FILE), 'utf8')) as SavedLayout;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts a Temporal cluster of `nodes` server processes (each running frontend,
+ * history, matching and worker) on one PostgreSQL, all on 127.0.0.1, detached from the
+ * caller: it keeps running after this process exits until `stop()` or
+ * `pnpm temporal cluster stop`. Builds the server with Go the first time. Resolves once
+ * every node serves the namespace with Resumable's search attributes.
+ *
+ * @example
+ * const cluster = await startCluster({ dir: '/tmp/temporal-cluster', port: 17233 });
+ * console.log(cluster.addresses); // ['127.0.0.1:17233', '127.0.0.1:17243']
+ * cluster.kill(1);
+ * await cluster.stop();
+ */
+export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const stateDir = resolve(options.dir ?? clusterStateDir());
+  const layout: SavedLayout = {
+    serverVersion: TEMPORAL_SERVER_VERSION,
+    nodes: options.nodes ?? DEFAULT_NODE_COUNT,
+    port: options.port ?? DEFAULT_FRONTEND_PORT,
+    postgresPort: options.postgresPort ?? DEFAULT_POSTGRES_PORT,
+    uiPort: options.ui ? (options.uiPort ?? DEFAULT_UI_PORT) : undefined,
+    namespace: options.namespace ?? 'default',
+  };
+  checkLayout({
+    frontendPort: layout.port,
+    nodes: layout.nodes,
+    postgresPort: layout.postgresPort,
+    ...(layout.uiPort === undefined ? {} : { uiPort: layout.uiPort }),
+  });
+  const running = clusterStatus({ dir: stateDir });
+  if (running.nodes.some((node) => node.pid !== undefined)) {
+    throw new TemporalDevError(
+      'CLUSTER_RUNNING',
+      `A cluster already runs from ${stateDir} (${running.nodes.map((node) => node.address).join(', ')}): ` +
+        'stop it first (`pnpm temporal cluster stop`)',
+    );
+  }
+  mkdirSync(stateDir, { recursive: true });
+
+  const binaries = await ensureServerBinaries({ log });
+  let uiServer: string | undefined;
+  let uiError: string | undefined;
+  if (layout.uiPort !== undefined) {
+    try {
+      uiServer = await ensureUiServer({ log });
+    } catch (error) {
+      uiError = error instanceof Error ? error.message : String(error);
+      log(`[temporal-cluster] no web UI: ${uiError.split('\n')[0]}`);
+    }
+  }
+
+  const postgres = initPostgres({ binDir: ensurePostgresInstalled(log), stateDir, port: layout.postgresPort });
+  startPostgres(postgres);
+  log(`[temporal-cluster] PostgreSQL on 127.0.0.1:${postgres.port} (data in ${postgres.dir})`);
+  writeFileSync(join(stateDir, LAYOUT_FILE), `${JSON.stringify(layout, null, 2)}\n`);
+
+  const connections: Connection[] = [];
+  let stopped: Promise<void> | undefined;
+  const stop = () => (stopped ??= stopCluster({ dir: stateDir }));
+  try {
+    migrateDatabases(binaries, postgres, log);
+    writeClusterConfig({ stateDir, nodes: layout.nodes, frontendPort: layout.port, postgres });
+    const addresses: string[] = [];
+    for (let index = 0; index < layout.nodes; index++) {
+      const dir = nodeConfigDir(stateDir, index);
+      spawnDetached({
+        command: binaries.server,
+        args: ['--root', stateDir, '--config', `node${index + 1}`, '--env', CONFIG_ENV, '--allow-no-auth', 'start'],
+        cwd: dir,
+        logFile: join(dir, 'server.log'),
+        pidFile: nodePidFile(stateDir, index),
+      });
+      addresses.push(`127.0.0.1:${nodePorts(layout.port, index).grpc.frontend}`);
+    }
+    const alive = () =>
+      addresses.every((_, index) => runningPid(nodePidFile(stateDir, index), binaries.server) !== undefined);
+    for (const [index, address] of addresses.entries()) {
+      try {
+        connections.push(await connectWhenServing(address, alive));
+      } catch (error) {
+        throw withLog(error, join(nodeConfigDir(stateDir, index), 'server.log'));
+      }
+      log(`[temporal-cluster] node ${index + 1} serves on ${address}`);
+    }
+    await setUpNamespace(connections, layout.namespace, alive, log).catch((error: unknown) => {
+      throw withLog(error, join(nodeConfigDir(stateDir, 0), 'server.log'));
+    });
+
+    let uiUrl: string | undefined;
+    if (uiServer && layout.uiPort !== undefined) {
+      const root = writeUiConfig({
+        stateDir,
+        uiPort: layout.uiPort,
+        frontendPort: layout.port,
+        namespace: layout.namespace,
+      });
+      spawnDetached({
+        command: uiServer,
+        args: ['--root', root, '--config', 'config', '--env', CONFIG_ENV, 'start'],
+        cwd: root,
+        logFile: join(root, 'ui.log'),
+        pidFile: uiPidFile(stateDir),
+      });
+      uiUrl = `http://127.0.0.1:${layout.uiPort}`;
+    }
+    return {
+      addresses,
+      namespace: layout.namespace,
+      uiUrl,
+      uiError,
+      stateDir,
+      kill: (node: number) => {
+        if (!Number.isInteger(node) || node < 1 || node > layout.nodes) {
+          throw new TemporalDevError('CLUSTER_BAD_OPTIONS', `no node ${node}: the cluster has nodes 1-${layout.nodes}`);
+        }
+        signalPid(nodePidFile(stateDir, node - 1), binaries.server, 'SIGKILL');
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  } finally {
+    await Promise.all(connections.map((connection) => connection.close().catch(() => undefined)));
+  }
+}
+
+function withLog(error: unknown, logFile: string): TemporalDevError {
+  const text = error instanceof Error ? error.message : String(error);
+  return new TemporalDevError('CLUSTER_START_FAILED', `${text}\nLast lines of ${logFile}:\n${logTail(logFile)}`, {
+    cause: error,
+  });
+}
+
+/**
+ * Stops the cluster of a state folder: its nodes (SIGTERM, then SIGKILL after 20 s),
+ * its web UI and its PostgreSQL. The data stays for the next start.
+ *
+ * @example
+ * await stopCluster({ dir: '/tmp/temporal-cluster' });
+ */
+export async function stopCluster(options: { dir?: string } = {}): Promise<void> {
+  const stateDir = resolve(options.dir ?? clusterStateDir());
+  const layout = readLayout(stateDir);
+  if (!layout) return;
+  const { server } = serverBinaryPaths(layout.serverVersion);
+  await Promise.all([
+    stopPid(uiPidFile(stateDir), uiServerPath()),
+    ...Array.from({ length: layout.nodes }, (_, index) => stopPid(nodePidFile(stateDir, index), server)),
+  ]);
+  const binDir = existsSync(join(stateDir, 'postgres')) ? findPostgresBinDir() : undefined;
+  if (binDir) stopPostgres(openPostgres({ binDir, stateDir, port: layout.postgresPort }));
+}
+
+/**
+ * What runs from a state folder: each node's address and pid (undefined when down),
+ * PostgreSQL and the web UI.
+ *
+ * @example
+ * const { nodes } = clusterStatus();
+ */
+export function clusterStatus(options: { dir?: string } = {}): ClusterStatus {
+  const stateDir = resolve(options.dir ?? clusterStateDir());
+  const layout = readLayout(stateDir);
+  if (!layout) return { stateDir, nodes: [], postgres: undefined, ui: undefined, namespace: undefined };
+  const { server } = serverBinaryPaths(layout.serverVersion);
+  let postgres: ClusterStatus['postgres'];
+  const binDir = existsSync(join(stateDir, 'postgres')) ? findPostgresBinDir() : undefined;
+  if (binDir) {
+    const instance = openPostgres({ binDir, stateDir, port: layout.postgresPort });
+    postgres = { port: layout.postgresPort, pid: postgresRunning(instance) ? postgresPid(instance) : undefined };
+  }
+  return {
+    stateDir,
+    namespace: layout.namespace,
+    nodes: Array.from({ length: layout.nodes }, (_, index) => ({
+      node: index + 1,
+      address: `127.0.0.1:${nodePorts(layout.port, index).grpc.frontend}`,
+      pid: runningPid(nodePidFile(stateDir, index), server),
+    })),
+    postgres,
+    ui:
+      layout.uiPort === undefined
+        ? undefined
+        : { url: `http://127.0.0.1:${layout.uiPort}`, pid: runningPid(uiPidFile(stateDir), uiServerPath()) },
+  };
+}

@@ -1,0 +1,108 @@
+import { parseArgs } from 'node:util';
+import { TemporalDevError } from '../errors';
+import { clusterStateDir } from '../paths';
+import { clusterStatus, startCluster, stopCluster } from './cluster';
+import {
+  DEFAULT_FRONTEND_PORT,
+  DEFAULT_NODE_COUNT,
+  DEFAULT_POSTGRES_PORT,
+  DEFAULT_UI_PORT,
+  NODE_PORT_STRIDE,
+} from './layout';
+
+export const CLUSTER_USAGE = `Usage: resumable-temporal cluster <start|stop|status> [options]
+
+A Temporal cluster without Docker: ${DEFAULT_NODE_COUNT} server processes (each running frontend,
+history, matching and worker) on one PostgreSQL, all on 127.0.0.1. \`start\` returns once
+every node serves; the processes keep running until \`stop\`.
+
+Options:
+  --dir <path>          state folder: PostgreSQL data, configs, logs, pid files
+                        (default: ${clusterStateDir()})
+  --nodes <n>           server processes (default: ${DEFAULT_NODE_COUNT})
+  --port <n>            node 1's frontend gRPC port (default: ${DEFAULT_FRONTEND_PORT}); node k uses
+                        port + ${NODE_PORT_STRIDE} × (k - 1)
+  --postgres-port <n>   PostgreSQL port (default: ${DEFAULT_POSTGRES_PORT})
+  --ui                  also run the Temporal web UI
+  --ui-port <n>         web UI port (default: ${DEFAULT_UI_PORT})
+  --namespace <ns>      namespace to register (default: default)
+`;
+
+function port(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value))
+    throw new TemporalDevError('CLUSTER_BAD_OPTIONS', `--${name} must be a number, got "${value}"`);
+  return parsed;
+}
+
+/** Runs `cluster start|stop|status`; returns the exit code. */
+export async function clusterCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      dir: { type: 'string' },
+      nodes: { type: 'string' },
+      port: { type: 'string' },
+      'postgres-port': { type: 'string' },
+      ui: { type: 'boolean', default: false },
+      'ui-port': { type: 'string' },
+      namespace: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const command = positionals[0];
+  if (values.help || !command) {
+    process.stdout.write(CLUSTER_USAGE);
+    return values.help ? 0 : 2;
+  }
+  const dir = values.dir;
+  switch (command) {
+    case 'start': {
+      const nodes = port(values.nodes, 'nodes');
+      const frontendPort = port(values.port, 'port');
+      const postgresPort = port(values['postgres-port'], 'postgres-port');
+      const uiPort = port(values['ui-port'], 'ui-port');
+      const cluster = await startCluster({
+        ...(dir === undefined ? {} : { dir }),
+        ...(nodes === undefined ? {} : { nodes }),
+        ...(frontendPort === undefined ? {} : { port: frontendPort }),
+        ...(postgresPort === undefined ? {} : { postgresPort }),
+        ...(uiPort === undefined ? {} : { uiPort }),
+        ...(values.namespace === undefined ? {} : { namespace: values.namespace }),
+        ui: values.ui || uiPort !== undefined,
+      });
+      cluster.addresses.forEach((address, index) => process.stdout.write(`node ${index + 1}: ${address}\n`));
+      process.stdout.write(`TEMPORAL_ADDRESS=${cluster.addresses[0]}\n`);
+      process.stdout.write(`TEMPORAL_NAMESPACE=${cluster.namespace}\n`);
+      if (cluster.uiUrl) process.stdout.write(`Temporal web UI: ${cluster.uiUrl}\n`);
+      if (cluster.uiError) process.stdout.write(`No web UI: ${cluster.uiError.split('\n')[0]}\n`);
+      process.stdout.write(`State in ${cluster.stateDir}; stop with \`pnpm temporal cluster stop\`.\n`);
+      return 0;
+    }
+    case 'stop':
+      await stopCluster(dir === undefined ? {} : { dir });
+      process.stdout.write('Temporal cluster stopped.\n');
+      return 0;
+    case 'status': {
+      const status = clusterStatus(dir === undefined ? {} : { dir });
+      if (status.nodes.length === 0) {
+        process.stdout.write(`No cluster in ${status.stateDir}.\n`);
+        return 3;
+      }
+      const state = (pid: number | undefined) => (pid === undefined ? 'down' : `up (pid ${pid})`);
+      for (const node of status.nodes) process.stdout.write(`node ${node.node}: ${node.address} ${state(node.pid)}\n`);
+      if (status.postgres)
+        process.stdout.write(`PostgreSQL: 127.0.0.1:${status.postgres.port} ${state(status.postgres.pid)}\n`);
+      if (status.ui) process.stdout.write(`web UI: ${status.ui.url} ${state(status.ui.pid)}\n`);
+      process.stdout.write(`namespace: ${status.namespace}; state in ${status.stateDir}\n`);
+      // Like `pg_ctl status`: 0 when everything runs, 3 when anything is down.
+      const allUp = status.nodes.every((node) => node.pid !== undefined) && status.postgres?.pid !== undefined;
+      return allUp ? 0 : 3;
+    }
+    default:
+      process.stderr.write(`Unknown cluster command "${command}"\n\n${CLUSTER_USAGE}`);
+      return 2;
+  }
+}
