@@ -53,26 +53,37 @@ export function TaskHistory({
     // Only the newest position counts: a drag fires many, and answers may cross.
     const controller = new AbortController();
     void (async () => {
-      try {
-        const { token } = await getTemporalSubscriptionToken(taskId)();
-        const response = await fetch(`/api/temporal/recovery/${encodeURIComponent(taskId)}/at/${viewing}`, {
-          headers: { Authorization: `Bearer ${token}` },
-          signal: controller.signal,
-        });
-        const body: unknown = await response.json();
-        if (controller.signal.aborted) return;
-        if (isErrorBody(body)) {
-          const details = body.error.details as { firstSequence?: number } | undefined;
-          const earliest = details?.firstSequence === undefined ? undefined : details.firstSequence - 1;
-          if (response.status === 410 && earliest !== undefined) setFloor(earliest);
-          setPast({ error: body.error.message, ...(earliest === undefined ? {} : { earliest }) });
+      // A busy server (or a dropped connection) is worth two more tries; a refusal is not.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const { token } = await getTemporalSubscriptionToken(taskId)();
+          const response = await fetch(`/api/temporal/recovery/${encodeURIComponent(taskId)}/at/${viewing}`, {
+            headers: { Authorization: `Bearer ${token}` },
+            signal: controller.signal,
+          });
+          if (response.status >= 500 && attempt < 3) throw new Error(`HTTP ${response.status}`);
+          const body: unknown = await response.json();
+          if (controller.signal.aborted) return;
+          if (isErrorBody(body)) {
+            const details = body.error.details as { firstSequence?: number } | undefined;
+            const earliest = details?.firstSequence === undefined ? undefined : details.firstSequence - 1;
+            if (response.status === 410 && earliest !== undefined) setFloor(earliest);
+            setPast({ error: body.error.message, ...(earliest === undefined ? {} : { earliest }) });
+            return;
+          }
+          const state = body as TimeTravelState;
+          setFloor(Math.max(0, state.firstSequence - 1));
+          setPast({ state });
+          return;
+        } catch (error) {
+          if (controller.signal.aborted) return;
+          if (attempt < 3) {
+            await new Promise((resolve) => setTimeout(resolve, 300 * attempt));
+            continue;
+          }
+          setPast({ error: error instanceof Error ? error.message : String(error) });
           return;
         }
-        const state = body as TimeTravelState;
-        setFloor(Math.max(0, state.firstSequence - 1));
-        setPast({ state });
-      } catch (error) {
-        if (!controller.signal.aborted) setPast({ error: error instanceof Error ? error.message : String(error) });
       }
     })();
     return () => controller.abort();

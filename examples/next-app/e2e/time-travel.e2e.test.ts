@@ -46,6 +46,12 @@ describe('the task page scrub bar (time travel)', () => {
     const label = history.getByTestId('time-travel-label');
     const list = history.getByTestId('updates');
     const scrub = history.getByTestId('scrub');
+    // The sequence the list shows, or the page's error when the server refused it: a
+    // failed poll then says why, not only that it never got there.
+    const viewed = async () =>
+      (await history.getByTestId('time-travel-error').count())
+        ? `error: ${await history.getByTestId('time-travel-error').textContent()}`
+        : await list.getAttribute('data-sequence');
     const handle = e2e.client.workflow.getHandle(taskId);
 
     // Live while the task runs: the page follows the stream.
@@ -56,13 +62,13 @@ describe('the task page scrub bar (time travel)', () => {
     // To the start: sequence 0, before the first update.
     await scrub.focus();
     await page.keyboard.press('Home');
-    await expect.poll(() => list.getAttribute('data-sequence'), { timeout: 10_000 }).toBe('0');
+    await expect.poll(viewed, { timeout: 10_000 }).toBe('0');
     expect(await label.textContent()).toMatch(/^Viewing sequence 0 of \d+$/);
     expect(await shown(list)).toEqual([]);
 
     // Three steps on: the log's first three updates, whatever the task did since.
     for (let step = 0; step < 3; step++) await page.keyboard.press('ArrowRight');
-    await expect.poll(() => list.getAttribute('data-sequence'), { timeout: 10_000 }).toBe('3');
+    await expect.poll(viewed, { timeout: 10_000 }).toBe('3');
     const log = await handle.query<WorkflowState>('getWorkflowState');
     expect(await label.textContent()).toMatch(/^Viewing sequence 3 of \d+$/);
     expect(await shown(list)).toEqual(log.updates.slice(0, 3).map(({ sequence, type }) => ({ sequence, type })));
@@ -74,12 +80,10 @@ describe('the task page scrub bar (time travel)', () => {
     expect(await list.getAttribute('data-sequence')).toBe('3');
     await expect.poll(() => scrub.getAttribute('max'), { timeout: 10_000 }).toBe(String(final.lastSequence));
     await page.keyboard.press('End');
-    await expect.poll(() => list.getAttribute('data-sequence'), { timeout: 10_000 }).toBe(String(final.lastSequence));
+    await expect.poll(viewed, { timeout: 10_000 }).toBe(String(final.lastSequence));
     expect(await label.textContent()).toBe(`Viewing sequence ${final.lastSequence} of ${final.lastSequence}`);
     await page.keyboard.press('ArrowLeft');
-    await expect
-      .poll(() => list.getAttribute('data-sequence'), { timeout: 10_000 })
-      .toBe(String(final.lastSequence - 1));
+    await expect.poll(viewed, { timeout: 10_000 }).toBe(String(final.lastSequence - 1));
     expect(await shown(list)).toEqual(
       final.updates.slice(0, final.lastSequence - 1).map(({ sequence, type }) => ({ sequence, type })),
     );
