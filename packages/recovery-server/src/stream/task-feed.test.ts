@@ -255,6 +255,27 @@ describe('TaskFeed', () => {
     await expect.poll(() => ahead.sequences).toEqual([6, 7]);
   });
 
+  it('forgets a removed connection wherever it stands (live or waiting) and keeps serving the rest', async () => {
+    const { log, live, connect, feed } = setup();
+    log.emit(3);
+    const clients = await Promise.all(range(1, 200).map(() => connect(0)));
+    const ahead = await connect(5);
+    await settle();
+    expect(feed.clientCount).toBe(201);
+    // A mass disconnect: every other live client, and the one still waiting.
+    for (const client of clients.filter((_, i) => i % 2 === 0)) {
+      client.close();
+      feed.remove(client);
+    }
+    ahead.close();
+    feed.remove(ahead);
+    feed.remove(ahead); // twice is harmless
+    expect(feed.clientCount).toBe(100);
+    await live(log.emit(1));
+    const kept = clients.filter((_, i) => i % 2 === 1);
+    await expect.poll(() => kept.every((client) => client.sequences.join() === '1,2,3,4')).toBe(true);
+    expect(clients.filter((_, i) => i % 2 === 0).every((client) => client.sequences.join() === '1,2,3')).toBe(true);
+  });
   it('replays a range down a named connection, in order, without interleaving live updates', async () => {
     const { log, live, connect, feed } = setup();
     log.emit(6);
