@@ -16,6 +16,7 @@ import { WorkflowLink } from './temporal-ui';
 
 type PhaseData = TestCycleUpdates['phase'];
 type Compensation = TestCycleUpdates['compensation'];
+type Notification = TestCycleUpdates['notification'];
 
 const RETRY_LABEL = {
   llm: 'LLM · 3 attempts, exponential backoff',
@@ -27,6 +28,7 @@ const RETRY_LABEL = {
 function summarise(updates: readonly UpdateOf<TestCycleUpdates>[]) {
   const phases = new Map<PhaseNumber, PhaseData>();
   const compensations: Compensation[] = [];
+  const notifications: Notification[] = [];
   let version: TestCycleUpdates['version'] | undefined;
   let summary: TestCycleUpdates['summary'] | undefined;
   for (const update of updates) {
@@ -37,9 +39,11 @@ function summarise(updates: readonly UpdateOf<TestCycleUpdates>[]) {
       const { data } = update;
       compensations.push(data);
       const phase = phases.get(data.phase);
-      if (phase && data.strategy !== 'notify' && data.strategy !== 'skip')
+      // The failed phase is compensated too (version 3), and still shows as the one that failed.
+      if (phase && data.phaseState !== 'failed' && data.strategy !== 'notify' && data.strategy !== 'skip')
         phases.set(data.phase, { ...phase, state: 'compensated' });
-    } else if (update.type === 'version') version = update.data;
+    } else if (update.type === 'notification') notifications.push(update.data);
+    else if (update.type === 'version') version = update.data;
     else if (update.type === 'summary') summary = update.data;
   }
   const failed = [...phases.values()].some((phase) => phase.state === 'failed');
@@ -52,7 +56,7 @@ function summarise(updates: readonly UpdateOf<TestCycleUpdates>[]) {
       : phases.size
         ? 'RUNNING'
         : 'STARTING';
-  return { phases, compensations, version, summary, status };
+  return { phases, compensations, notifications, version, summary, status };
 }
 
 /** The test cycle's view: the eight phases with their state, timings and a timeline. */
@@ -66,7 +70,13 @@ export function TestCycleView() {
     taskId: current?.workflowId,
     refreshToken: current ? getTemporalSubscriptionToken(current.workflowId) : undefined,
   });
-  const { phases, compensations, version, summary, status } = summarise(cycle.updates);
+  const summarised = summarise(cycle.updates);
+  const { phases, compensations, notifications, version, summary } = summarised;
+  // Waiting for a person and cancelled by one are the workflow's word, not derivable from the phases.
+  const status =
+    cycle.workflowStatus === 'WAITING_FOR_PERSON' || cycle.workflowStatus === 'CANCELLED'
+      ? cycle.workflowStatus
+      : summarised.status;
   const running = [...phases.values()].some((phase) => phase.state === 'running');
   const [now, setNow] = useState(0);
   useEffect(() => {
@@ -97,7 +107,8 @@ export function TestCycleView() {
           <h1>Test cycle</h1>
           <p className="muted">
             Eight phases; 3 and 4 run in parallel. Each activity family has its own retry policy (phases 1, 4 and 5 fail
-            once on purpose). A phase that fails for good rolls the finished ones back in reverse order.
+            once on purpose). A phase that fails for good is compensated, then the finished ones newest first, each by
+            its strategy: rollback, partial rollback, notify, or skip, which waits for a person on the paused dashboard.
           </p>
         </div>
         <div className="actions">
@@ -217,6 +228,18 @@ export function TestCycleView() {
                   </li>
                 ))}
               </ol>
+            </div>
+          )}
+          {notifications.length > 0 && (
+            <div className="notifications" data-testid="notifications">
+              <h3>Notifications</h3>
+              <ul>
+                {notifications.map((entry) => (
+                  <li key={entry.phase}>
+                    <span className="badge small">phase {entry.phase}</span> {entry.text}
+                  </li>
+                ))}
+              </ul>
             </div>
           )}
           {summary && (

@@ -80,9 +80,23 @@ export type PhaseNumber = (typeof TEST_CYCLE_PHASES)[number]['phase'];
 /** Activity families, each with its own retry policy (the test cycle's). */
 export type ActivityKind = 'llm' | 'database' | 'email';
 export type CompensationStrategy = 'rollback' | 'notify' | 'skip' | 'partial-rollback';
-export type PhaseState = 'pending' | 'running' | 'completed' | 'failed' | 'compensated';
+/** What a compensation did: rows deleted, pending rows deleted, owners notified, or a person's decision (skip). */
+export type CompensationOutcome = 'rolled-back' | 'partially-rolled-back' | 'notified' | 'resumed' | 'cancelled';
+/** `skipped`: not run (the input's `skipPhases`), or passed over after a person resumed at its manual wait. */
+export type PhaseState = 'pending' | 'running' | 'completed' | 'failed' | 'compensated' | 'skipped';
 
-export type TestCycleStatus = 'RUNNING' | 'COMPLETED' | 'COMPENSATING' | 'FAILED';
+/** The change id of version 3: records in SQLite, real compensation, logged retries, `skipPhases`. */
+export const SQLITE_STORE_PATCH = 'test-cycle-sqlite-store';
+/** Where a `skip` phase waits for a person: after it failed, and when a later failure would undo it. */
+export const MANUAL_INTERVENTION_PAUSE = 'manual-intervention';
+export const MANUAL_COMPENSATION_PAUSE = 'manual-compensation';
+/** The query that answers a test cycle's {@link TestCycleVersion}. */
+export const TEST_CYCLE_VERSION_QUERY = 'getTestCycleVersion';
+
+/** `WAITING_FOR_PERSON`: paused at a skip phase's manual wait (version 3). */
+export type TestCycleStatus = 'RUNNING' | 'COMPLETED' | 'COMPENSATING' | 'FAILED' | 'WAITING_FOR_PERSON' | 'CANCELLED';
+/** The workflow's code version, as `getTestCycleVersion` answers: 1 original, 2 report timings, 3 SQLite store. */
+export type TestCycleVersion = 1 | 2 | 3;
 export type TestCycleUpdates = {
   phase: {
     phase: PhaseNumber;
@@ -97,8 +111,20 @@ export type TestCycleUpdates = {
     attempts?: number;
     error?: string;
   };
-  compensation: { phase: PhaseNumber; name: string; strategy: CompensationStrategy; text: string };
-  version: { version: number; text: string };
+  compensation: {
+    phase: PhaseNumber;
+    name: string;
+    strategy: CompensationStrategy;
+    text: string;
+    /** Version 3: what the compensation did in the database. */
+    outcome?: CompensationOutcome;
+    phaseState?: 'completed' | 'failed';
+    undone?: string[];
+    kept?: string[];
+  };
+  /** Version 3: a notification row was written (the `notify` strategy). */
+  notification: { phase: PhaseNumber; name: string; text: string };
+  version: { version: TestCycleVersion; text: string };
   summary: { totalMs: number; phaseMs: Record<string, number>; text: string };
 };
 export interface TestCycleInput {
@@ -107,6 +133,8 @@ export interface TestCycleInput {
   failAtPhase?: PhaseNumber;
   /** Scales every phase's simulated work (default 1). */
   speed?: number;
+  /** Phases not run (state `skipped`); version 3 only. */
+  skipPhases?: number[];
 }
 
 /** The id prefix of each kind of workflow the app starts. */

@@ -50,6 +50,13 @@ export interface ActivityAttempt {
 export interface ActivityStartedData extends ActivityAttempt {
   /** Attempts allowed in all (the retry policy's `maximumAttempts`). */
   maxAttempts: number;
+  /**
+   * When this attempt was scheduled, ms since the epoch (the workflow's clock). When a
+   * worker took it is not known to the workflow (Temporal hands it only the result);
+   * an activity's own progress reports carry the worker's clock. Absent in logs written
+   * before it was added.
+   */
+  scheduledAt?: number;
 }
 
 /**
@@ -63,6 +70,11 @@ export interface ActivityRetryingData extends ActivityAttempt {
   error: string;
   /** Time until the next attempt is scheduled, ms (a durable timer in the workflow). */
   nextDelayMs: number;
+  /**
+   * When the failed attempt was scheduled (as in its `activity.started`), so the
+   * update's own timestamp minus this is how long the attempt took, queueing included.
+   */
+  scheduledAt?: number;
 }
 
 /**
@@ -74,6 +86,11 @@ export interface ActivityRetryingData extends ActivityAttempt {
 export interface ActivityEndedData extends ActivityAttempt {
   /** Why the activity failed (only on `activity.failed`). */
   error?: string;
+  /**
+   * When the last attempt was scheduled (as in its `activity.started`), so the update's
+   * own timestamp minus this is how long that attempt took, queueing included.
+   */
+  scheduledAt?: number;
 }
 
 /**

@@ -20,7 +20,16 @@ export interface ActivityRetry {
   maximumAttempts?: number;
   /** Delay before the 2nd attempt. Default 1 s. */
   initialInterval?: Duration;
-  /** Each delay is the previous one times this (1: a fixed delay). Default 2. */
+  /**
+   * How the delay grows, attempt `n` having failed: `'exponential'` (the default)
+   * `initialInterval × backoffCoefficient^(n-1)`, `'linear'` `initialInterval × n`,
+   * `'fixed'` `initialInterval` every time; each capped at `maximumInterval`.
+   */
+  backoff?: 'exponential' | 'linear' | 'fixed';
+  /**
+   * Each delay is the previous one times this (1: a fixed delay). Default 2. Only for
+   * `'exponential'` backoff: `'linear'` refuses one, `'fixed'` accepts only 1.
+   */
   backoffCoefficient?: number;
   /** Upper bound for a delay. Default 100 × `initialInterval`. */
   maximumInterval?: Duration;
@@ -53,15 +62,17 @@ export interface LoggedActivityOptions {
 }
 
 /** The retry policy with defaults applied and checked. */
-interface Policy {
+export interface Policy {
   maximumAttempts: number;
+  backoff: NonNullable<ActivityRetry['backoff']>;
   initialMs: number;
   coefficient: number;
   maximumMs: number;
   nonRetryable: ReadonlySet<string>;
 }
 
-function policyOf(retry: ActivityRetry = {}): Policy {
+/** Applies the defaults to `retry` and checks it (ResumableError `INVALID_PARAMETER`). */
+export function policyOf(retry: ActivityRetry = {}): Policy {
   const maximumAttempts = retry.maximumAttempts ?? 3;
   if (!Number.isSafeInteger(maximumAttempts) || maximumAttempts < 1) {
     throw new ResumableError(
@@ -69,21 +80,57 @@ function policyOf(retry: ActivityRetry = {}): Policy {
       `retry.maximumAttempts must be a positive integer (got ${maximumAttempts})`,
     );
   }
-  const coefficient = retry.backoffCoefficient ?? 2;
+  const backoff = retry.backoff ?? 'exponential';
+  if (backoff !== 'exponential' && backoff !== 'linear' && backoff !== 'fixed') {
+    throw new ResumableError(
+      'INVALID_PARAMETER',
+      `retry.backoff must be 'exponential', 'linear' or 'fixed' (got ${String(backoff)})`,
+    );
+  }
+  const coefficient = retry.backoffCoefficient ?? (backoff === 'exponential' ? 2 : 1);
   if (!(coefficient >= 1)) {
     throw new ResumableError('INVALID_PARAMETER', `retry.backoffCoefficient must be at least 1 (got ${coefficient})`);
+  }
+  // A coefficient that says otherwise than the backoff is a mistake in the policy, not a choice.
+  if (backoff === 'linear' && retry.backoffCoefficient !== undefined) {
+    throw new ResumableError('INVALID_PARAMETER', "retry.backoffCoefficient has no meaning with backoff 'linear'");
+  }
+  if (backoff === 'fixed' && coefficient !== 1) {
+    throw new ResumableError(
+      'INVALID_PARAMETER',
+      `retry.backoffCoefficient must be 1 (or left out) with backoff 'fixed' (got ${coefficient})`,
+    );
   }
   const initialMs = parseDuration(retry.initialInterval ?? '1s', 'retry.initialInterval');
   const maximumMs =
     retry.maximumInterval === undefined
       ? 100 * initialMs
       : parseDuration(retry.maximumInterval, 'retry.maximumInterval');
-  return { maximumAttempts, initialMs, coefficient, maximumMs, nonRetryable: new Set(retry.nonRetryableErrorTypes) };
+  return {
+    maximumAttempts,
+    backoff,
+    initialMs,
+    coefficient,
+    maximumMs,
+    nonRetryable: new Set(retry.nonRetryableErrorTypes),
+  };
 }
 
-/** The delay after failed attempt `attempt` (1-based): `initial × coefficient^(attempt-1)`, capped. */
-export function retryDelayMs(policy: Pick<Policy, 'initialMs' | 'coefficient' | 'maximumMs'>, attempt: number): number {
-  return Math.min(policy.maximumMs, Math.round(policy.initialMs * policy.coefficient ** (attempt - 1)));
+/**
+ * The delay after failed attempt `attempt` (1-based), capped at `maximumMs`:
+ * exponential `initial × coefficient^(attempt-1)`, linear `initial × attempt`, fixed `initial`.
+ */
+export function retryDelayMs(
+  policy: Pick<Policy, 'backoff' | 'initialMs' | 'coefficient' | 'maximumMs'>,
+  attempt: number,
+): number {
+  const uncapped =
+    policy.backoff === 'linear'
+      ? policy.initialMs * attempt
+      : policy.backoff === 'fixed'
+        ? policy.initialMs
+        : policy.initialMs * policy.coefficient ** (attempt - 1);
+  return Math.min(policy.maximumMs, Math.round(uncapped));
 }
 
 /** The failure's own message (an activity's error arrives wrapped in an `ActivityFailure`). */
@@ -108,7 +155,8 @@ export type ActivityEmitter = (
 /**
  * Runs activity `activityType` with `args`, attempt after attempt, writing
  * `activity.started` for each, `activity.retrying` (error, delay) between them, and
- * `activity.completed` or `activity.failed` at the end. Each attempt is one activity
+ * `activity.completed` or `activity.failed` at the end; each names its attempt and
+ * when that attempt was scheduled (`scheduledAt`, workflow time). Each attempt is one activity
  * execution (`activityId` `<id>#<attempt>`, Temporal retries off), so the workflow
  * decides and records every retry; the delay is a durable timer.
  */
@@ -124,7 +172,8 @@ export async function runActivity(
   // The sequence its first update will take: unique across the task, continue-as-new included.
   const activityId = `${activityType}-${nextSequence()}`;
   for (let attempt = 1; ; attempt++) {
-    const at = { activityId, activityType, attempt };
+    // Workflow time: the worker's start of the attempt never reaches the workflow (only its result does).
+    const at = { activityId, activityType, attempt, scheduledAt: Date.now() };
     emit(ACTIVITY_EVENTS.started, { ...at, maxAttempts: policy.maximumAttempts });
     try {
       const proxy = proxyActivities<Record<string, (...input: unknown[]) => Promise<unknown>>>({

@@ -8,7 +8,13 @@ export function work(ms: number): Promise<void> {
   return Context.current().sleep(Math.max(0, Math.round(ms)));
 }
 
-/** This activity's attempt number: 1 on the first try, 2 on the first retry, … */
+/**
+ * This activity's attempt number: 1 on the first try, 2 on the first retry, … Under
+ * `log.proxyActivities()` the workflow runs the retries, one execution each, and the
+ * attempt is the `#n` ending of the activity id.
+ */
 export function attempt(): number {
-  return Context.current().info.attempt;
+  const { activityId, attempt: temporalAttempt } = Context.current().info;
+  const logged = /#(\d+)$/.exec(activityId);
+  return logged ? Number(logged[1]) : temporalAttempt;
 }

@@ -1,19 +1,39 @@
-import { createUpdateLog } from '@resumable/workflow-state';
-import { ApplicationFailure, patched, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
-import type * as activities from '../activities';
+import { createUpdateLog, type UpdateLog } from '@resumable/workflow-state';
 import {
+  ApplicationFailure,
+  CancellationScope,
+  defineQuery,
+  isCancellation,
+  patched,
+  proxyActivities,
+  setHandler,
+  type ActivityOptions,
+} from '@temporalio/workflow';
+import type * as activities from '../activities';
+import { TEST_CYCLE_RETRY } from '../retry-policies';
+import {
+  MANUAL_COMPENSATION_PAUSE,
+  MANUAL_INTERVENTION_PAUSE,
+  SQLITE_STORE_PATCH,
   TEST_CYCLE_PHASES,
+  TEST_CYCLE_VERSION_QUERY,
   type ActivityKind,
   type PhaseNumber,
   type TestCycleInput,
   type TestCycleStatus,
   type TestCycleUpdates,
+  type TestCycleVersion,
 } from '../shared';
+import type { LedgerEntry } from '../store';
+
+type Log = UpdateLog<TestCycleStatus, TestCycleUpdates>;
+type Spec = (typeof TEST_CYCLE_PHASES)[number];
 
 /**
- * Retry policies per activity family: LLM requests back off
- * exponentially, email retries at a fixed delay, and database work backs off
- * linearly (the activity sets `nextRetryDelay`: attempt × 200 ms).
+ * Versions 1 and 2: retry policies per activity family, run by Temporal. LLM requests
+ * back off exponentially, email retries at a fixed delay, and database work backs off
+ * linearly (the activity sets `nextRetryDelay`: attempt × 200 ms). Version 3 runs
+ * `TEST_CYCLE_RETRY` through `log.proxyActivities()` instead.
  */
 const RETRY: Record<ActivityKind, ActivityOptions> = {
   llm: {
@@ -49,29 +69,36 @@ const FLAKY: Partial<Record<PhaseNumber, number>> = { 1: 1, 4: 1, 5: 1 };
 /** The `patched()` change id: version 2 adds per-phase timings to the final report. */
 export const REPORT_TIMINGS_PATCH = 'report-with-phase-timings';
 
+const versionQuery = defineQuery<TestCycleVersion>(TEST_CYCLE_VERSION_QUERY);
+
 /**
  * The eight-phase test cycle. Phases 3 and 4 run in parallel and join before
  * phase 5; each activity family has its own retry policy; when a phase fails for
  * good the finished phases are compensated in reverse order (a saga); every phase
  * emits its state and timings as updates.
+ *
+ * Three versions live here, chosen by `patched()` markers so a run replays on the path
+ * it started on: 1 (original), 2 (the report carries per-phase timings) and 3 (phases
+ * write SQLite records, compensation acts on them, retries are logged, `skipPhases`).
  */
 export async function testCycleWorkflow(input: TestCycleInput): Promise<TestCycleStatus> {
-  const log = createUpdateLog<TestCycleStatus, TestCycleUpdates>({ status: 'RUNNING' });
+  const log = createUpdateLog<TestCycleStatus, TestCycleUpdates>({ status: 'RUNNING', workflowName: 'Test Cycle' });
+  // Replays of cycles started before a change keep the old path (no marker in their history).
+  const withTimings = patched(REPORT_TIMINGS_PATCH);
+  const withStore = withTimings && patched(SQLITE_STORE_PATCH);
+  const version: TestCycleVersion = withStore ? 3 : withTimings ? 2 : 1;
+  setHandler(versionQuery, () => version);
+  log.emit('version', { version, text: VERSION_TEXT[version] });
+  if (withStore) return storedCycle(input, log);
+
   const speed = input.speed ?? 1;
   const started = Date.now();
   const timings: Record<string, number> = {};
   // Finished phases, newest last: the saga's compensation stack.
-  const done: (typeof TEST_CYCLE_PHASES)[number][] = [];
-
-  // Replays of cycles started before this change keep the old path (no marker in their history).
-  const withTimings = patched(REPORT_TIMINGS_PATCH);
-  log.emit('version', {
-    version: withTimings ? 2 : 1,
-    text: withTimings ? `patched('${REPORT_TIMINGS_PATCH}'): the report carries per-phase timings` : 'original version',
-  });
+  const done: Spec[] = [];
 
   async function runPhase(phase: PhaseNumber): Promise<void> {
-    const spec = TEST_CYCLE_PHASES[phase - 1] as (typeof TEST_CYCLE_PHASES)[number];
+    const spec = TEST_CYCLE_PHASES[phase - 1] as Spec;
     const startedAt = Date.now();
     log.emit('phase', { phase, name: spec.name, state: 'running', startedAt });
     try {
@@ -101,8 +128,6 @@ export async function testCycleWorkflow(input: TestCycleInput): Promise<TestCycl
       });
     } catch (error) {
       const endedAt = Date.now();
-      const message =
-        error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
       log.emit('phase', {
         phase,
         name: spec.name,
@@ -110,7 +135,7 @@ export async function testCycleWorkflow(input: TestCycleInput): Promise<TestCycl
         startedAt,
         endedAt,
         durationMs: endedAt - startedAt,
-        error: message,
+        error: messageOf(error),
       });
       throw error;
     }
@@ -154,5 +179,205 @@ export async function testCycleWorkflow(input: TestCycleInput): Promise<TestCycl
     phaseMs: withTimings ? timings : {},
     text: `All eight phases completed in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   });
+  return log.status;
+}
+
+const VERSION_TEXT: Record<TestCycleVersion, string> = {
+  1: 'original version',
+  2: `patched('${REPORT_TIMINGS_PATCH}'): the report carries per-phase timings`,
+  3: `patched('${SQLITE_STORE_PATCH}'): phases write SQLite records, compensation acts on them, every attempt is logged`,
+};
+
+/** The activity's own message (it arrives wrapped in an `ActivityFailure`). */
+function messageOf(error: unknown): string {
+  return error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+}
+
+/** A phase that failed for good, with the phase it was. */
+class PhaseFailure extends Error {
+  constructor(
+    readonly spec: Spec,
+    cause: unknown,
+  ) {
+    super(`${spec.name} failed: ${messageOf(cause)}`, { cause });
+  }
+}
+
+/** A person cancelled the cycle at a manual wait. */
+class CycleCancelled extends Error {}
+
+/**
+ * Version 3: each phase writes its records into the SQLite store; a phase that fails
+ * for good starts the saga, which compensates the failed phase (when it wrote anything)
+ * and then the finished ones, newest first, each by its strategy: `rollback`,
+ * `partial-rollback`, `notify`, or `skip`, which waits for a person. A `skip` phase that
+ * fails waits too: resumed, the cycle passes over it; cancelled, the saga runs and the
+ * cycle ends CANCELLED.
+ */
+async function storedCycle(input: TestCycleInput, log: Log): Promise<TestCycleStatus> {
+  const speed = input.speed ?? 1;
+  const started = Date.now();
+  const skipped = new Set(input.skipPhases ?? []);
+  const timings: Record<string, number> = {};
+  const done: Spec[] = [];
+  // Every attempt is a fact in the log, each family with its own backoff.
+  const family = {
+    llm: log.proxyActivities<typeof activities>(TEST_CYCLE_RETRY.llm),
+    database: log.proxyActivities<typeof activities>(TEST_CYCLE_RETRY.database),
+    email: log.proxyActivities<typeof activities>(TEST_CYCLE_RETRY.email),
+  };
+
+  function reported(entry: LedgerEntry | null): void {
+    if (!entry) return;
+    const phase = entry.phase as PhaseNumber;
+    const { name, strategy, text, outcome, phaseState, undone, kept } = entry;
+    log.emit('compensation', { phase, name, strategy, text, outcome, phaseState, undone, kept });
+    if (outcome === 'notified') log.emit('notification', { phase, name, text });
+  }
+
+  /** Waits at a manual pause for a person; the status shows it meanwhile. */
+  async function askPerson(pause: string, spec: Spec, error?: string): Promise<'resumed' | 'cancelled'> {
+    const before = log.status;
+    log.setStatus('WAITING_FOR_PERSON');
+    const outcome = await log.pause({
+      name: pause,
+      variables: { cycleId: input.cycleId, phase: spec.phase, phaseName: spec.name, ...(error ? { error } : {}) },
+    });
+    log.setStatus(before);
+    return outcome.type === 'resumed' ? 'resumed' : 'cancelled';
+  }
+
+  async function runPhase(phase: PhaseNumber): Promise<void> {
+    const spec = TEST_CYCLE_PHASES[phase - 1] as Spec;
+    const startedAt = Date.now();
+    if (skipped.has(phase)) {
+      log.emit('phase', { phase, name: spec.name, state: 'skipped', startedAt });
+      return;
+    }
+    log.emit('phase', { phase, name: spec.name, state: 'running', startedAt });
+    try {
+      const { attempts } = await family[spec.kind].runPhase({
+        cycleId: input.cycleId,
+        phase,
+        name: spec.name,
+        kind: spec.kind,
+        ms: WORK_MS[phase] * speed,
+        flakyAttempts: FLAKY[phase] ?? 0,
+        failForGood: input.failAtPhase === phase,
+        store: true,
+        ...(phase === 8 ? { timings } : {}),
+      });
+      const endedAt = Date.now();
+      timings[spec.name] = endedAt - startedAt;
+      done.push(spec);
+      log.emit('phase', {
+        phase,
+        name: spec.name,
+        state: 'completed',
+        startedAt,
+        endedAt,
+        durationMs: endedAt - startedAt,
+        attempts,
+      });
+    } catch (error) {
+      const endedAt = Date.now();
+      const message = messageOf(error);
+      log.emit('phase', {
+        phase,
+        name: spec.name,
+        state: 'failed',
+        startedAt,
+        endedAt,
+        durationMs: endedAt - startedAt,
+        error: message,
+      });
+      // Temporal cancelled the cycle: not this phase's failure, the saga handles it below.
+      if (isCancellation(error)) throw error;
+      if (spec.compensation !== 'skip') throw new PhaseFailure(spec, error);
+      // "Continue with manual intervention": a person finishes the phase by hand, or stops the cycle.
+      const decision = await askPerson(MANUAL_INTERVENTION_PAUSE, spec, message);
+      reported(
+        await family.database.compensateStoredPhase({
+          cycleId: input.cycleId,
+          phase,
+          name: spec.name,
+          strategy: spec.compensation,
+          phaseState: 'failed',
+          decision,
+        }),
+      );
+      if (decision === 'cancelled') throw new CycleCancelled(`${spec.name}: cancelled by a person`);
+      log.emit('phase', { phase, name: spec.name, state: 'skipped', startedAt, endedAt, error: message });
+    }
+  }
+
+  /** The saga: the failed phase first, then the finished ones newest first. False if a person cancelled it. */
+  async function compensate(failed: Spec | undefined): Promise<boolean> {
+    log.setStatus('COMPENSATING');
+    const stack = [
+      ...(failed ? [{ spec: failed, phaseState: 'failed' as const }] : []),
+      ...[...done].reverse().map((spec) => ({ spec, phaseState: 'completed' as const })),
+    ];
+    for (const { spec, phaseState } of stack) {
+      const decision = spec.compensation === 'skip' ? await askPerson(MANUAL_COMPENSATION_PAUSE, spec) : undefined;
+      reported(
+        await family.database.compensateStoredPhase({
+          cycleId: input.cycleId,
+          phase: spec.phase,
+          name: spec.name,
+          strategy: spec.compensation,
+          phaseState,
+          ...(decision ? { decision } : {}),
+        }),
+      );
+      // A person who cancels at a manual wait stops the saga there.
+      if (decision === 'cancelled') return false;
+    }
+    return true;
+  }
+
+  function summary(text: string): void {
+    log.emit('summary', { totalMs: Date.now() - started, phaseMs: timings, text });
+  }
+
+  try {
+    await runPhase(1);
+    await runPhase(2);
+    // Phases 3 and 4 in parallel; both settle before phase 5 (or before compensating).
+    const parallel = await Promise.allSettled([runPhase(3), runPhase(4)]);
+    const failed = parallel.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    for (const phase of [5, 6, 7, 8] as const) await runPhase(phase);
+  } catch (error) {
+    // Compensation runs to its end even when Temporal cancels the workflow.
+    const finished = await CancellationScope.nonCancellable(() =>
+      compensate(error instanceof PhaseFailure ? error.spec : undefined),
+    );
+    if (isCancellation(error)) {
+      log.setStatus('CANCELLED');
+      summary(`Cancelled; compensated the finished phases`);
+      throw error;
+    }
+    if (error instanceof CycleCancelled || !finished) {
+      log.setStatus('CANCELLED');
+      summary(
+        error instanceof CycleCancelled
+          ? `${error.message}; compensated the finished phases`
+          : 'Compensation cancelled by a person',
+      );
+      return log.status;
+    }
+    log.setStatus('FAILED');
+    summary(`Failed; compensated ${done.length} finished phase(s)`);
+    throw ApplicationFailure.nonRetryable(
+      `Test cycle ${input.cycleId} failed and was compensated`,
+      'TestCycleFailed',
+      String(error),
+    );
+  }
+
+  log.setStatus('COMPLETED');
+  const ran = TEST_CYCLE_PHASES.filter((spec) => !skipped.has(spec.phase)).length;
+  summary(`${ran} of eight phases completed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return log.status;
 }
