@@ -30,6 +30,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             <Link href="/tasks">Task board</Link>
             <Link href="/paused">Paused workflows</Link>
             <Link href="/test-cycle">Test cycle</Link>
+            <Link href="/workflow-monitoring">Monitoring</Link>
             <Link href="/metrics">Metrics</Link>
           </nav>
         </header>
