@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { keyRingFromEnv, type KeyRing } from '@resumable/workflow-state/codec';
+import type { NativeConnectionOptions } from '@temporalio/worker';
 
 /**
  * The worker's settings, from the environment (the usual Temporal variable names).
@@ -15,6 +17,9 @@ import { keyRingFromEnv, type KeyRing } from '@resumable/workflow-state/codec';
  * | `RESUMABLE_BUS_SECRET` | required: the app's bus secret (32+ characters) |
  * | `RESUMABLE_WORKFLOW_BUNDLE` | a prebuilt workflow bundle to load instead of bundling at start |
  * | `RESUMABLE_PAYLOAD_KEYS` | optional `k2:<base64 32 bytes>,k1:<…>`: encrypt payloads (first key encrypts) |
+ * | `TEMPORAL_TLS_CERT_PATH`, `TEMPORAL_TLS_KEY_PATH` | mTLS client certificate and key |
+ * | `TEMPORAL_TLS_CA_PATH`, `TEMPORAL_TLS_SERVER_NAME` | the CA and name to verify the server with |
+ * | `TEMPORAL_API_KEY` | Temporal Cloud API key (turns TLS on; `TEMPORAL_TLS=false` keeps plain gRPC) |
  */
 export interface WorkerConfig {
   address: string;
@@ -28,6 +33,8 @@ export interface WorkerConfig {
   workflowBundle: string | undefined;
   /** Payload encryption keys; unset: payloads are stored as they are. */
   payloadKeys: KeyRing | undefined;
+  /** `NativeConnection` options: the address with TLS and API key (the recovery server's reading). */
+  connection: Pick<NativeConnectionOptions, 'tls' | 'apiKey'> & { address: string };
 }
 
 const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
@@ -53,6 +60,43 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
     busSecret,
     workflowBundle: env.RESUMABLE_WORKFLOW_BUNDLE || undefined,
     payloadKeys: keyRingFromEnv(env),
+    connection: connectionFromEnv(env),
+  };
+}
+
+/**
+ * TLS and API key as `resolveTemporalTarget` of `@resumable/recovery-server` reads
+ * them (the Temporal CLI's `TEMPORAL_TLS_CLIENT_*_PATH` and `…_SERVER_CA_CERT_PATH`
+ * names too), so the worker and the app share one set of variables.
+ */
+function connectionFromEnv(env: NodeJS.ProcessEnv): WorkerConfig['connection'] {
+  const pem = (...names: string[]): Buffer | undefined => {
+    const name = names.find((candidate) => env[candidate]);
+    if (!name) return undefined;
+    try {
+      return readFileSync(env[name] as string);
+    } catch (error) {
+      throw new Error(`${name}: cannot read ${env[name]}`, { cause: error });
+    }
+  };
+  const crt = pem('TEMPORAL_TLS_CERT_PATH', 'TEMPORAL_TLS_CLIENT_CERT_PATH');
+  const key = pem('TEMPORAL_TLS_KEY_PATH', 'TEMPORAL_TLS_CLIENT_KEY_PATH');
+  if (Boolean(crt) !== Boolean(key)) {
+    throw new Error('mTLS needs both TEMPORAL_TLS_CERT_PATH and TEMPORAL_TLS_KEY_PATH (one is set without the other)');
+  }
+  const ca = pem('TEMPORAL_TLS_CA_PATH', 'TEMPORAL_TLS_SERVER_CA_CERT_PATH');
+  const tls = {
+    ...(crt && key ? { clientCertPair: { crt, key } } : {}),
+    ...(ca ? { serverRootCACertificate: ca } : {}),
+    ...(env.TEMPORAL_TLS_SERVER_NAME ? { serverNameOverride: env.TEMPORAL_TLS_SERVER_NAME } : {}),
+  };
+  const flag = env.TEMPORAL_TLS?.toLowerCase();
+  const off = flag === 'false' || flag === '0';
+  const on = flag === 'true' || flag === '1';
+  return {
+    address: env.TEMPORAL_ADDRESS || '127.0.0.1:7233',
+    ...(off ? { tls: false } : Object.keys(tls).length > 0 ? { tls } : on ? { tls: true } : {}),
+    ...(env.TEMPORAL_API_KEY ? { apiKey: env.TEMPORAL_API_KEY } : {}),
   };
 }
 

@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { createHttpBusSender } from '@resumable/sse-publisher';
-import { createEncryptionCodec } from '@resumable/workflow-state/codec';
+import { createEncryptionCodec, encryptedBus } from '@resumable/workflow-state/codec';
 import { createActivityProgress, createResumableSinks } from '@resumable/workflow-state/worker';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import * as activities from './activities';
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger(config.logLevel) });
 
   let dropped = 0;
-  const bus = createHttpBusSender({
+  const sender = createHttpBusSender({
     url: config.busUrl,
     secret: config.busSecret,
     // Lost live updates are repaired by the browser from the workflow's log; just count them.
@@ -27,7 +27,10 @@ async function main(): Promise<void> {
         console.warn(`[worker] bus: ${dropped} update(s) not delivered live (${error.message})`);
     },
   });
-  const connection = await NativeConnection.connect({ address: config.address });
+  // With keys, what the worker posts is sealed: update data, statuses and progress
+  // details never cross the network in clear. The app opens them with the same keys.
+  const bus = config.payloadKeys ? encryptedBus(sender, config.payloadKeys) : sender;
+  const connection = await NativeConnection.connect(config.connection);
   const worker = await Worker.create({
     connection,
     namespace: config.namespace,

@@ -43,6 +43,11 @@ export type { CorsOptions } from './http/cors';
 export { isStreamPlan, type Outcome, type StreamPlan } from './http/router';
 export { TemporalGateway, type TemporalOptions, type ExecutionInfo } from './temporal/gateway';
 export {
+  resolveTemporalTarget,
+  type TemporalTarget,
+  type TemporalConnectionOptions,
+} from './temporal/connection-options';
+export {
   fromTemporalError,
   checkSearchAttributes,
   registerSearchAttributes,

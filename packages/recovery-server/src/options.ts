@@ -24,8 +24,15 @@ export interface RecoveryServerOptions {
   /** The live bus; defaults to an in-memory bus (one process: worker and server together). */
   bus?: UpdateBus;
   /**
+   * With `temporal.namespaces` (instead of `bus`): each namespace's own live bus
+   * (default: an in-memory bus each). Task ids repeat across namespaces, so their
+   * topics must not share a bus.
+   */
+  busOf?: (namespace: string) => UpdateBus;
+  /**
    * Accept bus messages from workers in other processes at `POST {basePath}/resumable/bus`,
-   * authenticated with this server secret (never a browser token).
+   * authenticated with this server secret (never a browser token). With
+   * `temporal.namespaces`, a worker posts to `…/resumable/bus?namespace=<its namespace>`.
    */
   busSecret?: string;
   /** The SSE publisher; defaults to one with the package defaults. */

@@ -17,12 +17,13 @@ import {
   createSsePublisher,
   type SsePublisher,
 } from '@resumable/sse-publisher';
-import { AuthGuard } from './auth/guard';
+import { AuthGuard, namespaceRefused, type NamespaceScope } from './auth/guard';
 import { mintToken, type MintTokenOptions } from './auth/tokens';
 import type { ServerContext } from './context';
 import { checkId } from './http/params';
 import { createPipeline } from './http/pipeline';
 import { isStreamPlan, type Outcome } from './http/router';
+import { createNamespacedServer } from './namespaces/namespaced-server';
 import { DEFAULTS, type RecoveryServerOptions } from './options';
 import { PausedFeed } from './paused/paused-feed';
 import { ROUTES } from './routes';
@@ -81,6 +82,17 @@ export interface RecoveryServer {
   readonly bus: UpdateBus;
   /** The paused list the paused stream serves. */
   readonly pausedRegistry: PausedRegistry;
+  /**
+   * The Temporal namespace this server serves (with `temporal.namespaces`: the first;
+   * its `bus`, `pausedRegistry` and `getTaskSnapshot` then throw, use `forNamespace`).
+   */
+  readonly namespace: string;
+  /**
+   * The part of the server serving `namespace`: its bus, paused list and snapshots.
+   * Throws `FORBIDDEN` (`details.reason: 'namespace-not-served'`) for a namespace it
+   * does not serve.
+   */
+  forNamespace(namespace: string): RecoveryServer;
   /** Stops accepting streams, closes them, and releases Temporal and the bus. */
   close(): Promise<void>;
 }
@@ -95,6 +107,14 @@ export interface RecoveryServer {
  * Bun.serve({ fetch: server.fetch });
  */
 export function createRecoveryServer(options: RecoveryServerOptions): RecoveryServer {
+  if (options.temporal?.namespaces !== undefined) return createNamespacedServer(options, buildServer);
+  return buildServer(options);
+}
+
+/** One namespace's server; `scope` set when it is one of several behind one secret. */
+function buildServer(options: RecoveryServerOptions, scope?: NamespaceScope): RecoveryServer {
+  if (options.busOf !== undefined && scope === undefined)
+    throw new ResumableError('INVALID_PARAMETER', 'busOf is for temporal.namespaces; give bus instead');
   const onError = (error: unknown, context: ErrorContext) => reportError(options.onError, error, context);
   const gateway = new TemporalGateway(options.temporal);
   const bus = options.bus ?? createInMemoryBus();
@@ -151,7 +171,7 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
     basePath: options.basePath ?? DEFAULTS.basePath,
     cors: options.cors,
     maxBodyBytes: options.limits?.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
-    guard: new AuthGuard(options.auth),
+    guard: new AuthGuard(options.auth, scope ?? { namespace: gateway.namespace, required: false }),
     gateway,
     bus,
     publisher,
@@ -173,7 +193,7 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
   };
   const dispatch = createPipeline(context, ROUTES);
 
-  return {
+  const server: RecoveryServer = {
     dispatch,
     async fetch(request) {
       const outcome = await dispatch(request);
@@ -185,6 +205,11 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
     publisher,
     bus,
     pausedRegistry: registry,
+    namespace: gateway.namespace,
+    forNamespace(namespace) {
+      if (namespace !== gateway.namespace) throw namespaceRefused(namespace);
+      return server;
+    },
     start: () => startUp.start(),
     get readiness() {
       return startUp.readiness;
@@ -197,7 +222,11 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
     mintToken(tokenOptions) {
       if (!('secret' in options.auth))
         throw new ResumableError('INVALID_PARAMETER', 'Auth is disabled: no tokens to mint');
-      return mintToken(options.auth.secret, tokenOptions);
+      if (tokenOptions.namespace !== undefined && tokenOptions.namespace !== gateway.namespace)
+        throw namespaceRefused(tokenOptions.namespace);
+      // One of several namespaces: its tokens must say so.
+      const named = scope?.required ? { ...tokenOptions, namespace: gateway.namespace } : tokenOptions;
+      return mintToken(options.auth.secret, named);
     },
     async close() {
       closing = true;
@@ -209,4 +238,5 @@ export function createRecoveryServer(options: RecoveryServerOptions): RecoverySe
       await gateway.close();
     },
   };
+  return server;
 }

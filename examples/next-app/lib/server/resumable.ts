@@ -11,9 +11,11 @@ import {
   type RecoveryServer,
 } from '@resumable/recovery-server';
 import type { PausedWorkflow } from '@resumable/protocol';
+import { createInMemoryBus } from '@resumable/sse-publisher';
 import { Client, Connection } from '@temporalio/client';
 import { readAppConfig, type AppConfig } from './config';
 import { appMetrics } from './metrics';
+import { payloadEncryption } from './payload-codec';
 
 /** The server-side singleton: one recovery server (SSE publisher, bus, paused list) and one Temporal client. */
 export interface Resumable {
@@ -74,10 +76,17 @@ export async function readyServer(): Promise<RecoveryServer | null> {
 
 function create(reuse?: Pick<Resumable, 'client' | 'config'>): Resumable {
   const config = reuse?.config ?? readAppConfig();
+  // RESUMABLE_PAYLOAD_KEYS set: the client seals and opens payloads like the worker, and
+  // the bus opens the worker's sealed live messages.
+  const encryption = payloadEncryption();
   // lazy(): the app starts even while Temporal is down; calls answer 503 until it is back.
   const client =
     reuse?.client ??
-    new Client({ connection: Connection.lazy({ address: config.address }), namespace: config.namespace });
+    new Client({
+      connection: Connection.lazy(config.connection),
+      namespace: config.namespace,
+      ...(encryption && { dataConverter: encryption.dataConverter }),
+    });
   const registry = new PausedRegistry();
   const eventRoutes = new Map<string, EventRoute>();
   const server = createRecoveryServer({
@@ -104,6 +113,7 @@ function create(reuse?: Pick<Resumable, 'client' | 'config'>): Resumable {
     refuseUntilStarted: true,
     // Workers in their own process push live updates to POST /api/resumable/bus with this secret.
     busSecret: config.busSecret,
+    ...(encryption && { bus: encryption.wrapBus(createInMemoryBus()) }),
     // Its figures go to the app's meter provider, which the /metrics page reads.
     telemetry: { meterProvider: appMetrics().provider },
   });

@@ -39,11 +39,40 @@ export interface Caller {
   token: string;
 }
 
+/**
+ * @internal The namespace a server's guard admits tokens for. `required`: a token
+ * must name it (a server that is one of several namespaces' behind one secret);
+ * otherwise a token naming no namespace is for this server too.
+ */
+export interface NamespaceScope {
+  namespace: string;
+  required: boolean;
+}
+
+/**
+ * @internal The refusal of a token for a namespace the server does not serve
+ * (`details.reason`: `namespace-not-served`), or of a token naming none where one
+ * is required (`namespace-missing`).
+ */
+export function namespaceRefused(namespace: string | undefined): ResumableError {
+  if (namespace === undefined) {
+    return new ResumableError('FORBIDDEN', 'This server serves several namespaces: the token must name one', {
+      details: { reason: 'namespace-missing' },
+    });
+  }
+  return new ResumableError('FORBIDDEN', `This server does not serve namespace "${namespace}"`, {
+    details: { reason: 'namespace-not-served', namespace },
+  });
+}
+
 /** Checks the bearer token of every request. */
 export class AuthGuard {
   private readonly secret: string | undefined;
 
-  constructor(options: AuthOptions) {
+  constructor(
+    options: AuthOptions,
+    private readonly scope?: NamespaceScope,
+  ) {
     if ('disabled' in options) {
       if (options.disabled !== true)
         throw new ResumableError('INVALID_PARAMETER', 'auth.disabled must be exactly true');
@@ -67,6 +96,10 @@ export class AuthGuard {
     const token = bearerToken(request.headers.get('authorization')) ?? url.searchParams.get('token');
     if (!token) throw new ResumableError('UNAUTHORIZED', 'A token is required: Authorization: Bearer <token>');
     const claims = await verifyToken(this.secret, token);
+    // Before the task check: the same task id names another workflow in another namespace.
+    if (this.scope && (claims.ns === undefined ? this.scope.required : claims.ns !== this.scope.namespace)) {
+      throw namespaceRefused(claims.ns);
+    }
     authorize(claims, action, taskId);
     return { claims, token };
   }

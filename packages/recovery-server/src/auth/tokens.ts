@@ -31,6 +31,11 @@ export interface TokenClaims {
   tasks: string[] | '*';
   /** What it allows on those tasks. */
   actions: TokenAction[];
+  /**
+   * The Temporal namespace its tasks live in. A server accepts it only if it serves
+   * that namespace; without it, the token is for a single-namespace server's own.
+   */
+  ns?: string;
   /** Issued at, seconds since the epoch. */
   iat: number;
   /** Expires at, seconds since the epoch. */
@@ -51,6 +56,11 @@ export interface MintTokenOptions {
   tasks: string[] | '*';
   /** Defaults to `['read']`. */
   actions?: TokenAction[];
+  /**
+   * The Temporal namespace of those tasks (claim `ns`). Required by a server serving
+   * several (`temporal.namespaces`); a server serving another namespace refuses the token.
+   */
+  namespace?: string;
   /** Lifetime in seconds; defaults to 300 (five minutes). */
   ttlSeconds?: number;
   /** Clock, for tests. */
@@ -101,6 +111,7 @@ export async function mintToken(secret: string, options: MintTokenOptions): Prom
     sub: options.subject,
     tasks: options.tasks,
     actions: options.actions ?? ['read'],
+    ...(options.namespace === undefined ? {} : { ns: options.namespace }),
     iat: now,
     exp: now + (options.ttlSeconds ?? 300),
   };
@@ -143,7 +154,11 @@ export async function verifyToken(secret: string, token: string, now: () => numb
   } catch {
     throw new ResumableError('UNAUTHORIZED', 'Malformed token');
   }
-  if (typeof claims.exp !== 'number' || !Array.isArray(claims.actions)) {
+  if (
+    typeof claims.exp !== 'number' ||
+    !Array.isArray(claims.actions) ||
+    (claims.ns !== undefined && typeof claims.ns !== 'string')
+  ) {
     throw new ResumableError('UNAUTHORIZED', 'Malformed token claims');
   }
   if (claims.exp * 1000 <= now()) throw new ResumableError('TOKEN_EXPIRED', 'The token has expired; refresh it');

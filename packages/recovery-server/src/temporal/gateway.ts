@@ -43,7 +43,16 @@ export interface TemporalOptions {
   address?: string;
   /** `TEMPORAL_NAMESPACE`, default `default`. */
   namespace?: string;
-  /** mTLS: `TEMPORAL_TLS_CERT_PATH` and `TEMPORAL_TLS_KEY_PATH` (and optional `TEMPORAL_TLS_CA_PATH`). */
+  /**
+   * Serve several namespaces from one server (tenants, environments): each gets its
+   * own Temporal client on `client`'s connection (with its data converter and
+   * interceptors), its own task streams, closed-log cache, paused list and bus, and a
+   * request goes to the namespace its token names (`mintToken({ namespace })`). A
+   * token naming another namespace, or none, is refused with 403 `FORBIDDEN`. Needs
+   * `client` and `auth.secret`. Default: the one namespace of `client` or `namespace`.
+   */
+  namespaces?: readonly string[];
+  /** TLS: `TEMPORAL_TLS_CERT_PATH` + `TEMPORAL_TLS_KEY_PATH` (mTLS), `TEMPORAL_TLS_CA_PATH`, `TEMPORAL_TLS_SERVER_NAME`. */
   tls?: ConnectionOptions['tls'];
   /** Temporal Cloud API key: `TEMPORAL_API_KEY`. */
   apiKey?: string;
@@ -166,6 +175,13 @@ export class TemporalGateway {
   constructor(private readonly options: TemporalOptions = {}) {
     // Every call in flight listens to it (hundreds under load): not a leak, no warning.
     setMaxListeners(0, this.closing.signal);
+  }
+
+  /** The namespace this gateway's calls go to (the client's, else the option's, else the environment's). */
+  get namespace(): string {
+    return (
+      this.options.client?.options.namespace ?? this.options.namespace ?? process.env.TEMPORAL_NAMESPACE ?? 'default'
+    );
   }
 
   /** The Temporal client; connects lazily, and reconnects on its own after outages. */
