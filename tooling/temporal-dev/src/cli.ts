@@ -4,6 +4,7 @@ import { Connection } from '@temporalio/client';
 import { buildTemporalCli } from './build-cli';
 import { clusterCommand } from './cluster/command';
 import { startDevServer } from './dev-server';
+import { namespaceCommand } from './namespaces';
 import { findTemporalCli } from './resolve-cli';
 
 const HEALTH_CHECK_MS = 2_000;
@@ -16,6 +17,9 @@ Commands:
   cluster start|stop|status
            a Temporal cluster of real server processes on PostgreSQL, detached
            (\`cluster --help\` for its options)
+  namespace create <name>|list
+           register a namespace with Resumable's search attributes on the server
+           at TEMPORAL_ADDRESS, or list them
 
 Options for start:
   --ui              serve the Temporal web UI
@@ -28,6 +32,10 @@ Options for start:
 async function main(): Promise<void> {
   if (process.argv[2] === 'cluster') {
     process.exitCode = await clusterCommand(process.argv.slice(3));
+    return;
+  }
+  if (process.argv[2] === 'namespace') {
+    process.exitCode = await namespaceCommand(process.argv.slice(3));
     return;
   }
   const { values, positionals } = parseArgs({

@@ -13,7 +13,9 @@ export type TemporalDevErrorCode =
   /** A cluster is already running in that state folder. */
   | 'CLUSTER_RUNNING'
   /** Bad `cluster` options (ports, node count). */
-  | 'CLUSTER_BAD_OPTIONS';
+  | 'CLUSTER_BAD_OPTIONS'
+  /** `openssl` is missing or could not make the test certificates. */
+  | 'PKI_FAILED';
 
 /** An error from the dev-server tooling, with every attempt it made in `message`. */
 export class TemporalDevError extends Error {

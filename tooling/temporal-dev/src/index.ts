@@ -3,6 +3,7 @@ export { findTemporalCli, type FoundCli, type CliSource } from './resolve-cli';
 export { buildTemporalCli, hasGo } from './build-cli';
 export { bundleWorkflows, type WorkflowBundles } from './bundle';
 export { resumableSearchAttributeKeys } from './search-attributes';
+export { createNamespace, listNamespaces, namespaceCommand, type NamespaceInfo } from './namespaces';
 export { TemporalDevError, type TemporalDevErrorCode } from './errors';
 export {
   cacheDir,
@@ -30,3 +31,4 @@ export {
   type ClusterStatus,
   type ServerBinaries,
 } from './cluster/index';
+export * from './tls/index';

@@ -26,6 +26,7 @@ import {
 import { logTail, runningPid, signalPid, spawnDetached, stopPid } from './processes';
 import { migrateDatabases } from './schema';
 import { connectWhenServing, setUpNamespace } from './setup';
+import { clientTlsOf, type ServerTlsOptions } from '../tls/server-tls';
 
 export interface ClusterOptions {
   /** State folder (PostgreSQL data, configs, logs, pid files); `~/.cache/resumable/cluster` by default. */
@@ -41,6 +42,12 @@ export interface ClusterOptions {
   /** Web UI port (default 8088). */
   uiPort?: number;
   namespace?: string;
+  /**
+   * mTLS: every node's frontend requires client certificates from `tls.caFile`
+   * (`serverTlsFromPki(createTestPki(dir))` makes test ones). Clients then need
+   * `clientTlsOf(tls)`, or `TEMPORAL_TLS_*` variables naming the same files.
+   */
+  tls?: ServerTlsOptions;
   /** Progress lines; stderr by default. */
   log?: (line: string) => void;
 }
@@ -160,29 +167,49 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const stop = () => (stopped ??= stopCluster({ dir: stateDir }));
   try {
     migrateDatabases(binaries, postgres, log);
-    writeClusterConfig({ stateDir, nodes: layout.nodes, frontendPort: layout.port, postgres });
-    const addresses: string[] = [];
-    for (let index = 0; index < layout.nodes; index++) {
-      const dir = nodeConfigDir(stateDir, index);
-      spawnDetached({
-        command: binaries.server,
-        args: ['--root', stateDir, '--config', `node${index + 1}`, '--env', CONFIG_ENV, '--allow-no-auth', 'start'],
-        cwd: dir,
-        logFile: join(dir, 'server.log'),
-        pidFile: nodePidFile(stateDir, index),
-      });
-      addresses.push(`127.0.0.1:${nodePorts(layout.port, index).grpc.frontend}`);
-    }
+    writeClusterConfig({
+      stateDir,
+      nodes: layout.nodes,
+      frontendPort: layout.port,
+      postgres,
+      ...(options.tls ? { tls: options.tls } : {}),
+    });
+    const clientTls = options.tls ? clientTlsOf(options.tls) : undefined;
+    const addresses = Array.from(
+      { length: layout.nodes },
+      (_, index) => `127.0.0.1:${nodePorts(layout.port, index).grpc.frontend}`,
+    );
+    let spawned = 0;
+    const spawnNodes = (count: number) => {
+      for (; spawned < count; spawned++) {
+        const dir = nodeConfigDir(stateDir, spawned);
+        spawnDetached({
+          command: binaries.server,
+          args: ['--root', stateDir, '--config', `node${spawned + 1}`, '--env', CONFIG_ENV, '--allow-no-auth', 'start'],
+          cwd: dir,
+          logFile: join(dir, 'server.log'),
+          pidFile: nodePidFile(stateDir, spawned),
+        });
+      }
+    };
     const alive = () =>
-      addresses.every((_, index) => runningPid(nodePidFile(stateDir, index), binaries.server) !== undefined);
-    for (const [index, address] of addresses.entries()) {
+      addresses
+        .slice(0, spawned)
+        .every((_, index) => runningPid(nodePidFile(stateDir, index), binaries.server) !== undefined);
+    const awaitServing = async (index: number) => {
       try {
-        connections.push(await connectWhenServing(address, alive));
+        connections.push(await connectWhenServing(addresses[index]!, alive, clientTls));
       } catch (error) {
         throw withLog(error, join(nodeConfigDir(stateDir, index), 'server.log'));
       }
-      log(`[temporal-cluster] node ${index + 1} serves on ${address}`);
-    }
+      log(`[temporal-cluster] node ${index + 1} serves on ${addresses[index]}`);
+    };
+    // Node 1 alone first: on a new database the first node writes the cluster metadata,
+    // and nodes racing to write it can fail ("failed to initialize current cluster metadata").
+    spawnNodes(1);
+    await awaitServing(0);
+    spawnNodes(layout.nodes);
+    for (let index = 1; index < layout.nodes; index++) await awaitServing(index);
     await setUpNamespace(connections, layout.namespace, alive, log).catch((error: unknown) => {
       throw withLog(error, join(nodeConfigDir(stateDir, 0), 'server.log'));
     });
@@ -194,6 +221,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         uiPort: layout.uiPort,
         frontendPort: layout.port,
         namespace: layout.namespace,
+        ...(options.tls ? { tls: options.tls } : {}),
       });
       spawnDetached({
         command: uiServer,

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { TemporalDevError } from '../errors';
 import { clusterStateDir } from '../paths';
 import { clusterStatus, startCluster, stopCluster } from './cluster';
+import { runOnCluster } from './run';
 import {
   DEFAULT_FRONTEND_PORT,
   DEFAULT_NODE_COUNT,
@@ -11,10 +12,13 @@ import {
 } from './layout';
 
 export const CLUSTER_USAGE = `Usage: resumable-temporal cluster <start|stop|status> [options]
+       resumable-temporal cluster run [options] -- <command> [args…]
 
 A Temporal cluster without Docker: ${DEFAULT_NODE_COUNT} server processes (each running frontend,
 history, matching and worker) on one PostgreSQL, all on 127.0.0.1. \`start\` returns once
-every node serves; the processes keep running until \`stop\`.
+every node serves; the processes keep running until \`stop\`. \`run\` starts one (in a fresh
+state folder unless --dir is given), runs the command with TEMPORAL_ADDRESS and
+TEMPORAL_NAMESPACE set to it, stops it and exits with the command's code.
 
 Options:
   --dir <path>          state folder: PostgreSQL data, configs, logs, pid files
@@ -80,6 +84,21 @@ export async function clusterCommand(argv: string[]): Promise<number> {
       if (cluster.uiError) process.stdout.write(`No web UI: ${cluster.uiError.split('\n')[0]}\n`);
       process.stdout.write(`State in ${cluster.stateDir}; stop with \`pnpm temporal cluster stop\`.\n`);
       return 0;
+    }
+    case 'run': {
+      const nodes = port(values.nodes, 'nodes');
+      const frontendPort = port(values.port, 'port');
+      const postgresPort = port(values['postgres-port'], 'postgres-port');
+      return runOnCluster(
+        {
+          ...(dir === undefined ? {} : { dir }),
+          ...(nodes === undefined ? {} : { nodes }),
+          ...(frontendPort === undefined ? {} : { port: frontendPort }),
+          ...(postgresPort === undefined ? {} : { postgresPort }),
+          ...(values.namespace === undefined ? {} : { namespace: values.namespace }),
+        },
+        positionals.slice(1),
+      );
     }
     case 'stop':
       await stopCluster(dir === undefined ? {} : { dir });

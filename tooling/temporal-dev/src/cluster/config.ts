@@ -9,6 +9,7 @@ import {
   nodePorts,
 } from './layout';
 import type { PostgresInstance } from './postgres';
+import { renderServerTls, type ServerTlsOptions } from '../tls/server-tls';
 
 /** The server reads `<root>/<node>/<CONFIG_ENV>.yaml`. */
 export const CONFIG_ENV = 'cluster';
@@ -47,6 +48,8 @@ export function renderNodeConfig(options: {
   frontendPort: number;
   postgres: Pick<PostgresInstance, 'port' | 'user' | 'password'>;
   dynamicConfigFile: string;
+  /** Frontend requires client certificates (mTLS); plain gRPC when absent. */
+  tls?: ServerTlsOptions;
 }): string {
   const { index, frontendPort, postgres } = options;
   const ports = nodePorts(frontendPort, index);
@@ -92,7 +95,7 @@ global:
   membership:
     maxJoinDuration: 30s
     broadcastAddress: "127.0.0.1"
-
+${options.tls ? `${renderServerTls(options.tls)}\n` : ''}
 services:
 ${services}
 
@@ -123,6 +126,7 @@ export function writeClusterConfig(options: {
   nodes: number;
   frontendPort: number;
   postgres: Pick<PostgresInstance, 'port' | 'user' | 'password'>;
+  tls?: ServerTlsOptions;
 }): void {
   const dynamicConfigFile = dynamicConfigPath(options.stateDir);
   writeFileSync(dynamicConfigFile, renderDynamicConfig());
@@ -134,6 +138,7 @@ export function writeClusterConfig(options: {
       frontendPort: options.frontendPort,
       postgres: options.postgres,
       dynamicConfigFile,
+      ...(options.tls ? { tls: options.tls } : {}),
     });
     writeFileSync(join(dir, `${CONFIG_ENV}.yaml`), yaml, { mode: 0o600 });
   }
@@ -145,6 +150,8 @@ export function writeUiConfig(options: {
   uiPort: number;
   frontendPort: number;
   namespace: string;
+  /** The UI server is a client of the frontend too: with mTLS it presents the client certificate. */
+  tls?: ServerTlsOptions;
 }): string {
   const root = join(options.stateDir, 'ui');
   mkdirSync(join(root, 'config'), { recursive: true });
@@ -159,7 +166,17 @@ cors:
   allowOrigins:
     - ${scalar(`http://127.0.0.1:${options.uiPort}`)}
     - ${scalar(`http://localhost:${options.uiPort}`)}
-`,
+${
+  options.tls
+    ? `tls:
+  caFile: ${scalar(options.tls.caFile)}
+  certFile: ${scalar(options.tls.clientCertFile)}
+  keyFile: ${scalar(options.tls.clientKeyFile)}
+  serverName: ${scalar(options.tls.serverName)}
+  enableHostVerification: true
+`
+    : ''
+}`,
   );
   return root;
 }

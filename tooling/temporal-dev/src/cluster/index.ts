@@ -6,6 +6,7 @@ export {
   type ClusterOptions,
   type ClusterStatus,
 } from './cluster';
+export { runOnCluster } from './run';
 export { ensureServerBinaries, ensureUiServer, type ServerBinaries } from './build';
 export {
   DEFAULT_FRONTEND_PORT,

@@ -8,13 +8,15 @@ import type { PostgresInstance } from './postgres';
 /**
  * Creates the `temporal` and `temporal_visibility` databases when missing and migrates
  * both to the newest schema of the server release, with Temporal's own SQL tool. Safe
- * to run on every start: an up-to-date database is left as it is.
+ * to run on every start: an existing database only gets `update-schema` (a no-op when
+ * it is up to date), never setup again. Returns the databases it had to set up.
  */
 export function migrateDatabases(
   binaries: ServerBinaries,
   postgres: PostgresInstance,
   log: (line: string) => void,
-): void {
+): string[] {
+  const setUp: string[] = [];
   for (const [database, folder] of [
     [TEMPORAL_DATABASE, 'temporal'],
     [VISIBILITY_DATABASE, 'visibility'],
@@ -37,15 +39,19 @@ export function migrateDatabases(
     const fail = (step: string, output: string): never => {
       throw new TemporalDevError('CLUSTER_START_FAILED', `temporal-sql-tool ${step} of ${database} failed:\n${output}`);
     };
+    const update = () => tool('update-schema', '--schema-dir', join(binaries.schemaDir, folder, 'versioned'));
+    // The update doubles as the existence check: it succeeds only on a database whose
+    // schema is set up. `create-database` cannot tell: it exits 0 on an existing one too.
+    if (update().status === 0) continue;
     const created = tool('create-database');
-    // "already exists" is the normal case on every start after the first.
-    if (created.status !== 0 && !/already exists/.test(created.output)) fail('create-database', created.output);
-    if (created.status === 0 && !/already exists/.test(created.output)) {
-      log(`[temporal-cluster] created database ${database}`);
-      const setup = tool('setup-schema', '--version', '0.0');
-      if (setup.status !== 0) fail('setup-schema', setup.output);
-    }
-    const update = tool('update-schema', '--schema-dir', join(binaries.schemaDir, folder, 'versioned'));
-    if (update.status !== 0) fail('update-schema', update.output);
+    if (created.status !== 0) fail('create-database', created.output);
+    // Idempotent too: it skips a database that already has a schema version.
+    const setup = tool('setup-schema', '--version', '0.0');
+    if (setup.status !== 0) fail('setup-schema', setup.output);
+    const migrated = update();
+    if (migrated.status !== 0) fail('update-schema', migrated.output);
+    log(`[temporal-cluster] created database ${database}`);
+    setUp.push(database);
   }
+  return setUp;
 }

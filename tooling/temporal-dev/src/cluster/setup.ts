@@ -1,5 +1,5 @@
 import { registerSearchAttributes } from '@resumable/protocol';
-import { Connection } from '@temporalio/client';
+import { Connection, type TLSConfig } from '@temporalio/client';
 import { msToTs } from '@temporalio/common';
 import { TemporalDevError } from '../errors';
 import { sleep } from './processes';
@@ -34,12 +34,12 @@ async function retry<T>(what: string, attempt: () => Promise<T>, alive: () => bo
   }
 }
 
-/** A connection to a node's frontend, once it answers a health check. */
-export async function connectWhenServing(address: string, alive: () => boolean): Promise<Connection> {
+/** A connection to a node's frontend (over mTLS when `tls` is given), once it answers a health check. */
+export async function connectWhenServing(address: string, alive: () => boolean, tls?: TLSConfig): Promise<Connection> {
   return retry(
     `frontend ${address}`,
     async () => {
-      const connection = await Connection.connect({ address, connectTimeout: 2_000 });
+      const connection = await Connection.connect({ address, connectTimeout: 2_000, ...(tls ? { tls } : {}) });
       try {
         const { status } = await connection.withDeadline(Date.now() + 2_000, () =>
           connection.healthService.check({ service: 'temporal.api.workflowservice.v1.WorkflowService' }),
