@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   CancellationScope,
   defineQuery,
+  deprecatePatch,
   isCancellation,
   patched,
   proxyActivities,
@@ -66,7 +67,7 @@ const WORK_MS: Record<PhaseNumber, number> = { 1: 700, 2: 500, 3: 1600, 4: 1300,
 /** Phases whose first attempt fails, so every run shows its family's retry policy. */
 const FLAKY: Partial<Record<PhaseNumber, number>> = { 1: 1, 4: 1, 5: 1 };
 
-/** The `patched()` change id: version 2 adds per-phase timings to the final report. */
+/** The change id of version 2 (per-phase timings in the final report), now deprecated: version 1 is retired. */
 export const REPORT_TIMINGS_PATCH = 'report-with-phase-timings';
 
 const versionQuery = defineQuery<TestCycleVersion>(TEST_CYCLE_VERSION_QUERY);
@@ -77,16 +78,20 @@ const versionQuery = defineQuery<TestCycleVersion>(TEST_CYCLE_VERSION_QUERY);
  * good the finished phases are compensated in reverse order (a saga); every phase
  * emits its state and timings as updates.
  *
- * Three versions live here, chosen by `patched()` markers so a run replays on the path
- * it started on: 1 (original), 2 (the report carries per-phase timings) and 3 (phases
- * write SQLite records, compensation acts on them, retries are logged, `skipPhases`).
+ * Two versions live here, chosen by a `patched()` marker so a run replays on the path
+ * it started on: 2 (the report carries per-phase timings) and 3 (phases write SQLite
+ * records, compensation acts on them, retries are logged, `skipPhases`). Version 1 (the
+ * original) is retired through `deprecatePatch()`.
  */
 export async function testCycleWorkflow(input: TestCycleInput): Promise<TestCycleStatus> {
   const log = createUpdateLog<TestCycleStatus, TestCycleUpdates>({ status: 'RUNNING', workflowName: 'Test Cycle' });
-  // Replays of cycles started before a change keep the old path (no marker in their history).
-  const withTimings = patched(REPORT_TIMINGS_PATCH);
-  const withStore = withTimings && patched(SQLITE_STORE_PATCH);
-  const version: TestCycleVersion = withStore ? 3 : withTimings ? 2 : 1;
+  // Version 1 is retired: no cycle started before version 2 can still be running, so the
+  // timings patch is deprecated (its marker is still written, and histories holding it
+  // replay) and its old path is gone; the next step deletes this line.
+  deprecatePatch(REPORT_TIMINGS_PATCH);
+  // Replays of cycles started before version 3 keep the version 2 path (no marker in their history).
+  const withStore = patched(SQLITE_STORE_PATCH);
+  const version: TestCycleVersion = withStore ? 3 : 2;
   setHandler(versionQuery, () => version);
   log.emit('version', { version, text: VERSION_TEXT[version] });
   if (withStore) return storedCycle(input, log);
@@ -103,8 +108,8 @@ export async function testCycleWorkflow(input: TestCycleInput): Promise<TestCycl
     log.emit('phase', { phase, name: spec.name, state: 'running', startedAt });
     try {
       const { attempts } =
-        phase === 8 && withTimings
-          ? await byKind.llm.finalizeReport({ cycleId: input.cycleId, withTimings }).then(() => ({ attempts: 1 }))
+        phase === 8
+          ? await byKind.llm.finalizeReport({ cycleId: input.cycleId, withTimings: true }).then(() => ({ attempts: 1 }))
           : await byKind[spec.kind].runPhase({
               cycleId: input.cycleId,
               phase,
@@ -176,7 +181,7 @@ export async function testCycleWorkflow(input: TestCycleInput): Promise<TestCycl
   log.setStatus('COMPLETED');
   log.emit('summary', {
     totalMs: Date.now() - started,
-    phaseMs: withTimings ? timings : {},
+    phaseMs: timings,
     text: `All eight phases completed in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   });
   return log.status;
