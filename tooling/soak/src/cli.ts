@@ -4,28 +4,32 @@
  * the log must refuse), follows them with hundreds of clients through a proxy that
  * cuts connections, injects one fault at a time, then checks every client: lost,
  * duplicated, reordered, forged, wrong content must all be 0. Exits 1 otherwise.
+ * `--cluster` runs Temporal as a two-node cluster on PostgreSQL instead of the dev
+ * server, and kills -9 each node in turn (see cluster.ts).
  *
- *   pnpm soak [--short] [--tasks 50] [--updates 500] [--clients 300] [--tabs 4] [--duration 75]
- *             [--seed 1] [--report] [--keep]
+ *   pnpm soak [--short] [--cluster] [--tasks 50] [--updates 500] [--clients 300] [--tabs 4]
+ *             [--duration 75] [--seed 1] [--report] [--keep]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mintToken } from '@resumable/recovery-server';
 import { Client, Connection } from '@temporalio/client';
 import { RawClient, startClient, type SoakClient } from './clients';
+import { SoakError } from './errors';
 import { faultPlan, runFault, type FaultRecord } from './faults';
 import { baselineGaps, CHECKS, heals, kindsLine, totals } from './figures';
 import { startTabs, type Tabs } from './browser/tabs';
 import { startProxy } from './proxy';
 import { writeReliability, type SoakConfig } from './report';
-import { startStack } from './stack';
+import { startStack, type Stack } from './stack';
 import type { SoakInput } from './workflows';
 
 const { values } = parseArgs({
   options: {
     short: { type: 'boolean', default: false },
+    cluster: { type: 'boolean', default: false },
     tasks: { type: 'string' },
     updates: { type: 'string' },
     clients: { type: 'string' },
@@ -38,6 +42,10 @@ const { values } = parseArgs({
 });
 
 const short = values.short ?? false;
+const cluster = values.cluster ?? false;
+// The report's section describes the dev-server run; a cluster run's figures are written up by hand.
+if (cluster && values.report)
+  throw new SoakError('BAD_OPTIONS', '--report writes the dev-server soak section: run it without --cluster');
 const number = (value: string | undefined, fallback: number, name: string) => {
   const parsed = value === undefined ? fallback : Number(value);
   if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`--${name} must be a positive integer, got ${value}`);
@@ -76,14 +84,27 @@ async function healedSince(clients: SoakClient[], since: number, timeoutMs: numb
   return true;
 }
 
+/**
+ * The stack's processes run detached (a cluster even outlives us by design): on Ctrl-C or
+ * a CI runner's TERM, stop them all before exiting.
+ */
+function stopOnSignals(stack: Stack): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      log(`${signal}: stopping the stack`);
+      void stack.close().finally(() => process.exit(128 + constants.signals[signal]));
+    });
+}
+
 const log = (line: string) => process.stdout.write(`[soak] ${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<number> {
   const random = seeded(config.seed);
   const runDir = mkdtempSync(join(tmpdir(), 'resumable-soak-'));
-  log(`run directory ${runDir} (process logs, Temporal database)`);
-  const stack = await startStack(runDir, log);
+  log(`run directory ${runDir} (process logs, Temporal ${cluster ? 'cluster state' : 'database'})`);
+  const stack = await startStack(runDir, log, { cluster });
+  stopOnSignals(stack);
   const proxy = await startProxy({ backends: stack.serverPorts, cutShare: 0.3, lifeMs: [1000, 8000], random });
   const clients: SoakClient[] = [];
   const faults: FaultRecord[] = [];

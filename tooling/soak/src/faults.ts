@@ -3,7 +3,7 @@
  * supervisor would restart a crashed process.
  */
 import type { RawClient } from './clients';
-import type { ManagedProcess } from './processes';
+import type { Restartable } from './processes';
 import type { Stack } from './stack';
 
 export interface FaultRecord {
@@ -42,14 +42,31 @@ export function faultPlan(
   faults.push(
     outage('kill -9 a recovery-server process', serverA, 'kill9', 1000),
     outage('kill -9 the worker', stack.worker, 'kill9', 1000),
-    outage('kill -9 the Temporal dev server (restarted on its database file)', stack.temporal, 'kill9', 1000),
+    ...temporalFaults(stack),
     outage(`stop redis-server for ${options.redisDownMs / 1000} s`, stack.redis, 'stop', options.redisDownMs),
   );
   return faults;
 }
 
+/**
+ * The dev server is killed and restarted on its database file. On a cluster, node 2
+ * first (no client uses it: its shards and task queue partitions must move to node 1
+ * and back), then node 1, the clients' only address (Temporal unreachable until the
+ * restart, like the dev server's kill).
+ */
+function temporalFaults(stack: Stack): Fault[] {
+  const { temporal } = stack;
+  if (temporal.kind === 'dev-server')
+    return [outage('kill -9 the Temporal dev server (restarted on its database file)', temporal.server, 'kill9', 1000)];
+  const [node1, node2] = temporal.nodes;
+  return [
+    outage('kill -9 Temporal cluster node 2 (no client uses it; restarted)', node2, 'kill9', 1000),
+    outage("kill -9 Temporal cluster node 1 (the clients' address; restarted)", node1, 'kill9', 1000),
+  ];
+}
+
 /** A process taken down (`kill9`: a crash; `stop`: SIGTERM), left down for `downMs`, then started again. */
-function outage(name: string, process: ManagedProcess | undefined, how: 'kill9' | 'stop', downMs: number): Fault {
+function outage(name: string, process: Restartable | undefined, how: 'kill9' | 'stop', downMs: number): Fault {
   return {
     name,
     run: async () => {

@@ -19,7 +19,17 @@ export interface ProcessSpec {
   startTimeoutMs?: number;
 }
 
-export class ManagedProcess {
+/** What a fault can take down and bring back: a process of the soak, or a Temporal cluster node. */
+export interface Restartable {
+  /** SIGKILL (a crash); resolves once it is gone. */
+  kill9(): Promise<void>;
+  /** SIGTERM (an orderly stop); resolves once it is gone. */
+  stop(): Promise<void>;
+  /** Starts it again; resolves once it is ready. */
+  start(): Promise<void>;
+}
+
+export class ManagedProcess implements Restartable {
   #child: ChildProcess | undefined;
   #output = '';
   readonly #log: WriteStream;

@@ -1,7 +1,8 @@
 /**
- * The production shape on loopback: redis-server, a Temporal dev server on a database
- * file (so it survives kill -9), the worker and two recovery servers, each a process
- * of its own that a fault can kill and restart.
+ * The production shape on loopback: redis-server, Temporal (a dev server on a database
+ * file, so it survives kill -9; or with `cluster`, two server nodes on PostgreSQL), the
+ * worker and two recovery servers, each a process of its own that a fault can kill and
+ * restart.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -9,20 +10,42 @@ import { join, resolve } from 'node:path';
 import { buildTemporalCli, bundleWorkflows, findTemporalCli } from '@resumable/temporal-dev';
 import { Connection } from '@temporalio/client';
 import { accepting, freePort } from '@resumable/kit/net';
+import { startSoakCluster, type ClusterNode } from './cluster';
 import { ManagedProcess } from './processes';
 
 const HERE = resolve(import.meta.dirname, '..');
 
+/** The Temporal the stack runs; the worker and both recovery servers use node 1 of a cluster. */
+export type TemporalStack = { kind: 'dev-server'; server: ManagedProcess } | { kind: 'cluster'; nodes: ClusterNode[] };
+
 export interface Stack {
   redis: ManagedProcess;
-  temporal: ManagedProcess;
+  temporal: TemporalStack;
   worker: ManagedProcess;
   servers: ManagedProcess[];
   serverPorts: number[];
   temporalAddress: string;
   taskQueue: string;
   secret: string;
+  /** Stops everything, the cluster too, even when a part fails to stop. Safe to call twice. */
   close(): Promise<void>;
+}
+
+interface Closable {
+  close(): Promise<void>;
+}
+
+/** Closes in reverse start order, every one even if some throw; rethrows the first failure. */
+async function closeAll(started: Closable[]): Promise<void> {
+  let failure: unknown;
+  for (const part of [...started].reverse()) {
+    try {
+      await part.close();
+    } catch (error) {
+      failure ??= error;
+    }
+  }
+  if (failure !== undefined) throw failure;
 }
 
 function which(binary: string): string | undefined {
@@ -52,20 +75,63 @@ async function temporalAnswers(address: string): Promise<boolean> {
   }
 }
 
-export async function startStack(runDir: string, log: (line: string) => void): Promise<Stack> {
+/** The Temporal CLI's dev server on a SQLite file in `runDir`, so a kill -9 and restart keeps its workflows. */
+function devServer(options: {
+  cli: string;
+  port: number;
+  httpPort: number;
+  metricsPort: number;
+  runDir: string;
+}): ManagedProcess {
+  return new ManagedProcess(
+    {
+      name: 'temporal',
+      command: options.cli,
+      args: [
+        'server',
+        'start-dev',
+        '--headless',
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(options.port),
+        '--http-port',
+        String(options.httpPort),
+        '--metrics-port',
+        String(options.metricsPort),
+        '--db-filename',
+        join(options.runDir, 'temporal.db'),
+        '--namespace',
+        'default',
+        '--log-level',
+        'error',
+      ],
+      ready: () => temporalAnswers(`127.0.0.1:${options.port}`),
+      startTimeoutMs: 90_000,
+    },
+    options.runDir,
+  );
+}
+
+export async function startStack(
+  runDir: string,
+  log: (line: string) => void,
+  options: { cluster?: boolean } = {},
+): Promise<Stack> {
   const redisBinary = which('redis-server');
   if (!redisBinary)
     throw new Error('redis-server is not installed: apt-get install redis-server (the soak runs a real Redis)');
-  const cli = findTemporalCli()?.path ?? (await buildTemporalCli({ log }));
+  const cli = options.cluster ? undefined : (findTemporalCli()?.path ?? (await buildTemporalCli({ log })));
 
   const [redisPort, temporalPort, httpPort, metricsPort, portA, portB] = (await Promise.all(
     Array.from({ length: 6 }, freePort),
   )) as [number, number, number, number, number, number];
-  const temporalAddress = `127.0.0.1:${temporalPort}`;
+  let temporalAddress = `127.0.0.1:${temporalPort}`;
   const redisUrl = `redis://127.0.0.1:${redisPort}`;
   const secret = randomBytes(32).toString('hex');
   const taskQueue = `soak-${randomBytes(4).toString('hex')}`;
-  const started: ManagedProcess[] = [];
+  const started: Closable[] = [];
+  let closed: Promise<void> | undefined;
   const start = async (process: ManagedProcess) => {
     started.push(process);
     await process.start();
@@ -84,36 +150,19 @@ export async function startStack(runDir: string, log: (line: string) => void): P
         runDir,
       ),
     );
-    const temporal = await start(
-      new ManagedProcess(
-        {
-          name: 'temporal',
-          command: cli,
-          args: [
-            'server',
-            'start-dev',
-            '--headless',
-            '--ip',
-            '127.0.0.1',
-            '--port',
-            String(temporalPort),
-            '--http-port',
-            String(httpPort),
-            '--metrics-port',
-            String(metricsPort),
-            '--db-filename',
-            join(runDir, 'temporal.db'),
-            '--namespace',
-            'default',
-            '--log-level',
-            'error',
-          ],
-          ready: () => temporalAnswers(temporalAddress),
-          startTimeoutMs: 90_000,
-        },
-        runDir,
-      ),
-    );
+    let temporal: TemporalStack;
+    if (cli === undefined) {
+      const nodes = await startSoakCluster(join(runDir, 'cluster'), log);
+      const cluster = nodes[0]!.cluster;
+      started.push({ close: () => cluster.stop() });
+      temporalAddress = cluster.addresses[0]!;
+      log(`Temporal cluster: nodes ${cluster.addresses.join(', ')} on PostgreSQL; the clients use node 1`);
+      temporal = { kind: 'cluster', nodes };
+    } else {
+      const server = devServer({ cli, port: temporalPort, httpPort, metricsPort, runDir });
+      temporal = { kind: 'dev-server', server: await start(server) };
+    }
+
     log('bundling the soak workflow');
     const { soak: bundle } = await bundleWorkflows({ soak: join(HERE, 'src/workflows.ts') }, join(runDir, 'bundle'));
     const worker = await start(
@@ -163,13 +212,11 @@ export async function startStack(runDir: string, log: (line: string) => void): P
       temporalAddress,
       taskQueue,
       secret,
-      close: async () => {
-        // Clients' servers first, Temporal last, so nothing waits on what is gone.
-        for (const process of [...started].reverse()) await process.close();
-      },
+      // Clients' servers first, Temporal last, so nothing waits on what is gone.
+      close: () => (closed ??= closeAll(started)),
     };
   } catch (error) {
-    for (const process of started.reverse()) await process.close();
+    await closeAll(started).catch(() => undefined);
     throw error;
   }
 }

@@ -19,7 +19,8 @@ Commands:
            (\`cluster --help\` for its options)
   namespace create <name>|list
            register a namespace with Resumable's search attributes on the server
-           at TEMPORAL_ADDRESS, or list them
+           at TEMPORAL_ADDRESS (TEMPORAL_TLS_* and TEMPORAL_API_KEY honoured), or
+           list them
 
 Options for start:
   --ui              serve the Temporal web UI

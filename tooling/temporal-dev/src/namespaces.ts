@@ -1,6 +1,7 @@
 import { Connection } from '@temporalio/client';
 import { setUpNamespace } from './cluster/setup';
 import { TemporalDevError } from './errors';
+import { connectionOptionsFromEnv } from './tls/client-env';
 
 /** A namespace as `listNamespaces` reports it. */
 export interface NamespaceInfo {
@@ -72,7 +73,9 @@ export const NAMESPACE_USAGE = `Usage: resumable-temporal namespace <create <nam
                  attributes to it, and wait until it serves
   list           print every namespace: name, state, retention
 
-Works on any server at TEMPORAL_ADDRESS (default 127.0.0.1:7233).
+Works on any server at TEMPORAL_ADDRESS (default 127.0.0.1:7233), over TLS with
+TEMPORAL_TLS_CERT_PATH, TEMPORAL_TLS_KEY_PATH, TEMPORAL_TLS_CA_PATH and
+TEMPORAL_TLS_SERVER_NAME (\`cluster start --tls\` prints them), or with TEMPORAL_API_KEY.
 `;
 
 /** Runs `namespace create|list`; returns the exit code. */
@@ -86,8 +89,9 @@ export async function namespaceCommand(argv: string[], env = process.env): Promi
     process.stderr.write(`namespace create needs a name\n\n${NAMESPACE_USAGE}`);
     return 2;
   }
-  const address = env.TEMPORAL_ADDRESS || '127.0.0.1:7233';
-  const connection = await Connection.connect({ address, connectTimeout: 5_000 });
+  const options = connectionOptionsFromEnv(env);
+  const { address } = options;
+  const connection = await Connection.connect({ ...options, connectTimeout: 5_000 });
   try {
     if (command === 'create') {
       // The shared setup tags its lines for the cluster's log; here they stand alone.

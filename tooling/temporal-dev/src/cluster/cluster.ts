@@ -4,7 +4,7 @@ import type { Connection } from '@temporalio/client';
 import { TemporalDevError } from '../errors';
 import { TEMPORAL_SERVER_VERSION, clusterStateDir } from '../paths';
 import { ensureServerBinaries, ensureUiServer, serverBinaryPaths, uiServerPath } from './build';
-import { CONFIG_ENV, nodeConfigDir, writeClusterConfig, writeUiConfig } from './config';
+import { CONFIG_ENV, nodeConfigDir, writeClusterConfig } from './config';
 import {
   DEFAULT_FRONTEND_PORT,
   DEFAULT_NODE_COUNT,
@@ -27,6 +27,7 @@ import { logTail, runningPid, signalPid, spawnDetached, stopPid } from './proces
 import { migrateDatabases } from './schema';
 import { connectWhenServing, setUpNamespace } from './setup';
 import { clientTlsOf, type ServerTlsOptions } from '../tls/server-tls';
+import { startUi } from './ui';
 
 export interface ClusterOptions {
   /** State folder (PostgreSQL data, configs, logs, pid files); `~/.cache/resumable/cluster` by default. */
@@ -216,21 +217,22 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 
     let uiUrl: string | undefined;
     if (uiServer && layout.uiPort !== undefined) {
-      const root = writeUiConfig({
-        stateDir,
-        uiPort: layout.uiPort,
-        frontendPort: layout.port,
-        namespace: layout.namespace,
-        ...(options.tls ? { tls: options.tls } : {}),
-      });
-      spawnDetached({
-        command: uiServer,
-        args: ['--root', root, '--config', 'config', '--env', CONFIG_ENV, 'start'],
-        cwd: root,
-        logFile: join(root, 'ui.log'),
-        pidFile: uiPidFile(stateDir),
-      });
-      uiUrl = `http://127.0.0.1:${layout.uiPort}`;
+      try {
+        uiUrl = await startUi({
+          stateDir,
+          uiServer,
+          pidFile: uiPidFile(stateDir),
+          uiPort: layout.uiPort,
+          frontendPort: layout.port,
+          namespace: layout.namespace,
+          ...(options.tls ? { tls: options.tls } : {}),
+        });
+        log(`[temporal-cluster] web UI on ${uiUrl}`);
+      } catch (error) {
+        // Like a failed build: the cluster serves without its UI, and says why.
+        uiError = error instanceof Error ? error.message : String(error);
+        log(`[temporal-cluster] no web UI: ${uiError.split('\n')[0]}`);
+      }
     }
     return {
       addresses,

@@ -3,6 +3,9 @@ import { TemporalDevError } from '../errors';
 import { clusterStateDir } from '../paths';
 import { clusterStatus, startCluster, stopCluster } from './cluster';
 import { runOnCluster } from './run';
+import { clientEnvOf } from '../tls/client-env';
+import { createTestPki } from '../tls/pki';
+import { serverTlsFromPki, type ServerTlsOptions } from '../tls/server-tls';
 import {
   DEFAULT_FRONTEND_PORT,
   DEFAULT_NODE_COUNT,
@@ -18,7 +21,8 @@ A Temporal cluster without Docker: ${DEFAULT_NODE_COUNT} server processes (each 
 history, matching and worker) on one PostgreSQL, all on 127.0.0.1. \`start\` returns once
 every node serves; the processes keep running until \`stop\`. \`run\` starts one (in a fresh
 state folder unless --dir is given), runs the command with TEMPORAL_ADDRESS and
-TEMPORAL_NAMESPACE set to it, stops it and exits with the command's code.
+TEMPORAL_NAMESPACE (and with --tls, TEMPORAL_TLS_*) set to it, stops it and exits with
+the command's code.
 
 Options:
   --dir <path>          state folder: PostgreSQL data, configs, logs, pid files
@@ -30,6 +34,9 @@ Options:
   --ui                  also run the Temporal web UI
   --ui-port <n>         web UI port (default: ${DEFAULT_UI_PORT})
   --namespace <ns>      namespace to register (default: default)
+  --tls <dir>           require client certificates (mTLS, node to node too), from a
+                        test CA made with openssl in <dir> (kept and reused); prints the
+                        TEMPORAL_TLS_* variables a client needs
 `;
 
 function port(value: string | undefined, name: string): number | undefined {
@@ -38,6 +45,12 @@ function port(value: string | undefined, name: string): number | undefined {
   if (!/^\d+$/.test(value))
     throw new TemporalDevError('CLUSTER_BAD_OPTIONS', `--${name} must be a number, got "${value}"`);
   return parsed;
+}
+
+/** The server side of the test PKI in `dir` (made there when missing), node-to-node TLS on. */
+function testTls(dir: string): ServerTlsOptions {
+  if (!dir) throw new TemporalDevError('CLUSTER_BAD_OPTIONS', '--tls needs a folder for the test certificates');
+  return serverTlsFromPki(createTestPki(dir), { internode: true });
 }
 
 /** Runs `cluster start|stop|status`; returns the exit code. */
@@ -53,6 +66,7 @@ export async function clusterCommand(argv: string[]): Promise<number> {
       ui: { type: 'boolean', default: false },
       'ui-port': { type: 'string' },
       namespace: { type: 'string' },
+      tls: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -62,6 +76,9 @@ export async function clusterCommand(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const dir = values.dir;
+  // Only a start makes certificates: `stop --tls dir` must not write a PKI.
+  const starts = command === 'start' || command === 'run';
+  const tls = starts && values.tls !== undefined ? testTls(values.tls) : undefined;
   switch (command) {
     case 'start': {
       const nodes = port(values.nodes, 'nodes');
@@ -76,10 +93,14 @@ export async function clusterCommand(argv: string[]): Promise<number> {
         ...(uiPort === undefined ? {} : { uiPort }),
         ...(values.namespace === undefined ? {} : { namespace: values.namespace }),
         ui: values.ui || uiPort !== undefined,
+        ...(tls ? { tls } : {}),
       });
       cluster.addresses.forEach((address, index) => process.stdout.write(`node ${index + 1}: ${address}\n`));
       process.stdout.write(`TEMPORAL_ADDRESS=${cluster.addresses[0]}\n`);
       process.stdout.write(`TEMPORAL_NAMESPACE=${cluster.namespace}\n`);
+      for (const [name, value] of Object.entries(tls ? clientEnvOf(tls) : {})) {
+        process.stdout.write(`${name}=${value}\n`);
+      }
       if (cluster.uiUrl) process.stdout.write(`Temporal web UI: ${cluster.uiUrl}\n`);
       if (cluster.uiError) process.stdout.write(`No web UI: ${cluster.uiError.split('\n')[0]}\n`);
       process.stdout.write(`State in ${cluster.stateDir}; stop with \`pnpm temporal cluster stop\`.\n`);
@@ -96,6 +117,7 @@ export async function clusterCommand(argv: string[]): Promise<number> {
           ...(frontendPort === undefined ? {} : { port: frontendPort }),
           ...(postgresPort === undefined ? {} : { postgresPort }),
           ...(values.namespace === undefined ? {} : { namespace: values.namespace }),
+          ...(tls ? { tls } : {}),
         },
         positionals.slice(1),
       );

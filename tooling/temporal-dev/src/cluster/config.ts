@@ -163,6 +163,9 @@ port: ${options.uiPort}
 enableUi: true
 defaultNamespace: ${scalar(options.namespace)}
 cors:
+  # Plain HTTP on loopback: a Secure CSRF cookie would never be stored, and every
+  # action the UI posts (signal, cancel, terminate) would be refused.
+  cookieInsecure: true
   allowOrigins:
     - ${scalar(`http://127.0.0.1:${options.uiPort}`)}
     - ${scalar(`http://localhost:${options.uiPort}`)}

@@ -4,10 +4,11 @@ import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TemporalDevError } from '../errors';
 import { startCluster, type ClusterOptions } from './cluster';
+import { clientEnvOf } from '../tls/client-env';
 
 /**
  * Starts a cluster, runs `command` with `TEMPORAL_ADDRESS` (node 1) and
- * `TEMPORAL_NAMESPACE` pointing at it, then stops the cluster whatever the command did.
+ * `TEMPORAL_NAMESPACE` pointing at it (and the `TEMPORAL_TLS_*` variables with `tls`), then stops the cluster whatever the command did.
  * Without `options.dir` the cluster gets a fresh state folder, removed afterwards, so a
  * run never sees an earlier run's workflows. Resolves to the command's exit code.
  *
@@ -24,6 +25,7 @@ export async function runOnCluster(options: ClusterOptions, command: string[]): 
       return await runCommand(program, args, {
         TEMPORAL_ADDRESS: cluster.addresses[0],
         TEMPORAL_NAMESPACE: cluster.namespace,
+        ...(options.tls ? clientEnvOf(options.tls) : {}),
       });
     } finally {
       await cluster.stop();
