@@ -12,6 +12,8 @@ import type { NativeConnectionOptions } from '@temporalio/worker';
  * | `TEMPORAL_TASK_QUEUE` | `resumable-examples` |
  * | `TEMPORAL_MAX_CONCURRENT_ACTIVITIES` | `10` |
  * | `TEMPORAL_MAX_CONCURRENT_WORKFLOWS` | `10` |
+ * | `TEMPORAL_MAX_CACHED_WORKFLOWS` | the SDK's (from the heap limit) |
+ * | `TEMPORAL_STICKY_SCHEDULE_TO_START_TIMEOUT` | the SDK's (`10s`); ms, or `500ms` / `2s` / `1m` |
  * | `TEMPORAL_LOG_LEVEL` | `WARN` |
  * | `RESUMABLE_BUS_URL` | `http://127.0.0.1:3000/api/resumable/bus` |
  * | `RESUMABLE_BUS_SECRET` | required: the app's bus secret (32+ characters) |
@@ -27,6 +29,10 @@ export interface WorkerConfig {
   taskQueue: string;
   maxConcurrentActivities: number;
   maxConcurrentWorkflows: number;
+  /** Sticky cache size; unset: the SDK's default. See docs/operations.md, "Worker tuning". */
+  maxCachedWorkflows: number | undefined;
+  /** How long a workflow task waits for this worker's sticky queue, ms; unset: the SDK's 10 s. */
+  stickyQueueScheduleToStartTimeoutMs: number | undefined;
   logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   busUrl: string;
   busSecret: string;
@@ -55,6 +61,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
     taskQueue: env.TEMPORAL_TASK_QUEUE || 'resumable-examples',
     maxConcurrentActivities: positiveInt(env, 'TEMPORAL_MAX_CONCURRENT_ACTIVITIES', 10),
     maxConcurrentWorkflows: positiveInt(env, 'TEMPORAL_MAX_CONCURRENT_WORKFLOWS', 10),
+    maxCachedWorkflows: cacheSize(env, 'TEMPORAL_MAX_CACHED_WORKFLOWS'),
+    stickyQueueScheduleToStartTimeoutMs: durationMs(env, 'TEMPORAL_STICKY_SCHEDULE_TO_START_TIMEOUT'),
     logLevel: logLevel as WorkerConfig['logLevel'],
     busUrl: env.RESUMABLE_BUS_URL || 'http://127.0.0.1:3000/api/resumable/bus',
     busSecret,
@@ -106,4 +114,26 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
   return value;
+}
+
+/** 0 turns the sticky cache off; the SDK raises 1 to 2 with a warning, so refuse it here. */
+function cacheSize(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value === 1)
+    throw new Error(`${name} must be 0 (no cache) or an integer of at least 2, got "${raw}"`);
+  return value;
+}
+
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000 } as const;
+
+/** A positive duration: milliseconds, or a number with `ms`, `s` or `m`. */
+function durationMs(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/.exec(raw.trim());
+  const ms = match ? Number(match[1]) * UNIT_MS[(match[2] ?? 'ms') as keyof typeof UNIT_MS] : Number.NaN;
+  if (!(ms >= 1)) throw new Error(`${name} must be a duration such as 2s or 500ms, got "${raw}"`);
+  return Math.round(ms);
 }

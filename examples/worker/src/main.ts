@@ -66,6 +66,11 @@ async function main(): Promise<void> {
     interceptors: { activity: [createActivityProgress({ bus }).interceptor] },
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflows,
+    // Unset: the SDK's defaults. The trade-offs, measured: docs/operations.md, "Worker tuning".
+    ...(config.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: config.maxCachedWorkflows }),
+    ...(config.stickyQueueScheduleToStartTimeoutMs === undefined
+      ? {}
+      : { stickyQueueScheduleToStartTimeout: config.stickyQueueScheduleToStartTimeoutMs }),
     shutdownGraceTime: '2s',
   });
 
