@@ -174,7 +174,7 @@ export function PausedDashboard() {
                 <button
                   data-testid="resume"
                   disabled={!!busy}
-                  onClick={() => act(pause, 'resuming', () => resume(pause.executionId, { by: 'dashboard' }))}
+                  onClick={() => act(pause, 'resuming', () => resume(pause.executionId))}
                 >
                   {busy === 'queued' ? 'Queued (offline)' : busy === 'resuming' ? 'Resuming…' : 'Resume'}
                 </button>

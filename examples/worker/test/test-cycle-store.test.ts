@@ -4,12 +4,20 @@ import { join } from 'node:path';
 import { SIGNAL_NAMES, type WorkflowState } from '@resumable/protocol';
 import { connectTestClient, createTestWorker, type TestWorker } from '@resumable/temporal-dev/vitest';
 import { createResumableSinks } from '@resumable/workflow-state/worker';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { CancelledFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as activities from '../src/activities';
 import { createTestCycleActivities } from '../src/activities/test-cycle';
-import { MANUAL_COMPENSATION_PAUSE, MANUAL_INTERVENTION_PAUSE, WORKFLOWS, type TestCycleInput } from '../src/shared';
+import {
+  MANUAL_COMPENSATION_PAUSE,
+  MANUAL_INTERVENTION_PAUSE,
+  WORKFLOWS,
+  type TestCycleInput,
+  type TestCycleUpdates,
+} from '../src/shared';
 import { openTestCycleStore, type RecordRow } from '../src/store';
+import { COMPENSATE_INTERRUPTED_PATCH } from '../src/workflows/test-cycle';
 
 // The worker and these checks share one SQLite file: the tests read what the phases and compensations did to it.
 const dir = mkdtempSync(join(tmpdir(), 'test-cycle-store-'));
@@ -232,5 +240,101 @@ describe('test cycle version 3: records in SQLite', () => {
       '1 rollback completed rolled-back',
     ]);
     expect((await stateOf(handle)).status).toBe('FAILED');
+  });
+
+  it('cancelling the workflow mid-phase: the interrupted phase and the finished ones are compensated, the cycle ends CANCELLED', async () => {
+    // At half speed, so phase 4 is still at work when phase 3 has finished: Sample Selection
+    // takes 3.2 s; Data Owner Identification fails its first 2.6 s attempt (after writing
+    // owner-1 complete, owner-2 and -3 pending), waits out its retry delay, and tries again
+    // for 2.6 s: the window in which the test cancels.
+    const handle = await startCycle({ speed: 2 });
+    const id = handle.workflowId;
+    const phases = (state: WorkflowState) => typed<TestCycleUpdates['phase']>(state, 'phase');
+    /** Phase 4's second attempt: the `activity.started` after its first, under the same activity id. */
+    const secondAttemptOfPhase4 = (state: WorkflowState) => {
+      const running = state.updates.findIndex(
+        (update) => update.type === 'phase' && (update.data as TestCycleUpdates['phase']).phase === 4,
+      );
+      const first = state.updates.slice(running).find((update) => update.type === 'activity.started');
+      const activityId = (first?.data as { activityId?: string } | undefined)?.activityId;
+      return state.updates.some(
+        (update) =>
+          update.type === 'activity.started' &&
+          (update.data as { activityId: string; attempt: number }).activityId === activityId &&
+          (update.data as { attempt: number }).attempt === 2,
+      );
+    };
+    await expect
+      .poll(
+        async () => {
+          const state = await stateOf(handle);
+          return {
+            phase3: phases(state).some((phase) => phase.phase === 3 && phase.state === 'completed'),
+            phase4: phases(state).some((phase) => phase.phase === 4 && phase.state !== 'running'),
+            secondAttempt: secondAttemptOfPhase4(state),
+          };
+        },
+        { timeout: 30_000, interval: 100 },
+      )
+      .toEqual({ phase3: true, phase4: false, secondAttempt: true });
+    // Mid-phase: 1 to 3 are written, 4 holds its first attempt's rows, its second attempt is at work.
+    expect((await rowsOf(id)).filter((row) => row.startsWith('4:'))).toEqual([
+      '4:owner-1:complete',
+      '4:owner-2:pending',
+      '4:owner-3:pending',
+    ]);
+
+    await handle.cancel();
+    const failure = await handle.result().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect((failure as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+
+    // The interrupted phase first (as a failed phase), then the finished ones, newest first.
+    const ledger = [
+      '4 rollback failed rolled-back undone=owner-1,owner-2,owner-3 kept=',
+      '3 partial-rollback completed partially-rolled-back undone= kept=sample-1,sample-2,sample-3,sample-4,sample-5,sample-6',
+      '2 notify completed notified undone= kept=scope-1,scope-2,scope-3',
+      '1 rollback completed rolled-back undone=attribute-1,attribute-2,attribute-3,attribute-4 kept=',
+    ];
+    const kept = [...all(2, 'scope', 3), ...all(3, 'sample', 6)];
+    expect(await ledgerOf(id)).toEqual(ledger);
+    expect(await rowsOf(id)).toEqual(kept);
+    expect((await store.notifications(id)).map((row) => row.phase)).toEqual([2]);
+    // Phase 4's second attempt never learns of the cancellation (it does not heartbeat) and
+    // ends its work after the saga: the store drops its write to the compensated phase.
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
+    expect(await rowsOf(id)).toEqual(kept);
+    expect(await ledgerOf(id)).toEqual(ledger);
+
+    // The durable log tells the same story.
+    const state = await stateOf(handle);
+    expect(state.status).toBe('CANCELLED');
+    expect(phases(state).map((phase) => `${phase.phase}:${phase.state}`)).toEqual([
+      '1:running',
+      '1:completed',
+      '2:running',
+      '2:completed',
+      '3:running',
+      '4:running',
+      '3:completed',
+      '4:failed',
+    ]);
+    expect(
+      typed<TestCycleUpdates['compensation']>(state, 'compensation').map(
+        (c) => `${c.phase} ${c.phaseState} ${c.outcome} undone=${c.undone?.join(',')} kept=${c.kept?.join(',')}`,
+      ),
+    ).toEqual(ledger.map((entry) => entry.replace(/ (rollback|partial-rollback|notify)/, '')));
+    expect(typed<{ phase: number }>(state, 'notification').map((n) => n.phase)).toEqual([2]);
+    expect(typed<TestCycleUpdates['summary']>(state, 'summary').map((s) => s.text)).toEqual([
+      'Cancelled during Data Owner Identification; compensated it and the finished phases',
+    ]);
+    // The change sits behind its patch marker, so cycles cancelled before it replay as they ran.
+    const history = await handle.fetchHistory();
+    const markers = (history.events ?? []).flatMap((event) => {
+      const data = event.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
+      return data ? [(JSON.parse(Buffer.from(data).toString()) as { id: string }).id] : [];
+    });
+    expect(markers).toContain(COMPENSATE_INTERRUPTED_PATCH);
   });
 });

@@ -150,6 +150,8 @@ describe('paused workflows', () => {
       executionId: ids.a,
       resumedFrom: 'wait-approval',
       payload: { approvedBy: 'ada' },
+      // Who resumed it: the token's subject, as the workflow recorded it.
+      resumedBy: 'tester',
     });
 
     const b = await start(ids.b);

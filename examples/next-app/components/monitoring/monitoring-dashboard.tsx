@@ -81,7 +81,7 @@ export function MonitoringDashboard() {
               <PhaseDurationChart phases={figures.phases.phases} />
             </div>
             <div className={styles.panel}>
-              <h2>Per day</h2>
+              <h2>Per day (the days cycles ran)</h2>
               <TrendChart points={figures.trends.points} />
             </div>
             <div className={`${styles.panel} ${styles.wide}`}>

@@ -1,8 +1,10 @@
 import { Context } from '@temporalio/activity';
 
 /**
- * Simulated work: sleeps `ms`, and stops early if Temporal cancels the activity
- * (Context.sleep rejects on cancellation, so a cancelled workflow frees the slot).
+ * Simulated work: sleeps `ms`. Context.sleep would reject on the activity's cancellation,
+ * but Temporal delivers that only in answer to a heartbeat, and these activities do not
+ * heartbeat: a cancelled workflow's running attempt finishes its sleep (the test cycle's
+ * store refuses that late write, see store/test-cycle-store.ts).
  */
 export function work(ms: number): Promise<void> {
   return Context.current().sleep(Math.max(0, Math.round(ms)));

@@ -8,3 +8,5 @@ export {
 } from './test-cycle-store';
 export { PHASE_RECORDS, phaseItems } from './phase-records';
 export { testCycleDbPath } from './path';
+export { FileLockError, type FileLockErrorCode, type FileLockOptions, type LockHolder } from './file-lock';
+export { openSqliteFile, type SqliteFile, type SqliteFileOptions } from './sqlite-file';

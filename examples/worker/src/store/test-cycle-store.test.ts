@@ -66,4 +66,26 @@ describe('the test cycle store', () => {
     expect(new Set((await reader.records('c')).map((row) => row.phase))).toEqual(new Set([1, 2, 3, 4]));
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
+
+  it('closes a compensated phase: a late write (an interrupted attempt of a cancelled cycle) is dropped', async () => {
+    const store = fresh();
+    await store.writePhase({ cycleId: 'c', phase: 4, attempt: 1, complete: 1 });
+    const request = {
+      cycleId: 'c',
+      name: 'Data Owner Identification',
+      strategy: 'rollback',
+      phaseState: 'failed',
+    } as const;
+    expect(await store.compensate({ ...request, phase: 4 })).toMatchObject({
+      undone: ['owner-1', 'owner-2', 'owner-3'],
+    });
+    expect(await store.writePhase({ cycleId: 'c', phase: 4, attempt: 2, complete: 3 })).toBe(false);
+    // Closed even when it had written nothing yet (no ledger row then).
+    expect(await store.compensate({ ...request, phase: 1 })).toBeNull();
+    expect(await store.writePhase({ cycleId: 'c', phase: 1, attempt: 1, complete: 4 })).toBe(false);
+    expect(await store.records('c')).toEqual([]);
+    // Other cycles and phases are not affected.
+    expect(await store.writePhase({ cycleId: 'd', phase: 4, attempt: 1, complete: 3 })).toBe(true);
+    expect(await store.records('d')).toHaveLength(3);
+  });
 });

@@ -1,7 +1,7 @@
 import type { CompensationOutcome, CompensationStrategy, PhaseNumber } from '../shared';
 import { PHASE_RECORDS, phaseItems } from './phase-records';
 import { TEST_CYCLE_SCHEMA } from './schema';
-import { openSqliteFile, rows } from './sqlite-file';
+import { openSqliteFile, rows, type SqliteFileOptions } from './sqlite-file';
 
 export interface RecordRow {
   cycle_id: string;
@@ -53,6 +53,8 @@ export interface TestCycleStore {
   /**
    * Writes a phase's items: the first `complete` as complete, the rest pending (a phase
    * that broke off part-way). Replaces earlier attempts' rows, so a retry never adds rows.
+   * Writes nothing once the phase was compensated (an attempt still running when its
+   * cycle was cancelled and compensated must not bring rows back): false then.
    */
   writePhase(input: {
     cycleId: string;
@@ -60,11 +62,12 @@ export interface TestCycleStore {
     attempt: number;
     complete: number;
     data?: unknown;
-  }): Promise<void>;
+  }): Promise<boolean>;
   /**
    * Undoes or keeps a phase's rows by its strategy, and records it in the ledger, in one
    * transaction. Idempotent: a second call returns the ledger entry of the first. A failed
-   * phase that wrote nothing needs no compensation: `null`.
+   * phase that wrote nothing needs no compensation: `null`. Either way the phase is closed:
+   * later writes to it are dropped.
    */
   compensate(request: CompensationRequest): Promise<LedgerEntry | null>;
   records(cycleId: string): Promise<RecordRow[]>;
@@ -98,13 +101,25 @@ const entryOf = (row: LedgerRow): LedgerEntry => ({
   at: row.at,
 });
 
-/** The test cycle's SQLite store in the file at `path`. */
-export function openTestCycleStore(path: string): TestCycleStore {
-  const file = openSqliteFile(path, TEST_CYCLE_SCHEMA);
+/**
+ * The test cycle's SQLite store in the file at `path`. Any number of handles, in any
+ * number of processes, may write one file: each write holds the file's lock (see
+ * `openSqliteFile`), so none is lost.
+ */
+export function openTestCycleStore(path: string, options?: SqliteFileOptions): TestCycleStore {
+  const file = openSqliteFile(path, TEST_CYCLE_SCHEMA, options);
   return {
     path,
     writePhase: ({ cycleId, phase, attempt, complete, data }) =>
       file.write((db) => {
+        // Closed by its compensation (files from before `closed_phases` have the ledger row only).
+        const closed = rows(
+          db,
+          `SELECT 1 FROM closed_phases WHERE cycle_id = ?1 AND phase = ?2
+           UNION ALL SELECT 1 FROM compensations WHERE cycle_id = ?1 AND phase = ?2`,
+          [cycleId, phase],
+        );
+        if (closed.length > 0) return false;
         const now = new Date().toISOString();
         phaseItems(phase).forEach((item, index) => {
           db.run(
@@ -122,6 +137,7 @@ export function openTestCycleStore(path: string): TestCycleStore {
             ],
           );
         });
+        return true;
       }),
 
     compensate: (request) =>
@@ -132,6 +148,11 @@ export function openTestCycleStore(path: string): TestCycleStore {
           phase,
         ])[0];
         if (before) return entryOf(before);
+        db.run('INSERT OR IGNORE INTO closed_phases (cycle_id, phase, closed_at) VALUES (?, ?, ?)', [
+          cycleId,
+          phase,
+          new Date().toISOString(),
+        ]);
         const written = rows<Pick<RecordRow, 'item' | 'status'>>(
           db,
           'SELECT item, status FROM records WHERE cycle_id = ? AND phase = ? ORDER BY rowid',

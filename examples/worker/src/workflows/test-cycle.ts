@@ -69,6 +69,12 @@ const FLAKY: Partial<Record<PhaseNumber, number>> = { 1: 1, 4: 1, 5: 1 };
 
 /** The change id of version 2 (per-phase timings in the final report), now deprecated: version 1 is retired. */
 export const REPORT_TIMINGS_PATCH = 'report-with-phase-timings';
+/**
+ * The change id of "a cancelled cycle compensates the phases it interrupted" (version 3
+ * cycles cancelled mid-phase): consulted only when a cancellation finds a phase under
+ * way, so every other history is unchanged; a cycle cancelled before it replays without.
+ */
+export const COMPENSATE_INTERRUPTED_PATCH = 'test-cycle-compensate-interrupted';
 
 const versionQuery = defineQuery<TestCycleVersion>(TEST_CYCLE_VERSION_QUERY);
 
@@ -217,7 +223,10 @@ class CycleCancelled extends Error {}
  * and then the finished ones, newest first, each by its strategy: `rollback`,
  * `partial-rollback`, `notify`, or `skip`, which waits for a person. A `skip` phase that
  * fails waits too: resumed, the cycle passes over it; cancelled, the saga runs and the
- * cycle ends CANCELLED.
+ * cycle ends CANCELLED. When Temporal cancels the cycle, the phases under way (their
+ * activity running, or waiting between attempts) are compensated first, as failed
+ * phases, then the finished ones (`patched(COMPENSATE_INTERRUPTED_PATCH)`); the store
+ * drops a write that an interrupted attempt still makes after its phase's compensation.
  */
 async function storedCycle(input: TestCycleInput, log: Log): Promise<TestCycleStatus> {
   const speed = input.speed ?? 1;
@@ -225,6 +234,8 @@ async function storedCycle(input: TestCycleInput, log: Log): Promise<TestCycleSt
   const skipped = new Set(input.skipPhases ?? []);
   const timings: Record<string, number> = {};
   const done: Spec[] = [];
+  // Phases whose activity is under way: what a cancellation interrupts.
+  const underWay = new Set<Spec>();
   // Every attempt is a fact in the log, each family with its own backoff.
   const family = {
     llm: log.proxyActivities<typeof activities>(TEST_CYCLE_RETRY.llm),
@@ -260,6 +271,7 @@ async function storedCycle(input: TestCycleInput, log: Log): Promise<TestCycleSt
       return;
     }
     log.emit('phase', { phase, name: spec.name, state: 'running', startedAt });
+    underWay.add(spec);
     try {
       const { attempts } = await family[spec.kind].runPhase({
         cycleId: input.cycleId,
@@ -274,6 +286,7 @@ async function storedCycle(input: TestCycleInput, log: Log): Promise<TestCycleSt
       });
       const endedAt = Date.now();
       timings[spec.name] = endedAt - startedAt;
+      underWay.delete(spec);
       done.push(spec);
       log.emit('phase', {
         phase,
@@ -287,6 +300,8 @@ async function storedCycle(input: TestCycleInput, log: Log): Promise<TestCycleSt
     } catch (error) {
       const endedAt = Date.now();
       const message = messageOf(error);
+      // Interrupted by a cancellation, the phase stays under way (the saga compensates it).
+      if (!isCancellation(error)) underWay.delete(spec);
       log.emit('phase', {
         phase,
         name: spec.name,
@@ -316,11 +331,11 @@ async function storedCycle(input: TestCycleInput, log: Log): Promise<TestCycleSt
     }
   }
 
-  /** The saga: the failed phase first, then the finished ones newest first. False if a person cancelled it. */
-  async function compensate(failed: Spec | undefined): Promise<boolean> {
+  /** The saga: the failed (or interrupted) phases first, then the finished ones newest first. False if a person cancelled it. */
+  async function compensate(failed: Spec[]): Promise<boolean> {
     log.setStatus('COMPENSATING');
     const stack = [
-      ...(failed ? [{ spec: failed, phaseState: 'failed' as const }] : []),
+      ...failed.map((spec) => ({ spec, phaseState: 'failed' as const })),
       ...[...done].reverse().map((spec) => ({ spec, phaseState: 'completed' as const })),
     ];
     for (const { spec, phaseState } of stack) {
@@ -354,13 +369,24 @@ async function storedCycle(input: TestCycleInput, log: Log): Promise<TestCycleSt
     if (failed) throw failed.reason;
     for (const phase of [5, 6, 7, 8] as const) await runPhase(phase);
   } catch (error) {
+    // A cancellation interrupts the phases under way: they are compensated first, newest
+    // first, as failed phases. Behind a patch: a cycle cancelled mid-phase before this
+    // change compensated the finished phases only, and replays so.
+    const interrupted =
+      isCancellation(error) && underWay.size > 0 && patched(COMPENSATE_INTERRUPTED_PATCH)
+        ? [...underWay].sort((a, b) => b.phase - a.phase)
+        : [];
     // Compensation runs to its end even when Temporal cancels the workflow.
     const finished = await CancellationScope.nonCancellable(() =>
-      compensate(error instanceof PhaseFailure ? error.spec : undefined),
+      compensate(error instanceof PhaseFailure ? [error.spec] : interrupted),
     );
     if (isCancellation(error)) {
       log.setStatus('CANCELLED');
-      summary(`Cancelled; compensated the finished phases`);
+      summary(
+        interrupted.length > 0
+          ? `Cancelled during ${interrupted.map((spec) => spec.name).join(' and ')}; compensated ${interrupted.length > 1 ? 'them' : 'it'} and the finished phases`
+          : `Cancelled; compensated the finished phases`,
+      );
       throw error;
     }
     if (error instanceof CycleCancelled || !finished) {

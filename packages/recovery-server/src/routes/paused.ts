@@ -35,19 +35,21 @@ export const pausedList = defineRoute({
 
 /**
  * `POST workflow/executions/:executionId/resume` `{ payload? }`, with an optional
- * `Idempotency-Key` header that makes a redelivery a no-op.
+ * `Idempotency-Key` header that makes a redelivery a no-op. The signal's `resumedBy` is
+ * the token's subject (`'anonymous'` with auth off): the workflow records who resumed it.
  */
 export const resumeExecution = defineRoute({
   method: 'POST',
   path: 'workflow/executions/:executionId/resume',
   auth: { action: 'resume', idParam: 'executionId' },
-  async handle({ request, id: executionId, server }) {
+  async handle(input) {
+    const { request, id: executionId, server } = input;
     const key = actionKey(request);
     const body = objectBody(await readJsonBody(request, server.maxBodyBytes, { optional: true }));
     if (await appliedBefore(server, executionId, key)) return accepted(executionId, 'resume', true);
     await server.gateway.resume(executionId, {
       payload: body.payload,
-      resumedBy: 'api',
+      resumedBy: callerOf(input).claims.sub,
       ...(key === undefined ? {} : { idempotencyKey: key }),
     });
     return accepted(executionId, 'resume');

@@ -6,7 +6,7 @@
 //   GET  /api/temporal/recovery/:taskId/at/:seq   the state as of one sequence (time travel)
 //   GET  /api/workflow/paused-stream              SSE: paused.initial, workflow.paused/resumed/cancelled
 //   GET  /api/workflow/paused                     the paused list as JSON
-//   POST /api/workflow/executions/:id/resume      resume a paused execution
+//   POST /api/workflow/executions/:id/resume      resume a paused execution (resumedBy: the token's user)
 //   POST /api/workflow/executions/:id/cancel      cancel it
 //   POST /api/workflow/triggers                   deliver an external event
 //   POST /api/resumable/bus                       live updates from the worker (bus secret)
