@@ -9,6 +9,7 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { QUERY_NAMES, SEARCH_ATTRIBUTES, type PausedWorkflow } from '@resumable/protocol';
@@ -134,6 +135,22 @@ const checks: Record<string, (stdout: string) => Promise<void>> = {
   'task-queue': async (stdout) => {
     // The worker's identity is listed as a poller.
     expect(stdout).toContain(worker?.worker.options.identity ?? '<no worker>');
+  },
+  'dynamic-config': async (stdout) => {
+    // The block's own dev server, not the run's: nine signals took the history to 11
+    // events, the tenth was refused, and the run ended terminated for the limit.
+    expect(stdout.match(/Signal workflow succeeded/g)).toHaveLength(9);
+    expect(stdout).toContain('"reason": "Workflow history count exceeds limit."');
+    // The trap stopped that server: its port no longer answers.
+    const refused = await new Promise<boolean>((done) => {
+      const socket = connect({ host: '127.0.0.1', port: 7299 });
+      socket.once('connect', () => {
+        socket.destroy();
+        done(false);
+      });
+      socket.once('error', () => done(true));
+    });
+    expect(refused, 'the throwaway dev server on 7299 still runs').toBe(true);
   },
 };
 

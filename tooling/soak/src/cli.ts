@@ -4,8 +4,8 @@
  * the log must refuse), follows them with hundreds of clients through a proxy that
  * cuts connections, injects one fault at a time, then checks every client: lost,
  * duplicated, reordered, forged, wrong content must all be 0. Exits 1 otherwise.
- * `--cluster` runs Temporal as a two-node cluster on PostgreSQL instead of the dev
- * server, and kills -9 each node in turn (see cluster.ts).
+ * `--cluster` runs Temporal as a two-node cluster on PostgreSQL behind a TCP balancer
+ * instead of the dev server, and kills -9 each node in turn (see cluster.ts).
  *
  *   pnpm soak [--short] [--cluster] [--tasks 50] [--updates 500] [--clients 300] [--tabs 4]
  *             [--duration 75] [--seed 1] [--report] [--keep]
@@ -229,6 +229,12 @@ async function main(): Promise<number> {
   log(
     `proxy: ${proxy.stats.connections} connections, ${proxy.stats.cuts} cut, ${proxy.stats.failovers} failovers, ${proxy.stats.refused} refused`,
   );
+  if (stack.temporal.kind === 'cluster') {
+    const { stats } = stack.temporal.balancer;
+    log(
+      `Temporal balancer: ${stats.connections} connections, ${stats.failovers} sent past a node that refused, ${stats.refused} refused`,
+    );
+  }
   const reconnects = clients.reduce((total, client) => total + client.connects, 0) - clients.length;
   log(`reconnects: ${reconnects}`);
   const failed = clients.filter((client) => !client.ledger.complete || client.ledger.problems.length);

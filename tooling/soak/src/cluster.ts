@@ -1,34 +1,23 @@
 /**
  * `--cluster`: the soak's Temporal as a two-node cluster on PostgreSQL, started by
- * temporal-dev's `startCluster`, each node a process the faults can kill -9 and start
- * again, as a supervisor (systemd, Kubernetes) would restart a crashed server.
+ * temporal-dev's `startCluster` with its TCP balancer in front of the frontends, as
+ * production puts a load balancer there. The worker, both recovery servers and the
+ * soak's own client know only the balancer's address; each node is a process the
+ * faults can kill -9 and restart (`Cluster.restart`), as a supervisor (systemd,
+ * Kubernetes) would restart a crashed server.
  */
-import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { clusterStatus, startCluster, type Cluster } from '@resumable/temporal-dev';
-import { Connection } from '@temporalio/client';
+import { clusterStatus, startCluster, type Balancer, type Cluster } from '@resumable/temporal-dev';
 import { SoakError } from './errors';
 import type { Restartable } from './processes';
 
-/** Node 1's frontend (node 2's is 18243) and PostgreSQL: clear of the defaults and of the other cluster tests. */
+/** Node 1's frontend (node 2's is 18243; the balancer 18232) and PostgreSQL: clear of the defaults and of the cluster tests. */
 export const CLUSTER_PORT = 18233;
 export const CLUSTER_POSTGRES_PORT = 16433;
 
-const READY_MS = 120_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** What a restart runs again: the crashed process's own command line, directory and log. */
-interface Launch {
-  argv: string[];
-  cwd: string;
-  logFile: string;
-}
 
 /** One server node of the cluster; `node` is 1-based, as in `Cluster.kill`. */
 export class ClusterNode implements Restartable {
-  #launch: Launch | undefined;
-
   constructor(
     readonly cluster: Cluster,
     readonly node: number,
@@ -38,110 +27,44 @@ export class ClusterNode implements Restartable {
     return this.cluster.addresses[this.node - 1] as string;
   }
 
-  /** Read through temporal-dev's own status, so only a live server process counts. */
-  #pid(): number | undefined {
-    return clusterStatus({ dir: this.cluster.stateDir }).nodes[this.node - 1]?.pid;
+  /** Connections through the balancer that are on this node now. */
+  get connections(): number {
+    return this.cluster.balancer?.stats.open[this.node - 1] ?? 0;
   }
 
   async kill9(): Promise<void> {
-    this.#remember();
-    this.cluster.kill(this.node);
-    await this.#gone();
+    await this.cluster.stopNode(this.node, { signal: 'SIGKILL' });
+    // temporal-dev's own status, read from its pid files: only a live server process counts.
+    if (clusterStatus({ dir: this.cluster.stateDir }).nodes[this.node - 1]?.pid !== undefined)
+      throw new SoakError('CLUSTER_NODE_FAILED', `node ${this.node} still runs after kill -9`);
+    // The balancer closes the clients' side of the node's connections as its sockets close.
+    const deadline = Date.now() + 5_000;
+    while (this.connections > 0 && Date.now() < deadline) await sleep(20);
   }
 
-  async stop(): Promise<void> {
-    const pid = this.#remember();
-    process.kill(pid, 'SIGTERM');
-    await this.#gone(30_000);
+  stop(): Promise<void> {
+    return this.cluster.stopNode(this.node, { graceMs: 30_000 });
   }
 
-  /** Starts the node again on the same config and database, and waits until its frontend serves. */
-  async start(): Promise<void> {
-    const launch = this.#launch;
-    if (!launch) throw new SoakError('CLUSTER_NODE_FAILED', `node ${this.node} was never stopped by the soak`);
-    const [command, ...args] = launch.argv as [string, ...string[]];
-    const log = openSync(launch.logFile, 'a');
-    let pid: number | undefined;
-    try {
-      const child = spawn(command, args, { cwd: launch.cwd, detached: true, stdio: ['ignore', log, log] });
-      child.unref();
-      pid = child.pid;
-    } finally {
-      closeSync(log);
-    }
-    if (pid === undefined) throw new SoakError('CLUSTER_NODE_FAILED', `could not start node ${this.node} (${command})`);
-    // The pid file `cluster stop` reads: the restarted node must go down with the rest.
-    writeFileSync(join(this.cluster.stateDir, `node${this.node}.pid`), `${pid}\n`);
-    if (this.#pid() !== pid)
-      throw new SoakError(
-        'CLUSTER_NODE_FAILED',
-        `node ${this.node} restarted as pid ${pid} but the cluster's status does not see it: has temporal-dev moved its pid files?`,
-      );
-    await this.#serving();
-  }
-
-  #remember(): number {
-    const pid = this.#pid();
-    if (pid === undefined) throw new SoakError('CLUSTER_NODE_FAILED', `node ${this.node} is not running`);
-    // Linux's /proc: the tooling that runs the cluster (PostgreSQL from apt) is Linux-only too.
-    this.#launch = {
-      argv: readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, -1),
-      cwd: readlinkSync(`/proc/${pid}/cwd`),
-      logFile: readlinkSync(`/proc/${pid}/fd/1`),
-    };
-    return pid;
-  }
-
-  async #gone(timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.#pid() !== undefined) {
-      if (Date.now() > deadline)
-        throw new SoakError('CLUSTER_NODE_FAILED', `node ${this.node} still runs ${timeoutMs} ms after the signal`);
-      await sleep(50);
-    }
-  }
-
-  async #serving(): Promise<void> {
-    const deadline = Date.now() + READY_MS;
-    let last = '';
-    for (;;) {
-      if (this.#pid() === undefined)
-        throw new SoakError(
-          'CLUSTER_NODE_FAILED',
-          `node ${this.node} exited during its restart; see ${this.#launch?.logFile} (${last})`,
-        );
-      try {
-        if (await healthy(this.address)) return;
-        last = 'not serving yet';
-      } catch (error) {
-        last = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-      }
-      if (Date.now() > deadline)
-        throw new SoakError(
-          'CLUSTER_NODE_FAILED',
-          `node ${this.node} did not serve within ${READY_MS / 1000} s (${last})`,
-        );
-      await sleep(250);
-    }
+  /** Starts the node again on the same config and database; resolves once its frontend serves. */
+  start(): Promise<void> {
+    return this.cluster.restart(this.node);
   }
 }
 
-/** True when the frontend at `address` answers its gRPC health check with SERVING. */
-async function healthy(address: string): Promise<boolean> {
-  const connection = await Connection.connect({ address, connectTimeout: 1_000 });
-  try {
-    const { status } = await connection.withDeadline(Date.now() + 2_000, () =>
-      connection.healthService.check({ service: 'temporal.api.workflowservice.v1.WorkflowService' }),
-    );
-    // 1 = SERVING.
-    return status === 1;
-  } finally {
-    await connection.close();
-  }
-}
-
-/** A fresh two-node cluster with its state (PostgreSQL data, configs, node logs) in `dir`. */
-export async function startSoakCluster(dir: string, log: (line: string) => void): Promise<ClusterNode[]> {
-  const cluster = await startCluster({ dir, nodes: 2, port: CLUSTER_PORT, postgresPort: CLUSTER_POSTGRES_PORT, log });
-  return [new ClusterNode(cluster, 1), new ClusterNode(cluster, 2)];
+/** A fresh two-node cluster with its state (PostgreSQL data, configs, node logs) in `dir`, behind a balancer. */
+export async function startSoakCluster(
+  dir: string,
+  log: (line: string) => void,
+): Promise<{ nodes: ClusterNode[]; balancer: Balancer }> {
+  const cluster = await startCluster({
+    dir,
+    nodes: 2,
+    port: CLUSTER_PORT,
+    postgresPort: CLUSTER_POSTGRES_PORT,
+    balancer: true,
+    log,
+  });
+  if (!cluster.balancer) throw new SoakError('CLUSTER_NODE_FAILED', 'the cluster started without its balancer');
+  return { nodes: [new ClusterNode(cluster, 1), new ClusterNode(cluster, 2)], balancer: cluster.balancer };
 }

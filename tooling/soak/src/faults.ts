@@ -49,20 +49,36 @@ export function faultPlan(
 }
 
 /**
- * The dev server is killed and restarted on its database file. On a cluster, node 2
- * first (no client uses it: its shards and task queue partitions must move to node 1
- * and back), then node 1, the clients' only address (Temporal unreachable until the
- * restart, like the dev server's kill).
+ * The dev server is killed and restarted on its database file. On a cluster, node 1
+ * then node 2, each while traffic flows through the balancer: the Temporal connections
+ * on the killed node (the worker's, the recovery servers', the soak's own) break and
+ * reconnect through the balancer to the other node, which also takes over the killed
+ * node's shards and task queue partitions; the node is restarted after 1 s. Whatever
+ * moved to node 2 at the first kill is on node 2 at the second.
  */
 function temporalFaults(stack: Stack): Fault[] {
   const { temporal } = stack;
   if (temporal.kind === 'dev-server')
     return [outage('kill -9 the Temporal dev server (restarted on its database file)', temporal.server, 'kill9', 1000)];
-  const [node1, node2] = temporal.nodes;
-  return [
-    outage('kill -9 Temporal cluster node 2 (no client uses it; restarted)', node2, 'kill9', 1000),
-    outage("kill -9 Temporal cluster node 1 (the clients' address; restarted)", node1, 'kill9', 1000),
-  ];
+  const { balancer } = temporal;
+  return temporal.nodes.map((node) => {
+    const name = `kill -9 Temporal cluster node ${node.node} (its connections fail over through the balancer; restarted)`;
+    const restart = outage(name, node, 'kill9', 1000);
+    return {
+      name,
+      run: async () => {
+        const on = node.connections;
+        const open = balancer.stats.open.reduce((sum, count) => sum + count, 0);
+        const opened = balancer.stats.connections;
+        await restart.run();
+        return (
+          `${on} of ${open} Temporal connections were on node ${node.node}; ` +
+          `${balancer.stats.connections - opened} new through the balancer since (an idle one reconnects at its next call); ` +
+          `open per node now ${balancer.stats.open.join(' / ')}`
+        );
+      },
+    };
+  });
 }
 
 /** A process taken down (`kill9`: a crash; `stop`: SIGTERM), left down for `downMs`, then started again. */

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { buildTemporalCli, bundleWorkflows, findTemporalCli } from '@resumable/temporal-dev';
+import { buildTemporalCli, bundleWorkflows, findTemporalCli, type Balancer } from '@resumable/temporal-dev';
 import { Connection } from '@temporalio/client';
 import { accepting, freePort } from '@resumable/kit/net';
 import { startSoakCluster, type ClusterNode } from './cluster';
@@ -15,8 +15,9 @@ import { ManagedProcess } from './processes';
 
 const HERE = resolve(import.meta.dirname, '..');
 
-/** The Temporal the stack runs; the worker and both recovery servers use node 1 of a cluster. */
-export type TemporalStack = { kind: 'dev-server'; server: ManagedProcess } | { kind: 'cluster'; nodes: ClusterNode[] };
+/** The Temporal the stack runs; on a cluster, the worker and both recovery servers reach it through the balancer. */
+export type TemporalStack =
+  { kind: 'dev-server'; server: ManagedProcess } | { kind: 'cluster'; nodes: ClusterNode[]; balancer: Balancer };
 
 export interface Stack {
   redis: ManagedProcess;
@@ -152,12 +153,14 @@ export async function startStack(
     );
     let temporal: TemporalStack;
     if (cli === undefined) {
-      const nodes = await startSoakCluster(join(runDir, 'cluster'), log);
+      const { nodes, balancer } = await startSoakCluster(join(runDir, 'cluster'), log);
       const cluster = nodes[0]!.cluster;
       started.push({ close: () => cluster.stop() });
-      temporalAddress = cluster.addresses[0]!;
-      log(`Temporal cluster: nodes ${cluster.addresses.join(', ')} on PostgreSQL; the clients use node 1`);
-      temporal = { kind: 'cluster', nodes };
+      temporalAddress = balancer.address;
+      log(
+        `Temporal cluster: nodes ${cluster.addresses.join(', ')} on PostgreSQL; every Temporal client connects through the balancer on ${balancer.address}`,
+      );
+      temporal = { kind: 'cluster', nodes, balancer };
     } else {
       const server = devServer({ cli, port: temporalPort, httpPort, metricsPort, runDir });
       temporal = { kind: 'dev-server', server: await start(server) };

@@ -14,7 +14,7 @@ const USAGE = `Usage: resumable-temporal <command> [options]
 Commands:
   start    run \`temporal server start-dev\` on 127.0.0.1 until Ctrl-C (default)
   ensure   make sure a Temporal CLI binary exists (builds it with Go if needed) and print its path
-  cluster start|stop|status
+  cluster start|stop|status|restart <n>|balancer|run
            a Temporal cluster of real server processes on PostgreSQL, detached
            (\`cluster --help\` for its options)
   namespace create <name>|list

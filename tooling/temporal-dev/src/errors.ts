@@ -14,6 +14,8 @@ export type TemporalDevErrorCode =
   | 'CLUSTER_RUNNING'
   /** Bad `cluster` options (ports, node count). */
   | 'CLUSTER_BAD_OPTIONS'
+  /** A node would not restart (it exited, or did not serve in time) or would not stop. */
+  | 'CLUSTER_NODE_FAILED'
   /** `openssl` is missing or could not make the test certificates. */
   | 'PKI_FAILED';
 

@@ -1,18 +1,20 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QUERY_NAMES, type WorkflowState } from '@resumable/protocol';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { clusterStatus, runOnCluster, startCluster, type Cluster } from '../src/cluster/index';
+import { clusterStatus, runOnCluster, startCluster, type Balancer, type Cluster } from '../src/cluster/index';
+import { TemporalDevError } from '../src/errors';
 import { uniqueTaskQueue } from '../src/vitest';
 
 /*
- * A two-node Temporal cluster on PostgreSQL, a node killed mid-run. It takes a minute or
- * two and needs PostgreSQL and the Go-built server, so it runs only with
- * RESUMABLE_CLUSTER=1 (`pnpm test:cluster`, a step of .ci/run).
+ * A two-node Temporal cluster on PostgreSQL, a node killed mid-run, restarted, and
+ * clients failing over through the cluster's balancer. It takes a few minutes and needs
+ * PostgreSQL and the Go-built server, so it runs only with RESUMABLE_CLUSTER=1
+ * (`pnpm test:cluster`, a step of .ci/run); without it vitest.config.ts leaves the file out.
  */
 const ENABLED = process.env.RESUMABLE_CLUSTER === '1';
 
@@ -20,6 +22,8 @@ const ENABLED = process.env.RESUMABLE_CLUSTER === '1';
 // and of the ephemeral range (32768+) the run's dev server takes its free port from.
 const FRONTEND_PORT = 17233;
 const POSTGRES_PORT = 15433;
+/** The balancer's default place: node 1's port − 1. */
+const BALANCER_PORT = 17232;
 
 /** Updates the workflow emits: one batch of 4 per workflow task, a ~1 s timer between batches. */
 const UPDATES = 120;
@@ -37,7 +41,7 @@ describe.runIf(ENABLED)('a two-node Temporal cluster on PostgreSQL', () => {
     lines.push(line);
     process.stderr.write(`${line}\n`);
   };
-  const start = () => startCluster({ dir, port: FRONTEND_PORT, postgresPort: POSTGRES_PORT, log });
+  const start = () => startCluster({ dir, port: FRONTEND_PORT, postgresPort: POSTGRES_PORT, balancer: true, log });
   let cluster: Cluster;
   let firstWorkflowId = '';
   let firstStart: string[] = [];
@@ -101,6 +105,43 @@ describe.runIf(ENABLED)('a two-node Temporal cluster on PostgreSQL', () => {
 
   it('goes on through the surviving node when node 1, the cluster address, is killed', async () => {
     await runThroughKill({ cluster, via: 2, kill: 1 });
+  }, 300_000);
+
+  it('restarts a killed node where status sees it, and fails with CLUSTER_NODE_FAILED when it cannot serve', async () => {
+    expect(clusterStatus({ dir }).nodes[0]?.pid).toBeUndefined();
+    // Something else on node 1's frontend port: the server cannot listen and exits.
+    const squatter = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => squatter.listen(FRONTEND_PORT, '127.0.0.1', resolve));
+    try {
+      const failed = await cluster.restart(1, { timeoutMs: 60_000 }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failed).toBeInstanceOf(TemporalDevError);
+      expect((failed as TemporalDevError).code).toBe('CLUSTER_NODE_FAILED');
+      expect((failed as Error).message).toMatch(/node 1 did not come back[\s\S]*Last lines of .*server\.log/);
+      expect(clusterStatus({ dir }).nodes[0]?.pid).toBeUndefined();
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+
+    const started = Date.now();
+    await cluster.restart(1);
+    process.stderr.write(`[cluster.test] node 1 restarted and serving in ${Date.now() - started} ms\n`);
+    const pid = clusterStatus({ dir }).nodes[0]?.pid;
+    expect(pid).toBeGreaterThan(0);
+    expect(lines.at(-1)).toMatch(new RegExp(`node 1 restarted \\(pid ${pid}\\)`));
+    // A graceful stop and a restart of a running node (stopped first) work the same way.
+    await cluster.stopNode(2);
+    expect(clusterStatus({ dir }).nodes[1]?.pid).toBeUndefined();
+    await cluster.restart(2);
+    await cluster.restart(2);
+    expect(clusterStatus({ dir }).nodes.every((node) => node.pid !== undefined)).toBe(true);
+  }, 300_000);
+
+  it('moves a client and a worker through the balancer off the node they are on when it is killed, losing no update', async () => {
+    expect(cluster.balancer?.address).toBe(`127.0.0.1:${BALANCER_PORT}`);
+    await runThroughBalancer(cluster, cluster.balancer!);
   }, 300_000);
 });
 
@@ -228,6 +269,126 @@ async function stateOnceAnswered(handle: WorkflowHandle): Promise<WorkflowState>
       await pause(1_000);
     }
   }
+}
+
+/** The node (0-based) whose open connection count through `balancer` grew while `connect` ran. */
+async function nodeOf<T>(balancer: Balancer, connect: () => Promise<T>): Promise<{ value: T; node: number }> {
+  const before = [...balancer.stats.open];
+  const value = await connect();
+  const grew = balancer.stats.open.flatMap((open, index) => (open > before[index]! ? [index] : []));
+  expect(grew).toHaveLength(1);
+  return { value, node: grew[0]! };
+}
+
+/**
+ * `emitMany` with a client and a worker that know only the balancer. Round robin puts
+ * them on different nodes. Once 16 updates are in, the client's node is killed: the
+ * client's next calls must reconnect to the other node. The node is restarted, and once
+ * 60 updates are in, the node the worker is on (and now the client too) is killed: the
+ * worker's polls must move. The log must hold 1..UPDATES exactly once, in order.
+ */
+async function runThroughBalancer(cluster: Cluster, balancer: Balancer): Promise<void> {
+  const codePath = inject('workflowBundles')['workflow-state'];
+  if (!codePath) throw new Error('no workflow-state bundle: the global setup bundles packages/workflow-state/test');
+  const { value: connection, node: clientNode } = await nodeOf(balancer, () =>
+    Connection.connect({ address: balancer.address }),
+  );
+  const { value: nativeConnection, node: workerNode } = await nodeOf(balancer, () =>
+    NativeConnection.connect({ address: balancer.address }),
+  );
+  expect(workerNode).not.toBe(clientNode);
+  const client = new Client({ connection, namespace: cluster.namespace });
+  const taskQueue = uniqueTaskQueue('cluster-balancer');
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    namespace: cluster.namespace,
+    taskQueue,
+    workflowBundle: { codePath },
+    sinks: { resumable: { publish: { fn: () => undefined } } },
+  });
+  const report = (line: string) => process.stderr.write(`[cluster.test] balancer: ${line}\n`);
+  try {
+    await worker.runUntil(async () => {
+      const handle = await client.workflow.start('emitMany', {
+        taskQueue,
+        workflowId: `cluster-balancer-${Date.now()}`,
+        args: [{ count: UPDATES, batch: BATCH }],
+      });
+      /** Kills `node` (0-based) once the log holds `after` updates; resolves when the log has grown past that point. */
+      const killAt = async (after: number, node: number, who: string) => {
+        const deadline = Date.now() + 120_000;
+        let at = await lastSequence(handle);
+        while (at < after && Date.now() < deadline) {
+          await pause(200);
+          at = await lastSequence(handle);
+        }
+        expect(at).toBeGreaterThanOrEqual(after);
+        expect(at).toBeLessThan(UPDATES);
+        cluster.kill(node + 1);
+        const killed = Date.now();
+        // The client's very next call, through the balancer: must reach the other node. A
+        // call that needs no shard shows the reconnect; a query, the shard's takeover too.
+        await connection.workflowService.getSystemInfo({});
+        const reconnected = Date.now() - killed;
+        const answered = await answeredAfterKill(handle, killed);
+        const progressed = await grewPast(handle, at);
+        report(
+          `killed node ${node + 1} (${who}) at sequence ${at}; the client's next call answered ${reconnected} ms later, ` +
+            `its first query ${answered} ms later, the log grew past ${at} ${progressed - killed} ms later; ` +
+            `open per node ${balancer.stats.open.join('/')}`,
+        );
+        return at;
+      };
+      await killAt(KILL_AFTER, clientNode, 'the client is on it');
+      expect(balancer.stats.open[clientNode]).toBe(0);
+      const restarted = Date.now();
+      await cluster.restart(clientNode + 1);
+      report(`node ${clientNode + 1} restarted in ${Date.now() - restarted} ms`);
+      await killAt(60, workerNode, 'the worker is on it, and now the client too');
+      expect(balancer.stats.open[workerNode]).toBe(0);
+
+      await expect
+        .poll(async () => (await handle.describe()).status.name, { timeout: 240_000, interval: 1_000 })
+        .toBe('COMPLETED');
+      expect(await handle.result()).toEqual({ lastSequence: UPDATES });
+      const state = await stateOnceAnswered(handle);
+      expect(state.lastSequence).toBe(UPDATES);
+      const updates = state.updates as unknown as StepUpdate[];
+      expect(updates.map((update) => update.sequence)).toEqual(Array.from({ length: UPDATES }, (_, i) => i + 1));
+      expect(updates.every((update) => update.type === 'step' && update.data.index === update.sequence)).toBe(true);
+      // Both connections are on the node that was restarted, the only one left up.
+      expect(balancer.stats.open[workerNode]).toBe(0);
+      expect(balancer.stats.open[clientNode]).toBeGreaterThanOrEqual(2);
+    });
+  } finally {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await connection.close();
+    await nativeConnection.close();
+  }
+}
+
+/** Ms from `since` until a query through the client first succeeds (the client's retries ride over the broken connection). */
+async function answeredAfterKill(handle: WorkflowHandle, since: number): Promise<number> {
+  const deadline = since + 120_000;
+  for (;;) {
+    try {
+      await handle.client.withDeadline(Date.now() + 10_000, () => handle.query<WorkflowState>(QUERY_NAMES.state));
+      return Date.now() - since;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await pause(100);
+    }
+  }
+}
+
+/** The time at which the log first holds more than `sequence` updates. */
+async function grewPast(handle: WorkflowHandle, sequence: number): Promise<number> {
+  const deadline = Date.now() + 120_000;
+  while ((await lastSequence(handle)) <= sequence) {
+    if (Date.now() > deadline) throw new Error(`the log did not grow past ${sequence} within 2 minutes`);
+    await pause(100);
+  }
+  return Date.now();
 }
 
 /** The log's last sequence; 0 while the query cannot be answered (e.g. its shard is moving). */

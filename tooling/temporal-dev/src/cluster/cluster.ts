@@ -1,17 +1,18 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Connection } from '@temporalio/client';
 import { TemporalDevError } from '../errors';
 import { TEMPORAL_SERVER_VERSION, clusterStateDir } from '../paths';
 import { ensureServerBinaries, ensureUiServer, serverBinaryPaths, uiServerPath } from './build';
-import { CONFIG_ENV, nodeConfigDir, writeClusterConfig } from './config';
+import { startBalancer, type Balancer } from './balancer';
+import { nodeConfigDir, writeClusterConfig } from './config';
 import {
   DEFAULT_FRONTEND_PORT,
   DEFAULT_NODE_COUNT,
   DEFAULT_POSTGRES_PORT,
   DEFAULT_UI_PORT,
+  BALANCER_OFFSET,
   checkLayout,
-  nodePorts,
 } from './layout';
 import {
   ensurePostgresInstalled,
@@ -23,11 +24,22 @@ import {
   startPostgres,
   stopPostgres,
 } from './postgres';
-import { logTail, runningPid, signalPid, spawnDetached, stopPid } from './processes';
+import {
+  LAYOUT_FILE,
+  nodeAddress,
+  nodePidFile,
+  readLayout,
+  restartClusterNode,
+  spawnNode,
+  stopClusterNode,
+  type SavedLayout,
+} from './nodes';
+import { logTail, runningPid, signalPid, stopPid } from './processes';
 import { migrateDatabases } from './schema';
 import { connectWhenServing, setUpNamespace } from './setup';
 import { clientTlsOf, type ServerTlsOptions } from '../tls/server-tls';
 import { startUi } from './ui';
+import type { RestartNodeOptions, StopNodeOptions } from './nodes';
 
 export interface ClusterOptions {
   /** State folder (PostgreSQL data, configs, logs, pid files); `~/.cache/resumable/cluster` by default. */
@@ -49,6 +61,14 @@ export interface ClusterOptions {
    * `clientTlsOf(tls)`, or `TEMPORAL_TLS_*` variables naming the same files.
    */
   tls?: ServerTlsOptions;
+  /**
+   * Also run a TCP balancer in front of the nodes' frontends, as production puts a load
+   * balancer there: `cluster.balancer.address` hands each new connection to the next node
+   * that accepts, so a client on a killed node reconnects to another. It runs in this
+   * process (the nodes outlive it): `stop()` closes it. `true` listens on node 1's
+   * frontend port − 1 (7232 by default); `{ port: 0 }` on any free port.
+   */
+  balancer?: boolean | { port?: number };
   /** Progress lines; stderr by default. */
   log?: (line: string) => void;
 }
@@ -63,9 +83,25 @@ export interface Cluster {
   /** Why there is no web UI although one was asked for. */
   uiError: string | undefined;
   stateDir: string;
+  /**
+   * The balancer in front of the frontends when `balancer` was asked for: give clients
+   * `balancer.address`; `balancer.stats.open` counts the connections on each node now.
+   */
+  balancer: Balancer | undefined;
   /** SIGKILLs node `node` (1-based), as a crash would; the other nodes take over its shards. */
   kill(node: number): void;
-  /** Stops every node, the web UI and PostgreSQL. Safe to call twice. */
+  /**
+   * Stops node `node` (1-based): SIGTERM and, after `graceMs`, SIGKILL; or with
+   * `signal: 'SIGKILL'` a crash. Resolves once the process is gone.
+   */
+  stopNode(node: number, options?: Pick<StopNodeOptions, 'signal' | 'graceMs'>): Promise<void>;
+  /**
+   * Starts node `node` (1-based) again on the same config and database, stopping it first
+   * if it runs; resolves once it serves (see `restartClusterNode`). The balancer sends it
+   * no new connection until then.
+   */
+  restart(node: number, options?: Pick<RestartNodeOptions, 'timeoutMs'>): Promise<void>;
+  /** Stops the balancer, every node, the web UI and PostgreSQL. Safe to call twice. */
   stop(): Promise<void>;
 }
 
@@ -78,32 +114,15 @@ export interface ClusterStatus {
   namespace: string | undefined;
 }
 
-/** Saved in `<state>/cluster.json` so `status` and `stop` need no options. */
-interface SavedLayout {
-  serverVersion: string;
-  nodes: number;
-  port: number;
-  postgresPort: number;
-  uiPort: number | undefined;
-  namespace: string;
-}
-
-const LAYOUT_FILE = 'cluster.json';
-
-function nodePidFile(stateDir: string, index: number): string {
-  return join(stateDir, `node${index + 1}.pid`);
-}
-
 function uiPidFile(stateDir: string): string {
   return join(stateDir, 'ui.pid');
 }
 
-function readLayout(stateDir: string): SavedLayout | undefined {
-  try {
-    return JSON.parse(readFileSync(join(stateDir, LAYOUT_FILE), 'utf8')) as SavedLayout;
-  } catch {
-    return undefined;
-  }
+/** The balancer's port for `options.balancer`, undefined without one. */
+function balancerPort(options: ClusterOptions, frontendPort: number): number | undefined {
+  if (!options.balancer) return undefined;
+  const asked = options.balancer === true ? undefined : options.balancer.port;
+  return asked ?? frontendPort + BALANCER_OFFSET;
 }
 
 /**
@@ -114,9 +133,11 @@ function readLayout(stateDir: string): SavedLayout | undefined {
  * every node serves the namespace with Resumable's search attributes.
  *
  * @example
- * const cluster = await startCluster({ dir: '/tmp/temporal-cluster', port: 17233 });
+ * const cluster = await startCluster({ dir: '/tmp/temporal-cluster', port: 17233, balancer: true });
  * console.log(cluster.addresses); // ['127.0.0.1:17233', '127.0.0.1:17243']
- * cluster.kill(1);
+ * const connection = await Connection.connect({ address: cluster.balancer!.address }); // 127.0.0.1:17232
+ * cluster.kill(1); // the connection's next call goes to node 2 if it was on node 1
+ * await cluster.restart(1);
  * await cluster.stop();
  */
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
@@ -129,12 +150,15 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     postgresPort: options.postgresPort ?? DEFAULT_POSTGRES_PORT,
     uiPort: options.ui ? (options.uiPort ?? DEFAULT_UI_PORT) : undefined,
     namespace: options.namespace ?? 'default',
+    ...(options.tls ? { tls: options.tls } : {}),
   };
+  const balancing = balancerPort(options, layout.port);
   checkLayout({
     frontendPort: layout.port,
     nodes: layout.nodes,
     postgresPort: layout.postgresPort,
     ...(layout.uiPort === undefined ? {} : { uiPort: layout.uiPort }),
+    ...(balancing ? { balancerPort: balancing } : {}),
   });
   const running = clusterStatus({ dir: stateDir });
   if (running.nodes.some((node) => node.pid !== undefined)) {
@@ -164,8 +188,13 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   writeFileSync(join(stateDir, LAYOUT_FILE), `${JSON.stringify(layout, null, 2)}\n`);
 
   const connections: Connection[] = [];
+  let balancer: Balancer | undefined;
   let stopped: Promise<void> | undefined;
-  const stop = () => (stopped ??= stopCluster({ dir: stateDir }));
+  const stop = () =>
+    (stopped ??= (async () => {
+      await balancer?.close();
+      await stopCluster({ dir: stateDir });
+    })());
   try {
     migrateDatabases(binaries, postgres, log);
     writeClusterConfig({
@@ -176,22 +205,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       ...(options.tls ? { tls: options.tls } : {}),
     });
     const clientTls = options.tls ? clientTlsOf(options.tls) : undefined;
-    const addresses = Array.from(
-      { length: layout.nodes },
-      (_, index) => `127.0.0.1:${nodePorts(layout.port, index).grpc.frontend}`,
-    );
+    const addresses = Array.from({ length: layout.nodes }, (_, index) => nodeAddress(layout, index));
     let spawned = 0;
     const spawnNodes = (count: number) => {
-      for (; spawned < count; spawned++) {
-        const dir = nodeConfigDir(stateDir, spawned);
-        spawnDetached({
-          command: binaries.server,
-          args: ['--root', stateDir, '--config', `node${spawned + 1}`, '--env', CONFIG_ENV, '--allow-no-auth', 'start'],
-          cwd: dir,
-          logFile: join(dir, 'server.log'),
-          pidFile: nodePidFile(stateDir, spawned),
-        });
-      }
+      for (; spawned < count; spawned++) spawnNode(stateDir, binaries.server, spawned);
     };
     const alive = () =>
       addresses
@@ -234,17 +251,45 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         log(`[temporal-cluster] no web UI: ${uiError.split('\n')[0]}`);
       }
     }
+    // Nodes being restarted take no new connection until they serve: a starting
+    // frontend can accept TCP before it answers gRPC.
+    const restarting = new Set<number>();
+    if (balancing !== undefined) {
+      balancer = await startBalancer({
+        targets: addresses,
+        port: balancing,
+        inRotation: (index) => !restarting.has(index),
+      });
+      log(`[temporal-cluster] balancer on ${balancer.address} in front of ${addresses.join(', ')}`);
+    }
+    const checkNode = (node: number) => {
+      if (!Number.isInteger(node) || node < 1 || node > layout.nodes) {
+        throw new TemporalDevError('CLUSTER_BAD_OPTIONS', `no node ${node}: the cluster has nodes 1-${layout.nodes}`);
+      }
+    };
     return {
       addresses,
       namespace: layout.namespace,
       uiUrl,
       uiError,
       stateDir,
+      balancer,
       kill: (node: number) => {
-        if (!Number.isInteger(node) || node < 1 || node > layout.nodes) {
-          throw new TemporalDevError('CLUSTER_BAD_OPTIONS', `no node ${node}: the cluster has nodes 1-${layout.nodes}`);
-        }
+        checkNode(node);
         signalPid(nodePidFile(stateDir, node - 1), binaries.server, 'SIGKILL');
+      },
+      stopNode: async (node, stopOptions = {}) => {
+        checkNode(node);
+        await stopClusterNode({ dir: stateDir, node, ...stopOptions });
+      },
+      restart: async (node, restartOptions = {}) => {
+        checkNode(node);
+        restarting.add(node - 1);
+        try {
+          await restartClusterNode({ dir: stateDir, node, log, ...restartOptions });
+        } finally {
+          restarting.delete(node - 1);
+        }
       },
       stop,
     };
@@ -306,7 +351,7 @@ export function clusterStatus(options: { dir?: string } = {}): ClusterStatus {
     namespace: layout.namespace,
     nodes: Array.from({ length: layout.nodes }, (_, index) => ({
       node: index + 1,
-      address: `127.0.0.1:${nodePorts(layout.port, index).grpc.frontend}`,
+      address: nodeAddress(layout, index),
       pid: runningPid(nodePidFile(stateDir, index), server),
     })),
     postgres,

@@ -1,12 +1,16 @@
 import { parseArgs } from 'node:util';
 import { TemporalDevError } from '../errors';
 import { clusterStateDir } from '../paths';
+import { startBalancer } from './balancer';
 import { clusterStatus, startCluster, stopCluster } from './cluster';
+import { readLayout, restartClusterNode } from './nodes';
 import { runOnCluster } from './run';
 import { clientEnvOf } from '../tls/client-env';
 import { createTestPki } from '../tls/pki';
 import { serverTlsFromPki, type ServerTlsOptions } from '../tls/server-tls';
 import {
+  BALANCER_OFFSET,
+  DEFAULT_BALANCER_PORT,
   DEFAULT_FRONTEND_PORT,
   DEFAULT_NODE_COUNT,
   DEFAULT_POSTGRES_PORT,
@@ -15,14 +19,19 @@ import {
 } from './layout';
 
 export const CLUSTER_USAGE = `Usage: resumable-temporal cluster <start|stop|status> [options]
+       resumable-temporal cluster restart <node> [--dir <path>]
+       resumable-temporal cluster balancer [--balancer-port <n>] [--dir <path>]
        resumable-temporal cluster run [options] -- <command> [args…]
 
 A Temporal cluster without Docker: ${DEFAULT_NODE_COUNT} server processes (each running frontend,
 history, matching and worker) on one PostgreSQL, all on 127.0.0.1. \`start\` returns once
-every node serves; the processes keep running until \`stop\`. \`run\` starts one (in a fresh
-state folder unless --dir is given), runs the command with TEMPORAL_ADDRESS and
-TEMPORAL_NAMESPACE (and with --tls, TEMPORAL_TLS_*) set to it, stops it and exits with
-the command's code.
+every node serves; the processes keep running until \`stop\`. \`restart <node>\` starts
+node <node> (1-based) again, stopping it first if it runs, and returns once it serves.
+\`balancer\` runs a TCP balancer in front of the nodes' frontends until Ctrl-C: each new
+connection goes to the next node that accepts, so clients given its address move off a
+killed node. \`run\` starts a cluster (in a fresh state folder unless --dir is given),
+runs the command with TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE (and with --tls,
+TEMPORAL_TLS_*) set to it, stops it and exits with the command's code.
 
 Options:
   --dir <path>          state folder: PostgreSQL data, configs, logs, pid files
@@ -37,6 +46,9 @@ Options:
   --tls <dir>           require client certificates (mTLS, node to node too), from a
                         test CA made with openssl in <dir> (kept and reused); prints the
                         TEMPORAL_TLS_* variables a client needs
+  --balancer            (run) TEMPORAL_ADDRESS names a balancer in front of the nodes
+  --balancer-port <n>   (run, balancer) its port (default: node 1's port ${BALANCER_OFFSET}, so
+                        ${DEFAULT_BALANCER_PORT}; 0 picks a free one)
 `;
 
 function port(value: string | undefined, name: string): number | undefined {
@@ -53,7 +65,29 @@ function testTls(dir: string): ServerTlsOptions {
   return serverTlsFromPki(createTestPki(dir), { internode: true });
 }
 
-/** Runs `cluster start|stop|status`; returns the exit code. */
+/** `cluster balancer`: a balancer in front of the cluster of `dir` until SIGINT or SIGTERM. */
+async function runBalancer(dir: string | undefined, balancerPort: number | undefined): Promise<number> {
+  const status = clusterStatus(dir === undefined ? {} : { dir });
+  const layout = readLayout(status.stateDir);
+  if (!layout) {
+    process.stderr.write(`No cluster in ${status.stateDir}.\n`);
+    return 3;
+  }
+  const balancer = await startBalancer({
+    targets: status.nodes.map((node) => node.address),
+    port: balancerPort ?? layout.port + BALANCER_OFFSET,
+  });
+  process.stdout.write(`TEMPORAL_ADDRESS=${balancer.address}\n`);
+  process.stdout.write(`Balancing ${status.nodes.map((node) => node.address).join(', ')}. Press Ctrl-C to stop.\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await balancer.close();
+  return 0;
+}
+
+/** Runs `cluster start|stop|status|restart|balancer|run`; returns the exit code. */
 export async function clusterCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -67,6 +101,8 @@ export async function clusterCommand(argv: string[]): Promise<number> {
       'ui-port': { type: 'string' },
       namespace: { type: 'string' },
       tls: { type: 'string' },
+      balancer: { type: 'boolean', default: false },
+      'balancer-port': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -110,9 +146,13 @@ export async function clusterCommand(argv: string[]): Promise<number> {
       const nodes = port(values.nodes, 'nodes');
       const frontendPort = port(values.port, 'port');
       const postgresPort = port(values['postgres-port'], 'postgres-port');
+      const balancerPort = port(values['balancer-port'], 'balancer-port');
       return runOnCluster(
         {
           ...(dir === undefined ? {} : { dir }),
+          ...(values.balancer || balancerPort !== undefined
+            ? { balancer: balancerPort === undefined ? true : { port: balancerPort } }
+            : {}),
           ...(nodes === undefined ? {} : { nodes }),
           ...(frontendPort === undefined ? {} : { port: frontendPort }),
           ...(postgresPort === undefined ? {} : { postgresPort }),
@@ -122,6 +162,18 @@ export async function clusterCommand(argv: string[]): Promise<number> {
         positionals.slice(1),
       );
     }
+    case 'restart': {
+      const node = positionals[1];
+      if (node === undefined || !/^\d+$/.test(node) || positionals.length > 2) {
+        process.stderr.write(`cluster restart needs one node number\n\n${CLUSTER_USAGE}`);
+        return 2;
+      }
+      const restarted = await restartClusterNode({ ...(dir === undefined ? {} : { dir }), node: Number(node) });
+      process.stdout.write(`node ${restarted.node}: ${restarted.address} up (pid ${restarted.pid})\n`);
+      return 0;
+    }
+    case 'balancer':
+      return runBalancer(dir, port(values['balancer-port'], 'balancer-port'));
     case 'stop':
       await stopCluster(dir === undefined ? {} : { dir });
       process.stdout.write('Temporal cluster stopped.\n');

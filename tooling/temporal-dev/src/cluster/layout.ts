@@ -11,6 +11,15 @@ export const DEFAULT_POSTGRES_PORT = 5433;
 export const DEFAULT_UI_PORT = 8088;
 export const DEFAULT_NODE_COUNT = 2;
 export const NODE_PORT_STRIDE = 10;
+/** The cluster's balancer (`startCluster({ balancer: true })`) listens this far from node 1's frontend port. */
+export const BALANCER_OFFSET = -1;
+/**
+ * The balancer's port in front of a cluster on the default ports.
+ *
+ * @example
+ * const connection = await Connection.connect({ address: `127.0.0.1:${DEFAULT_BALANCER_PORT}` });
+ */
+export const DEFAULT_BALANCER_PORT = DEFAULT_FRONTEND_PORT + BALANCER_OFFSET;
 /** Membership (ringpop) ports sit this far below the gRPC port of the same service, as in Temporal's own configs. */
 export const MEMBERSHIP_OFFSET = -300;
 
@@ -69,8 +78,10 @@ export function checkLayout(options: {
   nodes: number;
   postgresPort: number;
   uiPort?: number;
+  /** 0 (any free port) claims nothing. */
+  balancerPort?: number;
 }): void {
-  const { frontendPort, nodes, postgresPort, uiPort } = options;
+  const { frontendPort, nodes, postgresPort, uiPort, balancerPort } = options;
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > 9) {
     throw new TemporalDevError('CLUSTER_BAD_OPTIONS', `nodes must be an integer from 1 to 9, got ${nodes}`);
   }
@@ -85,6 +96,7 @@ export function checkLayout(options: {
   };
   claim(postgresPort, 'PostgreSQL');
   if (uiPort !== undefined) claim(uiPort, 'web UI');
+  if (balancerPort !== undefined && balancerPort !== 0) claim(balancerPort, 'balancer');
   for (let index = 0; index < nodes; index++) {
     const ports = nodePorts(frontendPort, index);
     for (const service of TEMPORAL_SERVICES) {

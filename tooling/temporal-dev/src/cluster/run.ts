@@ -7,7 +7,8 @@ import { startCluster, type ClusterOptions } from './cluster';
 import { clientEnvOf } from '../tls/client-env';
 
 /**
- * Starts a cluster, runs `command` with `TEMPORAL_ADDRESS` (node 1) and
+ * Starts a cluster, runs `command` with `TEMPORAL_ADDRESS` (node 1, or the balancer with
+ * `options.balancer`) and
  * `TEMPORAL_NAMESPACE` pointing at it (and the `TEMPORAL_TLS_*` variables with `tls`), then stops the cluster whatever the command did.
  * Without `options.dir` the cluster gets a fresh state folder, removed afterwards, so a
  * run never sees an earlier run's workflows. Resolves to the command's exit code.
@@ -23,7 +24,7 @@ export async function runOnCluster(options: ClusterOptions, command: string[]): 
     const cluster = await startCluster({ ...options, ...(ownDir ? { dir: ownDir } : {}) });
     try {
       return await runCommand(program, args, {
-        TEMPORAL_ADDRESS: cluster.addresses[0],
+        TEMPORAL_ADDRESS: cluster.balancer?.address ?? cluster.addresses[0],
         TEMPORAL_NAMESPACE: cluster.namespace,
         ...(options.tls ? clientEnvOf(options.tls) : {}),
       });

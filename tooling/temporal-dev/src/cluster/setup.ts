@@ -35,7 +35,12 @@ async function retry<T>(what: string, attempt: () => Promise<T>, alive: () => bo
 }
 
 /** A connection to a node's frontend (over mTLS when `tls` is given), once it answers a health check. */
-export async function connectWhenServing(address: string, alive: () => boolean, tls?: TLSConfig): Promise<Connection> {
+export async function connectWhenServing(
+  address: string,
+  alive: () => boolean,
+  tls?: TLSConfig,
+  timeoutMs = NODE_READY_MS,
+): Promise<Connection> {
   return retry(
     `frontend ${address}`,
     async () => {
@@ -53,7 +58,26 @@ export async function connectWhenServing(address: string, alive: () => boolean, 
       }
     },
     alive,
-    NODE_READY_MS,
+    timeoutMs,
+  );
+}
+
+/** Waits until the node behind `connection` can describe `namespace` and list its workflows. */
+export async function servesNamespace(
+  connection: Connection,
+  namespace: string,
+  alive: () => boolean,
+  timeoutMs = NODE_READY_MS,
+): Promise<void> {
+  await retry(
+    `namespace ${namespace} on ${connection.options.address}`,
+    async () => {
+      await connection.workflowService.describeNamespace({ namespace });
+      // A list call needs the node's visibility store and namespace cache both ready.
+      await connection.workflowService.listWorkflowExecutions({ namespace, pageSize: 1 });
+    },
+    alive,
+    timeoutMs,
   );
 }
 
@@ -93,16 +117,5 @@ export async function setUpNamespace(
     NODE_READY_MS,
   );
   if (added.length > 0) log(`[temporal-cluster] registered search attributes ${added.join(', ')}`);
-  for (const connection of connections) {
-    await retry(
-      `namespace ${namespace} on every node`,
-      async () => {
-        await connection.workflowService.describeNamespace({ namespace });
-        // A list call needs the node's visibility store and namespace cache both ready.
-        await connection.workflowService.listWorkflowExecutions({ namespace, pageSize: 1 });
-      },
-      alive,
-      NODE_READY_MS,
-    );
-  }
+  for (const connection of connections) await servesNamespace(connection, namespace, alive);
 }
