@@ -12,7 +12,7 @@ import {
 import { condition, log, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { cancelSignal, resumeSignal, triggerSignal } from './definitions';
 import { parseDuration } from './duration';
-import { pausedAttributes, resumedAttributes } from './search-attributes';
+import { oversizedPauseAttribute, pausedAttributes, resumedAttributes } from './search-attributes';
 import type { PauseOptions, PauseOutcome, PauseUpdates } from './types';
 
 type Decision = { type: 'resumed'; payload: unknown; resumedBy: string } | { type: 'cancelled'; reason: string };
@@ -152,7 +152,7 @@ export class PauseGate {
     }
     const info = workflowInfo();
     const workflowName = options.workflowName ?? this.options.workflowName;
-    return {
+    const pause: PausedWorkflow = {
       executionId: info.workflowId,
       workflowType: info.workflowType,
       // The deprecated name of the same value, still sent for older readers.
@@ -165,6 +165,10 @@ export class PauseGate {
       variables: variables as Record<string, unknown>,
       ...(options.correlation === undefined ? {} : { correlation: options.correlation }),
     };
+    // Refused here, with a reason, rather than by the server, which would end the workflow.
+    const oversized = this.options.searchAttributes ? oversizedPauseAttribute(pause) : undefined;
+    if (oversized) throw bad(oversized);
+    return pause;
   }
 
   // Signals cannot answer with an error, so bad or late ones are logged and dropped;

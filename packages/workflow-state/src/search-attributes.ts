@@ -1,5 +1,6 @@
 import { SEARCH_ATTRIBUTES, type PausedWorkflow } from '@resumable/protocol';
 import type { upsertSearchAttributes } from '@temporalio/workflow';
+import { utf8Length } from './utf8';
 
 /** `SearchAttributeUpdatePair`, taken from the workflow API so only @temporalio/workflow is needed. */
 type UpdatePair = Extract<Parameters<typeof upsertSearchAttributes>[0], readonly unknown[]>[number];
@@ -35,4 +36,30 @@ export function resumedAttributes(): UpdatePair[] {
     { key: KEYS.pausedTime, value: null },
     { key: KEYS.timeoutAt, value: null },
   ];
+}
+
+/**
+ * Temporal's default limit on one search attribute value (`frontend.searchAttributesSizeOfValueLimit`,
+ * 2 KiB, counted on the value's JSON payload). Over it the server does not fail the
+ * upsert: it terminates the workflow (`BadSearchAttributes`).
+ */
+export const SEARCH_ATTRIBUTE_VALUE_BYTES = 2048;
+
+/** Why the pause's search attributes would be refused by the server, or undefined when they fit. */
+export function oversizedPauseAttribute(pause: PausedWorkflow<unknown>): string | undefined {
+  const values: [string, unknown][] = [
+    ['name', pause.pausedAt],
+    ['waitingFor', pause.waitingFor],
+  ];
+  for (const [field, value] of values) {
+    const bytes = utf8Length(JSON.stringify(value));
+    if (bytes > SEARCH_ATTRIBUTE_VALUE_BYTES) {
+      return (
+        `${field} is ${bytes} bytes as a search attribute; Temporal's limit per value is ` +
+        `${SEARCH_ATTRIBUTE_VALUE_BYTES} (frontend.searchAttributesSizeOfValueLimit), and over it the server terminates the ` +
+        `workflow. Wait for fewer or shorter event names, or create the log with searchAttributes: false`
+      );
+    }
+  }
+  return undefined;
 }

@@ -175,6 +175,7 @@ describe('the update log on a real worker', () => {
     ['bad-timeout', /pause timeout must be a positive number/],
     ['double-pause', /already waits at "first"/],
     ['oversized', /Update "blob" is \d+ bytes as JSON; the limit is 131072/],
+    ['oversized-pause', /pause: waitingFor is \d+ bytes as a search attribute; Temporal's limit per value is 2048/],
   ] as const)('misuse %s fails the workflow task with a clear message', async (kind, message) => {
     const handle = await harness.client.workflow.start(misuse, {
       taskQueue: harness.worker.taskQueue,

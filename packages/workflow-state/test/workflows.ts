@@ -172,11 +172,19 @@ export async function onDemand(): Promise<{ lastSequence: number }> {
 }
 
 /** Misuses the log on purpose, so tests can see the error a developer would. */
-export async function misuse(kind: 'reserved-type' | 'bad-timeout' | 'double-pause' | 'oversized'): Promise<void> {
+export async function misuse(
+  kind: 'reserved-type' | 'bad-timeout' | 'double-pause' | 'oversized' | 'oversized-pause',
+): Promise<void> {
   const log = createUpdateLog<Status, Record<string, unknown>>({ status: 'IN_PROGRESS' });
   if (kind === 'reserved-type') log.emit('workflow.paused' as never, {} as never);
   if (kind === 'bad-timeout') await log.pause({ name: 'x', timeout: 'soon' });
   if (kind === 'oversized') log.emit('blob', { text: 'x'.repeat(200 * 1024) });
+  // 60 event names: 2.5 KiB as the ResumableWaitingFor search attribute.
+  if (kind === 'oversized-pause')
+    await log.pause({
+      name: 'x',
+      waitingFor: Array.from({ length: 60 }, (_, i) => `supplier-${i}-reply-received-at-portal`),
+    });
   if (kind === 'double-pause') {
     void log.pause({ name: 'first' });
     await log.pause({ name: 'second' });
